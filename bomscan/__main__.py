@@ -1,0 +1,5 @@
+"""`python -m bomscan` runs the same CLI as the `bomscan` console script."""
+
+from bomscan.cli import main
+
+main(prog_name="bomscan")
