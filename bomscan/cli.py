@@ -1,0 +1,428 @@
+"""The ``bomscan`` command line: parse options, call the pipeline, pick a format. Nothing else.
+
+Exit codes (also in ``bomscan --help`` and README):
+
+====  ==============================================================
+0     ran; no gate, or the gate passed
+1     the gate failed (``--fail-on``)
+2     usage or configuration error
+3     input error: a file (BOM, ledger, rules, rates) cannot be read
+70    internal error (a bug: please report it)
+====  ==============================================================
+
+Only the report goes to stdout; warnings, progress and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+
+import click
+
+from bomscan import __version__
+from bomscan.errors import EXIT_GATE_FAILED, EXIT_INTERNAL, EXIT_USAGE, BomscanError
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  ran; no gate, or the gate passed
+  1  gate failed (--fail-on)
+  2  usage or configuration error
+  3  input error (a file cannot be read; one line on stderr names it)
+  70 internal error
+"""
+
+
+def _parse_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _parse_columns(ctx, param, values):
+    out = {}
+    for v in values:
+        role, sep, header = v.partition("=")
+        if not sep or not role.strip() or not header.strip():
+            raise click.BadParameter(f"{v!r}: use ROLE=HEADER, e.g. vendor='Supplier Name'")
+        out[role.strip().lower()] = header.strip()
+    return out
+
+
+class Out:
+    """stderr diagnostics that respect --quiet and colour settings."""
+
+    def __init__(self, quiet: bool, color: bool | None):
+        self.quiet = quiet
+        self.color = color
+
+    def warn(self, msg: str) -> None:
+        if not self.quiet:
+            click.secho(f"warning: {msg}", fg="yellow", err=True, color=self.color)
+
+    def info(self, msg: str) -> None:
+        if not self.quiet:
+            click.echo(msg, err=True, color=self.color)
+
+
+def _color_setting(flag: bool | None) -> bool | None:
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    return None  # auto: click strips ANSI when the stream is not a terminal
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "BOMSCAN"},
+    epilog=EXIT_CODES_HELP,
+)
+@click.version_option(__version__, prog_name="bomscan")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Force or disable colour (default: auto; honours NO_COLOR).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No warnings or progress on stderr.")
+@click.pass_context
+def cli(ctx, color, quiet):
+    """Screen BOMs and spend ledgers against restricted-entity lists and rank the exposure by spend."""
+    ctx.ensure_object(dict)
+    ctx.obj["color"] = _color_setting(color)
+    ctx.obj["out"] = Out(quiet, ctx.obj["color"])
+    ctx.color = ctx.obj["color"]
+
+
+def _common_rules_options(f):
+    f = click.option(
+        "--no-default-rules", is_flag=True, help="Do not load the rules shipped with bomscan."
+    )(f)
+    f = click.option(
+        "--rules",
+        "rules_dirs",
+        multiple=True,
+        type=click.Path(),
+        help="Add a rules directory on top of the shipped rules (repeatable).",
+    )(f)
+    return f
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "markdown", "sarif", "xlsx", "html"]),
+    default=None,
+    help="Report format (default: table).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to this file instead of stdout.",
+)
+@_common_rules_options
+@click.option(
+    "--as-of", callback=_parse_date, help="Screen as of this date (YYYY-MM-DD; default: today)."
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Score at or above which a name is a finding (default: bomscan.DEFAULT_THRESHOLD).",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    callback=_parse_columns,
+    help="Column role for CSV/Excel input, ROLE=HEADER (roles: manufacturer, supplier/vendor, part, "
+    "description, quantity, unit_price, amount, currency, date). Repeatable.",
+)
+@click.option(
+    "--decimal",
+    type=click.Choice(["dot", "comma"]),
+    default=None,
+    help="Decimal separator of amounts (default: detected per file).",
+)
+@click.option("--sheet", help="Excel sheet to read (default: the first).")
+@click.option(
+    "--currency", help="Reporting currency (ISO 4217); with --fx, amounts are converted into it."
+)
+@click.option(
+    "--fx",
+    "fx_path",
+    type=click.Path(),
+    help="FX rates CSV: date, currency, rate (1 unit in --currency).",
+)
+@click.option(
+    "--from", "date_from", callback=_parse_date, help="Only lines dated on or after this date."
+)
+@click.option(
+    "--to", "date_to", callback=_parse_date, help="Only lines dated on or before this date."
+)
+@click.option(
+    "--group-by",
+    "group_by",
+    multiple=True,
+    help="Break exposure down by this input column (repeatable).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["any", "investment", "restricted", "prohibited"]),
+    default=None,
+    help="Exit 1 if a finding is on a list of this level or a more severe one "
+    "(prohibited > restricted > investment > informational; 'any' = every listed entity).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Validate CycloneDX input against its spec version's schema."
+)
+@click.pass_context
+def report(
+    ctx,
+    inputs,
+    fmt,
+    output,
+    rules_dirs,
+    no_default_rules,
+    as_of,
+    min_score,
+    columns,
+    decimal,
+    sheet,
+    currency,
+    fx_path,
+    date_from,
+    date_to,
+    group_by,
+    fail_on,
+    strict,
+):
+    """Read BOMs and ledgers (CycloneDX JSON/XML, CSV) and report exposure ranked by spend."""
+    from bomscan.formats import BINARY, RenderContext, render
+    from bomscan.pipeline import ReportRequest, run
+
+    out: Out = ctx.obj["out"]
+    fmt = fmt or "table"
+    if fmt in BINARY and not output:
+        raise click.UsageError(f"--format {fmt} writes a binary file: give -o FILE")
+    req = ReportRequest(
+        inputs=list(inputs),
+        rules_dirs=list(rules_dirs),
+        default_rules=not no_default_rules,
+        as_of=as_of,
+        min_score=min_score,
+        column_overrides=columns,
+        decimal=decimal,
+        sheet=sheet,
+        currency=currency,
+        fx_path=fx_path,
+        date_from=date_from,
+        date_to=date_to,
+        group_by=list(group_by),
+        fail_on=fail_on,
+        strict=strict,
+    )
+    result = run(req)
+    for w in result["warnings"]:
+        out.warn(w)
+    color = ctx.obj["color"]
+    use_color = bool(color) if color is not None else (output is None and sys.stdout.isatty())
+    width = 100 if output else (click.get_terminal_size()[0] if sys.stdout.isatty() else 100)
+    text = render(fmt, result, RenderContext(color=use_color, width=width))
+    _emit(text, output)
+    gate = result.get("gate")
+    if gate and gate["failed"]:
+        out.info(
+            f"gate failed: {gate['gating_findings']} finding(s) at --fail-on {gate['fail_on']}"
+        )
+        ctx.exit(EXIT_GATE_FAILED)
+
+
+def _emit(text: str | bytes, output: str | None) -> None:
+    if output:
+        mode = "wb" if isinstance(text, bytes) else "w"
+        with open(
+            output,
+            mode,
+            **({} if isinstance(text, bytes) else {"encoding": "utf-8", "newline": ""}),
+        ) as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--limit", default=5, show_default=True, help="How many candidates to show.")
+@_common_rules_options
+@click.pass_context
+def explain(ctx, name, fmt, limit, rules_dirs, no_default_rules):
+    """Show how NAME normalises, its best candidates with scores, and why each passes or fails."""
+    import orjson
+
+    from bomscan.pipeline import ReportRequest, load_rules
+    from bomscan.resolve import Resolver
+
+    ruleset = load_rules(
+        ReportRequest(inputs=[], rules_dirs=list(rules_dirs), default_rules=not no_default_rules)
+    )
+    info = Resolver(ruleset.alias_records()).explain(name, limit=limit)
+    for c in info.get("candidates", []):
+        ent = ruleset.entities.get(c["entity_id"])
+        c["entity_name"] = ent.name if ent else c["entity_id"]
+    if fmt == "json":
+        click.echo(orjson.dumps(info, option=orjson.OPT_INDENT_2).decode())
+        return
+    click.echo(f"name:        {info['name']}")
+    click.echo(f"normalised:  {info['normalised']}")
+    click.echo(f"tokens:      {' '.join(info.get('tokens', []))}")
+    click.echo(f"distinctive: {' '.join(info.get('distinctive_tokens', [])) or '(none)'}")
+    click.echo(
+        f"threshold:   {info['threshold']:.2f} (review band from {info['review_threshold']:.2f})"
+    )
+    cands = info.get("candidates", [])
+    if not cands:
+        click.echo("candidates:  none (no distinctive token or n-gram in common with any alias)")
+    for c in cands:
+        verdict = "PASS" if c["passes"] else "fail"
+        click.echo(
+            f"  {verdict} {c['score']:.3f} {c['entity_name']} [{c['entity_id']}] "
+            f"alias {c['alias']!r} ({c['method']}): {c['why']}"
+        )
+
+
+@cli.group()
+def rules():
+    """List, show, validate and import entity rules."""
+
+
+@rules.command("list")
+@_common_rules_options
+@click.option(
+    "--as-of", callback=_parse_date, help="Mark listings in force on this date (default: today)."
+)
+@click.pass_context
+def rules_list(ctx, rules_dirs, no_default_rules, as_of):
+    """Table of entities and their listings."""
+    from bomscan.formats.rules_format import render_list
+    from bomscan.pipeline import ReportRequest, load_rules
+
+    ruleset = load_rules(
+        ReportRequest(inputs=[], rules_dirs=list(rules_dirs), default_rules=not no_default_rules)
+    )
+    click.echo(render_list(ruleset, as_of or date.today(), color=ctx.obj["color"]), nl=False)
+
+
+@rules.command("show")
+@click.argument("entity_id")
+@_common_rules_options
+@click.pass_context
+def rules_show(ctx, entity_id, rules_dirs, no_default_rules):
+    """Everything known about one entity: names, listings, affiliations, sources."""
+    from bomscan.formats.rules_format import render_entity
+    from bomscan.pipeline import ReportRequest, load_rules
+
+    ruleset = load_rules(
+        ReportRequest(inputs=[], rules_dirs=list(rules_dirs), default_rules=not no_default_rules)
+    )
+    if entity_id not in ruleset.entities:
+        raise click.UsageError(f"no entity {entity_id!r} (see 'bomscan rules list')")
+    click.echo(render_entity(ruleset, entity_id), nl=False)
+
+
+@rules.command("validate")
+@click.argument("dirs", nargs=-1, type=click.Path())
+@click.pass_context
+def rules_validate(ctx, dirs):
+    """Check rules directories (default: the shipped rules); every problem with file and line."""
+    from bomscan.errors import EXIT_INPUT
+    from bomscan.rules import collect, shipped_rules_dir
+
+    targets = list(dirs) or [shipped_rules_dir()]
+    ruleset, problems = collect(targets)
+    for p in problems:
+        click.echo(str(p), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        ctx.exit(EXIT_INPUT)
+    click.echo(
+        f"ok: {len(ruleset.entities)} entities, {len(ruleset.lists)} lists, "
+        f"{sum(len(e.listings) for e in ruleset.entities.values())} listings in "
+        + ", ".join(str(t) for t in targets)
+    )
+
+
+@rules.command("import-csl")
+@click.argument("file", type=click.Path())
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write the rules into (created if missing).",
+)
+@click.pass_context
+def rules_import_csl(ctx, file, out_dir):
+    """Convert the Consolidated Screening List (JSON or CSV) into a rules directory."""
+    from bomscan.rules.csl import import_csl
+
+    summary = import_csl(file, out_dir)
+    click.echo(summary)
+
+
+@rules.command("fetch")
+@click.option(
+    "--url", default=None, help="Where to download the CSL JSON from (default: the official URL)."
+)
+@click.option(
+    "--dest", default=None, type=click.Path(), help="Cache directory (default: the user cache dir)."
+)
+@click.option("--timeout", default=60.0, show_default=True, help="Network timeout in seconds.")
+@click.pass_context
+def rules_fetch(ctx, url, dest, timeout):
+    """Download the current Consolidated Screening List JSON into the cache, atomically."""
+    from bomscan.rules.fetch import fetch_csl
+
+    click.echo(fetch_csl(url=url, dest=dest, timeout=timeout))
+
+
+def main(argv: list[str] | None = None, prog_name: str = "bomscan") -> None:
+    """Entry point: map our errors to exit codes; never print a traceback for bad input."""
+    try:
+        rv = cli.main(args=argv, prog_name=prog_name, standalone_mode=False)
+    except BomscanError as exc:
+        click.echo(f"bomscan: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("bomscan: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("bomscan: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as exc:  # a bug: one line, distinct code, traceback on request
+        if os.environ.get("BOMSCAN_DEBUG"):
+            raise
+        click.echo(
+            f"bomscan: internal error: {type(exc).__name__}: {exc} "
+            "(set BOMSCAN_DEBUG=1 for a traceback)",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(rv if isinstance(rv, int) else 0)

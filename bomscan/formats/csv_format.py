@@ -1,0 +1,80 @@
+"""CSV of findings, one row per matched name on an input line (for spreadsheets and audits).
+
+Every cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return) is prefixed with ``'`` (CWE-1236): vendor names are untrusted input.
+Numbers are written as numbers, so negative amounts stay numeric.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+COLUMNS = (
+    "rank",
+    "entity_id",
+    "entity_name",
+    "level",
+    "lists",
+    "source",
+    "line",
+    "bom_ref",
+    "field",
+    "value",
+    "part",
+    "matched_entity",
+    "via",
+    "score",
+    "method",
+    "alias",
+    "spend",
+    "currency",
+    "date",
+    "since_listing",
+    "finding_id",
+)
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value) -> object:
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def rows(report: dict):
+    rank = {(e["entity"]["id"], e["currency"]): e["rank"] for e in report["exposures"]}
+    for f in report["findings"]:
+        yield {
+            "rank": rank.get((f["entity"]["id"], f["currency"])),
+            "entity_id": f["entity"]["id"],
+            "entity_name": f["entity"]["name"],
+            "level": f["level"],
+            "lists": ";".join(f["lists"]),
+            "source": f["source"],
+            "line": f["locator"].get("line"),
+            "bom_ref": f["locator"].get("bom_ref"),
+            "field": f["field"],
+            "value": f["value"],
+            "part": f["part"],
+            "matched_entity": f["matched_entity"]["id"],
+            "via": " > ".join(v["id"] for v in f["via"]),
+            "score": f["score"],
+            "method": f["method"],
+            "alias": f["alias"],
+            "spend": f["spend"],
+            "currency": f["currency"],
+            "date": f["date"],
+            "since_listing": f["since_listing"],
+            "finding_id": f["id"],
+        }
+
+
+def render(report: dict, ctx) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for row in rows(report):
+        w.writerow({k: safe("" if v is None else v) for k, v in row.items()})
+    return buf.getvalue()

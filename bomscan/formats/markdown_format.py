@@ -1,0 +1,104 @@
+"""Markdown summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
+
+Always written, also with no findings ("screened N lines, 0 exposures"), because a blank summary
+reads as "did it even run?". User strings are escaped so a vendor name cannot inject Markdown or
+HTML into the comment.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKER = "<!-- bomscan -->"
+MAX_ROWS = 50
+
+
+def esc(text) -> str:
+    s = "" if text is None else str(text)
+    s = s.replace("\r", " ").replace("\n", " ")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", s)
+
+
+def money(v, cur=None) -> str:
+    if v is None:
+        return "–"
+    return f"{v:,.2f}" + (f" {cur}" if cur else "")
+
+
+def render(report: dict, ctx) -> str:
+    s = report["summary"]
+    out = [MARKER, "## bomscan exposure report", ""]
+    gate = report.get("gate")
+    if gate:
+        status = "❌ failed" if gate["failed"] else "✅ passed"
+        out.append(
+            f"**Gate** (`--fail-on {esc(gate['fail_on'])}`): {status} "
+            f"({gate['gating_findings']} gating finding(s))"
+        )
+        out.append("")
+    cur = s["currency"]
+    out.append(
+        f"Screened **{s['lines_read']:,}** lines ({s['names_screened']:,} distinct names) "
+        f"as of {report['parameters']['as_of']}: **{s['exposures']}** exposed "
+        f"entit{'y' if s['exposures'] == 1 else 'ies'}, {s['findings']} finding(s), "
+        f"{s['possible_matches']} possible match(es) to review."
+    )
+    if not s["mixed_currencies"]:
+        out.append(
+            f"Total spend {money(s['total_spend'], cur)}; exposed {money(s['exposed_spend'], cur)}."
+        )
+    else:
+        out.append("Spend is in several currencies and is not summed across them:")
+        for b in s["by_currency"]:
+            out.append(
+                f"- {esc(b['currency'] or 'no currency')}: total {money(b['total_spend'])}, "
+                f"exposed {money(b['exposed_spend'])}"
+            )
+    if s["lines_skipped"]["total"]:
+        out.append(
+            f"Skipped {s['lines_skipped']['total']:,} line(s): "
+            + "; ".join(f"{esc(r['reason'])} ({r['count']})" for r in s["lines_skipped"]["reasons"])
+        )
+    out.append("")
+    if report["exposures"]:
+        out += ["| # | Entity | Lists | Spend | Share | Lines |", "|---:|---|---|---:|---:|---:|"]
+        for e in report["exposures"]:
+            lists = "<br>".join(
+                f"{esc(x['list_name'])} ({esc(x['citation'])}, {x['start']})"
+                for x in e["entity"]["listings"]
+            )
+            share = "–" if e["share_of_spend"] is None else f"{e['share_of_spend'] * 100:.1f}%"
+            out.append(
+                f"| {e['rank']} | **{esc(e['entity']['name'])}** | {lists} | "
+                f"{money(e['spend'], e['currency'])} | {share} | {e['lines']} |"
+            )
+        out.append("")
+    if report["findings"]:
+        out += [
+            "<details><summary>Findings</summary>",
+            "",
+            "| Where | Field | Name | Entity | Score |",
+            "|---|---|---|---|---:|",
+        ]
+        for f in report["findings"][:MAX_ROWS]:
+            line = f["locator"].get("line")
+            where = f"`{esc(f['source'])}`" + (f":{line}" if line else "")
+            via = (" via " + " › ".join(esc(v["name"]) for v in f["via"])) if f["via"] else ""
+            out.append(
+                f"| {where} | {esc(f['field'])} | {esc(f['value'])} | "
+                f"{esc(f['entity']['name'])}{via} | {f['score']:.2f} |"
+            )
+        if len(report["findings"]) > MAX_ROWS:
+            out.append(f"| … | | {len(report['findings']) - MAX_ROWS} more | | |")
+        out += ["", "</details>", ""]
+    if report["possible_matches"]:
+        out.append(
+            f"{len(report['possible_matches'])} possible match(es) below the threshold "
+            "are listed in the JSON report for review."
+        )
+        out.append("")
+    if report.get("suppressed"):
+        out.append(f"{len(report['suppressed'])} finding(s) suppressed by configuration.")
+        out.append("")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,177 @@
+"""The terminal report (default): summary, the ranked exposure table, findings, possible matches.
+
+Built with rich and readable in an 80-column terminal; colour only when the CLI says so (a TTY,
+no ``NO_COLOR``, or ``--color``).
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+MAX_FINDINGS = 40
+
+LEVEL_STYLE = {
+    "prohibited": "bold red",
+    "restricted": "red",
+    "investment": "yellow",
+    "informational": "cyan",
+}
+
+
+def money(v: float | None, cur: str | None = None) -> str:
+    if v is None:
+        return "-"
+    s = f"{v:,.2f}"
+    return f"{s} {cur}" if cur else s
+
+
+def pct(v: float | None) -> str:
+    return "-" if v is None else f"{v * 100:.1f}%"
+
+
+def render(report: dict, ctx) -> str:
+    buf = io.StringIO()
+    con = Console(
+        file=buf,
+        width=max(60, ctx.width),
+        force_terminal=ctx.color,
+        no_color=not ctx.color,
+        color_system="standard" if ctx.color else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+    s = report["summary"]
+    p = report["parameters"]
+    con.print(Text(f"bomscan exposure report (as of {p['as_of']})", style="bold"))
+    cur = s["currency"]
+    lines = [
+        f"Lines read: {s['lines_read']:,}   skipped: {s['lines_skipped']['total']:,}   "
+        f"names screened: {s['names_screened']:,}",
+    ]
+    if s["mixed_currencies"]:
+        for b in s["by_currency"]:
+            lines.append(
+                f"Spend {b['currency'] or '(no currency)'}: total {money(b['total_spend'])}, "
+                f"exposed {money(b['exposed_spend'])}"
+            )
+        lines.append("Currencies are not summed: no --fx rates were given.")
+    else:
+        share = f" ({pct(s['share_exposed'])})" if s["share_exposed"] is not None else ""
+        lines.append(
+            f"Total spend: {money(s['total_spend'], cur)}   "
+            f"exposed: {money(s['exposed_spend'], cur)}{share}"
+        )
+    for reason in s["lines_skipped"]["reasons"]:
+        where = f"{reason['source']}: " if reason.get("source") else ""
+        lines.append(f"  skipped {reason['count']:,}: {where}{reason['reason']}")
+    if report.get("unparsed_amounts"):
+        lines.append(
+            f"  {len(report['unparsed_amounts']):,} line(s) with an amount that could not be parsed "
+            "(kept, spend unknown)"
+        )
+    for ln in lines:
+        con.print(ln)
+    con.print()
+
+    exps = report["exposures"]
+    if not exps:
+        con.print(Text("No exposure: no name matched a listed entity.", style="green"))
+    else:
+        t = Table(
+            title="Exposure by listed entity, ranked by spend",
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            expand=False,
+            pad_edge=False,
+        )
+        t.add_column("#", justify="right", no_wrap=True)
+        t.add_column("Entity", overflow="fold", ratio=3)
+        t.add_column("Lists", overflow="fold", ratio=3)
+        t.add_column("Spend", justify="right", no_wrap=True)
+        t.add_column("Share", justify="right", no_wrap=True)
+        t.add_column("Lines", justify="right", no_wrap=True)
+        for e in exps:
+            ent = Text(e["entity"]["name"], style="bold")
+            names = ", ".join(e["names"][:4]) + (" ..." if len(e["names"]) > 4 else "")
+            ent.append(f"\nmatched: {names}", style="dim")
+            for a in e["affiliates"]:
+                ent.append(f"\nvia {a['entity']['name']}", style="dim")
+            lists = Text()
+            for i, lst in enumerate(e["entity"]["listings"]):
+                if i:
+                    lists.append("\n")
+                lists.append(lst["list_short_name"], style=LEVEL_STYLE.get(lst["level"], ""))
+                lists.append(f" {lst['start']}", style="dim")
+            t.add_row(
+                str(e["rank"]),
+                ent,
+                lists,
+                money(e["spend"], e["currency"]),
+                pct(e["share_of_spend"]),
+                str(e["lines"]),
+            )
+        con.print(t)
+
+    finds = report["findings"]
+    if finds:
+        t = Table(
+            title=f"Findings ({len(finds)})",
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            pad_edge=False,
+        )
+        t.add_column("Where", overflow="fold", ratio=2)
+        t.add_column("Name", overflow="fold", ratio=3)
+        t.add_column("Entity", overflow="fold", ratio=2)
+        t.add_column("Score", justify="right", no_wrap=True)
+        for f in finds[:MAX_FINDINGS]:
+            loc = f["locator"]
+            where = f"{f['source']}:{loc['line']}" if loc.get("line") else f["source"]
+            name = Text(f"{f['value']}")
+            name.append(
+                f"\n{f['field']}" + (f", {f['part']}" if f.get("part") else ""), style="dim"
+            )
+            ent = Text(f["entity"]["name"])
+            if f["via"]:
+                ent.append("\nvia " + " > ".join(v["name"] for v in f["via"]), style="dim")
+            t.add_row(where, name, ent, f"{f['score']:.2f}")
+        con.print(t)
+        if len(finds) > MAX_FINDINGS:
+            con.print(
+                f"... and {len(finds) - MAX_FINDINGS} more findings (see --format json or csv)"
+            )
+    poss = report["possible_matches"]
+    if poss:
+        con.print()
+        con.print(
+            Text(
+                f"Possible matches to review ({len(poss)}; below the threshold "
+                f"{report['parameters']['threshold']:.2f}, not counted):",
+                style="yellow",
+            )
+        )
+        seen = set()
+        for f in poss:
+            key = (f["value"], f["entity"]["id"])
+            if key in seen:
+                continue
+            seen.add(key)
+            con.print(f"  {f['value']!s} ~ {f['entity']['name']} (score {f['score']:.2f})")
+            if len(seen) >= 15:
+                break
+    for ne in report.get("not_exposed", [])[:10]:
+        con.print(
+            Text(
+                f"Not counted: {ne['value']} ({ne['entity']['name']}): {ne['reason']}", style="dim"
+            )
+        )
+    rs = ", ".join(f"{r['name']} {r['version']}".strip() for r in report.get("rulesets", []))
+    if rs:
+        con.print(Text(f"Rules: {rs}", style="dim"))
+    return buf.getvalue()

@@ -1,0 +1,145 @@
+"""The report pipeline, callable without the CLI: read -> resolve -> exposure -> (gate).
+
+``cli.py`` only parses options into a :class:`ReportRequest` and picks a format; everything the
+report means is decided here and in the modules it calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bomscan.errors import ConfigError, InputError
+from bomscan.rules.model import LEVELS
+
+
+@dataclass
+class ReportRequest:
+    inputs: list[str]
+    rules_dirs: list[str] = field(default_factory=list)
+    default_rules: bool = True
+    as_of: date | None = None
+    min_score: float | None = None
+    column_overrides: dict[str, str] = field(default_factory=dict)
+    decimal: str | None = None
+    sheet: str | None = None
+    currency: str | None = None
+    fx_path: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    group_by: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    strict: bool = False
+    progress: object | None = None  # callable(message) for long inputs, or None
+
+
+FAIL_ON_CHOICES = ("any", "investment", "restricted", "prohibited")
+
+
+def gate_levels(fail_on: str) -> set[str]:
+    """Levels that fail the gate for ``--fail-on``: that level and every more severe one."""
+    if fail_on == "any":
+        return set(LEVELS)
+    if fail_on not in LEVELS:
+        raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
+    return set(LEVELS[LEVELS.index(fail_on) :])
+
+
+def load_rules(req: ReportRequest):
+    from bomscan.rules import load_rulesets, shipped_rules_dir
+
+    dirs: list[Path | str] = []
+    if req.default_rules:
+        dirs.append(shipped_rules_dir())
+    dirs.extend(req.rules_dirs)
+    if not dirs:
+        raise ConfigError(
+            "--no-default-rules given and no --rules DIR: there is nothing to screen against"
+        )
+    return load_rulesets(dirs)
+
+
+def load_fx(path: str):
+    """Rates file: CSV with columns date, currency, rate (1 unit of currency in the target)."""
+    import polars as pl
+
+    try:
+        fx = pl.read_csv(path, infer_schema=False)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise InputError(
+            f"cannot read FX rates ({str(exc).splitlines()[0][:120]})", path=path
+        ) from None
+    cols = {c.strip().lower(): c for c in fx.columns}
+    missing = [c for c in ("date", "currency", "rate") if c not in cols]
+    if missing:
+        raise InputError(
+            f"FX rates file needs columns date, currency, rate (missing {', '.join(missing)})",
+            path=path,
+            line=1,
+        )
+    fx = fx.select(
+        pl.col(cols["date"]).str.strip_chars().str.to_date("%Y-%m-%d", strict=False).alias("date"),
+        pl.col(cols["currency"]).str.strip_chars().str.to_uppercase().alias("currency"),
+        pl.col(cols["rate"]).str.strip_chars().cast(pl.Float64, strict=False).alias("rate"),
+    ).with_row_index("_i")
+    bad = fx.filter(pl.col("date").is_null() | pl.col("rate").is_null() | (pl.col("rate") <= 0))
+    if bad.height:
+        line = int(bad["_i"][0]) + 2
+        raise InputError("FX rate row has a bad date (YYYY-MM-DD) or rate", path=path, line=line)
+    return fx.drop("_i")
+
+
+def run(req: ReportRequest) -> dict:
+    from bomscan import exposure
+    from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Resolver
+    from bomscan.sources import read_input
+
+    ruleset = load_rules(req)
+    results = []
+    for path in req.inputs:
+        if req.progress:
+            req.progress(f"reading {path}")
+        results.append(
+            read_input(
+                path, column_overrides=req.column_overrides, decimal=req.decimal, sheet=req.sheet
+            )
+        )
+    threshold = DEFAULT_THRESHOLD if req.min_score is None else req.min_score
+    review = min(REVIEW_THRESHOLD, threshold)
+    opts = exposure.Options(
+        as_of=req.as_of or date.today(),
+        threshold=threshold,
+        review_threshold=review,
+        currency=req.currency.upper() if req.currency else None,
+        fx=load_fx(req.fx_path) if req.fx_path else None,
+        fx_source=req.fx_path,
+        date_from=req.date_from,
+        date_to=req.date_to,
+        group_by=req.group_by,
+    )
+    if opts.fx is not None and not opts.currency:
+        raise ConfigError("--fx needs --currency (the currency the rates convert into)")
+    if req.progress:
+        req.progress("resolving names")
+    resolver = Resolver(ruleset.alias_records())
+    try:
+        report = exposure.build_report(results, ruleset, resolver, opts)
+    except Exception as exc:  # polars raises while scanning lazily: that is bad input
+        import polars as pl
+
+        if isinstance(exc, pl.exceptions.PolarsError):
+            src = req.inputs[0] if len(req.inputs) == 1 else ", ".join(req.inputs)
+            raise InputError(
+                f"cannot be read ({str(exc).strip().splitlines()[0][:160]})", path=src
+            ) from None
+        raise
+    if req.fail_on:
+        levels = gate_levels(req.fail_on)
+        gating = [f for f in report["findings"] if f["level"] in levels]
+        report["gate"] = {
+            "fail_on": req.fail_on,
+            "failed": bool(gating),
+            "gating_findings": len(gating),
+        }
+    return report

@@ -1,0 +1,501 @@
+"""Load and validate rules directories into a :class:`~bomscan.rules.model.RuleSet`.
+
+Rules files are data, never code: they are parsed with :mod:`tomllib` only, nothing in them is
+evaluated, imported or followed (no includes, no paths), so a hostile rules file can at worst be
+rejected. Every problem is reported with its file and line, all at once, so ``bomscan rules
+validate`` can list them together.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from bomscan.errors import RulesError
+from bomscan.rules.model import (
+    LEVELS,
+    RELATIONS,
+    Affiliation,
+    Entity,
+    ListDef,
+    Listing,
+    RuleSet,
+    RuleSetInfo,
+)
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_RULES_FILE = 32 << 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}:{self.line}: {self.message}"
+            if self.line
+            else f"{self.path}: {self.message}"
+        )
+
+
+def shipped_rules_dir() -> Path:
+    """The rules shipped with the package (wheel), or the repository's ``rules/`` (checkout)."""
+    packaged = resources.files("bomscan") / "_shipped_rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def load_default_ruleset() -> RuleSet:
+    return load_rulesets([shipped_rules_dir()])
+
+
+def load_rulesets(dirs: list[Path | str]) -> RuleSet:
+    """Load several rules directories, later ones on top; raise RulesError on any problem."""
+    ruleset, problems = collect(dirs)
+    if problems:
+        first = problems[0]
+        more = (
+            f" (and {len(problems) - 1} more problems; run 'bomscan rules validate')"
+            if len(problems) > 1
+            else ""
+        )
+        raise RulesError(first.message + more, path=first.path, line=first.line)
+    return ruleset
+
+
+def collect(dirs: list[Path | str]) -> tuple[RuleSet, list[Problem]]:
+    ruleset = RuleSet()
+    problems: list[Problem] = []
+    raw_entities: list[tuple[dict, str, int | None, str]] = []
+    for d in dirs:
+        d = Path(d)
+        if not d.is_dir():
+            problems.append(Problem(str(d), None, "not a rules directory"))
+            continue
+        files = sorted(d.glob("*.toml"))
+        if not files:
+            problems.append(Problem(str(d), None, "no *.toml rules files"))
+        for f in files:
+            _load_file(f, ruleset, raw_entities, problems)
+    # Entities after all lists are known, so listings can refer to lists in other files.
+    for doc, path, line, setname in raw_entities:
+        ent = _entity(doc, path, line, setname, ruleset, problems)
+        if ent is None:
+            continue
+        if ent.id in ruleset.entities:
+            prev = ruleset.entities[ent.id]
+            if prev.ruleset == setname:
+                problems.append(
+                    Problem(path, line, f"entity {ent.id!r} defined twice (first at {prev.origin})")
+                )
+                continue
+        ruleset.entities[ent.id] = ent  # a later rule set overrides an earlier one
+    for ent in ruleset.entities.values():
+        for aff in ent.affiliations:
+            if aff.parent not in ruleset.entities:
+                problems.append(
+                    Problem(
+                        *_split(ent.origin), f"entity {ent.id!r}: unknown parent {aff.parent!r}"
+                    )
+                )
+            elif aff.parent == ent.id:
+                problems.append(
+                    Problem(*_split(ent.origin), f"entity {ent.id!r} is its own parent")
+                )
+    _check_cycles(ruleset, problems)
+    return ruleset, problems
+
+
+def _split(origin: str) -> tuple[str, int | None]:
+    path, _, line = origin.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (origin, None)
+
+
+def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Problem]) -> None:
+    path = str(f)
+    try:
+        if f.stat().st_size > MAX_RULES_FILE:
+            problems.append(Problem(path, None, "rules file larger than 32 MiB"))
+            return
+        text = f.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(path, None, "not UTF-8 text"))
+        return
+    except OSError as exc:
+        problems.append(Problem(path, None, f"cannot read ({exc.strerror})"))
+        return
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.append(
+            Problem(
+                path, int(m.group(1)) if m else None, f"not valid TOML: {str(exc).split(' (at')[0]}"
+            )
+        )
+        return
+    headers = _table_lines(text)
+    known = {"ruleset", "list", "entity"}
+    for key in doc:
+        if key not in known:
+            problems.append(
+                Problem(
+                    path,
+                    _key_line(text, key),
+                    f"unknown top-level key {key!r} (expected ruleset, list, entity)",
+                )
+            )
+    setname = f.parent.name
+    info = doc.get("ruleset")
+    if info is not None:
+        if not isinstance(info, dict):
+            problems.append(Problem(path, _key_line(text, "ruleset"), "'ruleset' must be a table"))
+        else:
+            upd = info.get("updated")
+            if upd is not None and not isinstance(upd, date):
+                problems.append(
+                    Problem(
+                        path,
+                        headers.get(("ruleset", 0)),
+                        "ruleset.updated must be a date (YYYY-MM-DD)",
+                    )
+                )
+                upd = None
+            setname = str(info.get("name", setname))
+            ruleset.infos.append(
+                RuleSetInfo(
+                    setname,
+                    str(info.get("version", "")),
+                    upd,
+                    str(info.get("description", "")),
+                    str(f.parent),
+                )
+            )
+    for i, item in enumerate(_array(doc, "list", path, text, problems)):
+        line = headers.get(("list", i))
+        lst = _list(item, path, line, problems)
+        if lst is None:
+            continue
+        prev = ruleset.lists.get(lst.id)
+        if prev is not None and Path(_split(prev.origin)[0]).parent == f.parent:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"list {lst.id!r} defined twice (first at {ruleset.lists[lst.id].origin})",
+                )
+            )
+            continue
+        ruleset.lists[lst.id] = lst
+    for i, item in enumerate(_array(doc, "entity", path, text, problems)):
+        line = headers.get(("entity", i))
+        if not isinstance(item, dict):
+            problems.append(Problem(path, line, "each [[entity]] must be a table"))
+            continue
+        sub = {
+            "listing": [
+                headers.get(("entity.listing", i, j))
+                for j in range(len(item.get("listing", []) or []))
+            ],
+            "affiliation": [
+                headers.get(("entity.affiliation", i, j))
+                for j in range(len(item.get("affiliation", []) or []))
+            ],
+        }
+        raw_entities.append(({**item, "__lines": sub}, path, line, setname))
+
+
+def _array(doc: dict, key: str, path: str, text: str, problems: list[Problem]) -> list:
+    value = doc.get(key, [])
+    if not isinstance(value, list):
+        problems.append(
+            Problem(path, _key_line(text, key), f"'{key}' must be an array of tables ([[{key}]])")
+        )
+        return []
+    return value
+
+
+def _table_lines(text: str) -> dict[tuple, int]:
+    """Line of each [[list]] / [[entity]] / [[entity.listing]] header, by occurrence."""
+    out: dict[tuple, int] = {}
+    counts: dict[str, int] = {}
+    entity_idx = -1
+    sub_counts: dict[str, int] = {}
+    for n, raw in enumerate(text.splitlines(), start=1):
+        s = raw.strip()
+        m = re.match(r"^\[\[\s*([A-Za-z_.]+)\s*\]\]", s) or re.match(r"^\[\s*([A-Za-z_.]+)\s*\]", s)
+        if not m:
+            continue
+        name = m.group(1)
+        if name == "entity":
+            entity_idx += 1
+            sub_counts = {}
+            out[("entity", entity_idx)] = n
+        elif name.startswith("entity."):
+            j = sub_counts.get(name, 0)
+            sub_counts[name] = j + 1
+            out[(name, entity_idx, j)] = n
+        else:
+            i = counts.get(name, 0)
+            counts[name] = i + 1
+            out[(name, i)] = n
+    return out
+
+
+def _key_line(text: str, key: str) -> int | None:
+    for n, raw in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*\[*\s*{re.escape(key)}\b", raw):
+            return n
+    return None
+
+
+def _req_str(
+    d: dict, key: str, what: str, path: str, line, problems, *, empty_ok=False
+) -> str | None:
+    v = d.get(key)
+    if v is None:
+        problems.append(Problem(path, line, f"{what}: missing required key {key!r}"))
+        return None
+    if not isinstance(v, str) or (not empty_ok and not v.strip()):
+        problems.append(Problem(path, line, f"{what}: {key!r} must be a non-empty string"))
+        return None
+    return v
+
+
+def _opt_str(d: dict, key: str, what: str, path: str, line, problems) -> str:
+    v = d.get(key, "")
+    if not isinstance(v, str):
+        problems.append(Problem(path, line, f"{what}: {key!r} must be a string"))
+        return ""
+    return v
+
+
+def _opt_date(d: dict, key: str, what: str, path: str, line, problems) -> date | None:
+    v = d.get(key)
+    if v is None:
+        return None
+    if isinstance(v, date) and not hasattr(v, "hour"):
+        return v
+    problems.append(Problem(path, line, f"{what}: {key!r} must be a date (YYYY-MM-DD, unquoted)"))
+    return None
+
+
+def _unknown(d: dict, allowed: set[str], what: str, path: str, line, problems) -> None:
+    for k in d:
+        if k not in allowed and not k.startswith("__"):
+            problems.append(Problem(path, line, f"{what}: unknown key {k!r}"))
+
+
+def _url_ok(v: str) -> bool:
+    return v.startswith(("https://", "http://")) or bool(v.strip())
+
+
+def _list(d, path, line, problems) -> ListDef | None:
+    if not isinstance(d, dict):
+        problems.append(Problem(path, line, "each [[list]] must be a table"))
+        return None
+    what = f"list {d.get('id', '?')!r}"
+    _unknown(
+        d,
+        {"id", "name", "short_name", "authority", "url", "level", "meaning", "legal_basis"},
+        what,
+        path,
+        line,
+        problems,
+    )
+    n = len(problems)
+    lid = _req_str(d, "id", what, path, line, problems)
+    if lid is not None and not ID_RE.match(lid):
+        problems.append(Problem(path, line, f"{what}: id must be lowercase kebab-case"))
+    name = _req_str(d, "name", what, path, line, problems)
+    authority = _req_str(d, "authority", what, path, line, problems)
+    url = _req_str(d, "url", what, path, line, problems)
+    level = _req_str(d, "level", what, path, line, problems)
+    if level is not None and level not in LEVELS:
+        problems.append(
+            Problem(path, line, f"{what}: level {level!r} is not one of {', '.join(LEVELS)}")
+        )
+    meaning = _req_str(d, "meaning", what, path, line, problems)
+    legal = _opt_str(d, "legal_basis", what, path, line, problems)
+    short = _opt_str(d, "short_name", what, path, line, problems)
+    if len(problems) > n:
+        return None
+    return ListDef(
+        lid, name, authority, url, level, meaning, legal, f"{path}:{line}", short or name
+    )
+
+
+def _str_list(d, key, what, path, line, problems) -> tuple[str, ...]:
+    v = d.get(key, [])
+    if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+        problems.append(Problem(path, line, f"{what}: {key!r} must be a list of non-empty strings"))
+        return ()
+    return tuple(v)
+
+
+def _entity(d: dict, path: str, line, setname: str, ruleset: RuleSet, problems) -> Entity | None:
+    what = f"entity {d.get('id', '?')!r}"
+    lines = d.get("__lines", {})
+    _unknown(
+        d,
+        {
+            "id",
+            "name",
+            "country",
+            "aliases",
+            "weak_aliases",
+            "sources",
+            "notes",
+            "listing",
+            "affiliation",
+        },
+        what,
+        path,
+        line,
+        problems,
+    )
+    n = len(problems)
+    eid = _req_str(d, "id", what, path, line, problems)
+    if eid is not None and not ID_RE.match(eid):
+        problems.append(Problem(path, line, f"{what}: id must be lowercase kebab-case"))
+    name = _req_str(d, "name", what, path, line, problems)
+    country = _opt_str(d, "country", what, path, line, problems)
+    if country and not re.match(r"^[A-Z]{2}$", country):
+        problems.append(Problem(path, line, f"{what}: country must be an ISO 3166-1 alpha-2 code"))
+    aliases = _str_list(d, "aliases", what, path, line, problems)
+    weak = _str_list(d, "weak_aliases", what, path, line, problems)
+    sources = _str_list(d, "sources", what, path, line, problems)
+    if (aliases or weak) and not sources:
+        problems.append(Problem(path, line, f"{what}: has aliases but no 'sources' backing them"))
+    notes = _opt_str(d, "notes", what, path, line, problems)
+    listings = []
+    raw_listings = d.get("listing", [])
+    if not isinstance(raw_listings, list):
+        problems.append(Problem(path, line, f"{what}: 'listing' must be an array of tables"))
+        raw_listings = []
+    for j, lst in enumerate(raw_listings):
+        ll = lines.get("listing", [])
+        lline = ll[j] if j < len(ll) and ll[j] else line
+        lw = f"{what} listing {j + 1}"
+        if not isinstance(lst, dict):
+            problems.append(Problem(path, lline, f"{lw}: must be a table"))
+            continue
+        _unknown(
+            lst,
+            {
+                "list",
+                "citation",
+                "start",
+                "end",
+                "source_url",
+                "name_on_list",
+                "license_requirement",
+                "license_policy",
+                "meaning",
+            },
+            lw,
+            path,
+            lline,
+            problems,
+        )
+        m = len(problems)
+        list_id = _req_str(lst, "list", lw, path, lline, problems)
+        if list_id is not None and list_id not in ruleset.lists:
+            problems.append(Problem(path, lline, f"{lw}: unknown list {list_id!r}"))
+        citation = _req_str(lst, "citation", lw, path, lline, problems)
+        start = _opt_date(lst, "start", lw, path, lline, problems)
+        if start is None and "start" not in lst:
+            problems.append(Problem(path, lline, f"{lw}: missing required key 'start'"))
+        end = _opt_date(lst, "end", lw, path, lline, problems)
+        if start and end and end < start:
+            problems.append(Problem(path, lline, f"{lw}: end {end} is before start {start}"))
+        src = _req_str(lst, "source_url", lw, path, lline, problems)
+        extra = {
+            k: _opt_str(lst, k, lw, path, lline, problems)
+            for k in ("name_on_list", "license_requirement", "license_policy", "meaning")
+        }
+        if len(problems) == m:
+            listings.append(Listing(list_id, citation, start, src, end, **extra))
+    affs = []
+    raw_affs = d.get("affiliation", [])
+    if not isinstance(raw_affs, list):
+        problems.append(Problem(path, line, f"{what}: 'affiliation' must be an array of tables"))
+        raw_affs = []
+    for j, a in enumerate(raw_affs):
+        al = lines.get("affiliation", [])
+        aline = al[j] if j < len(al) and al[j] else line
+        aw = f"{what} affiliation {j + 1}"
+        if not isinstance(a, dict):
+            problems.append(Problem(path, aline, f"{aw}: must be a table"))
+            continue
+        _unknown(
+            a,
+            {"parent", "relation", "valid_from", "valid_to", "source_url"},
+            aw,
+            path,
+            aline,
+            problems,
+        )
+        m = len(problems)
+        parent = _req_str(a, "parent", aw, path, aline, problems)
+        relation = _req_str(a, "relation", aw, path, aline, problems)
+        if relation is not None and relation not in RELATIONS:
+            problems.append(
+                Problem(
+                    path, aline, f"{aw}: relation {relation!r} is not one of {', '.join(RELATIONS)}"
+                )
+            )
+        vf = _opt_date(a, "valid_from", aw, path, aline, problems)
+        vt = _opt_date(a, "valid_to", aw, path, aline, problems)
+        if vf and vt and vt < vf:
+            problems.append(Problem(path, aline, f"{aw}: valid_to {vt} is before valid_from {vf}"))
+        src = _req_str(a, "source_url", aw, path, aline, problems)
+        if len(problems) == m:
+            affs.append(Affiliation(parent, relation, src, vf, vt))
+    if len(problems) > n:
+        return None
+    return Entity(
+        eid,
+        name,
+        country,
+        aliases,
+        weak,
+        sources,
+        notes,
+        tuple(listings),
+        tuple(affs),
+        setname,
+        f"{path}:{line}",
+    )
+
+
+def _check_cycles(ruleset: RuleSet, problems: list[Problem]) -> None:
+    for start in ruleset.entities:
+        seen = {start}
+        frontier = [start]
+        while frontier:
+            cur = frontier.pop()
+            ent = ruleset.entities.get(cur)
+            if ent is None:
+                continue
+            for a in ent.affiliations:
+                if a.parent == start:
+                    problems.append(
+                        Problem(
+                            *_split(ruleset.entities[start].origin),
+                            f"entity {start!r}: affiliation cycle through {cur!r}",
+                        )
+                    )
+                    frontier = []
+                    break
+                if a.parent not in seen:
+                    seen.add(a.parent)
+                    frontier.append(a.parent)

@@ -1,0 +1,138 @@
+"""The entity rules as Python objects: lists, entities, their listings and affiliations.
+
+The data lives in TOML files (``rules/*.toml`` at the top of the repository, shipped inside the
+package as ``bomscan/_shipped_rules``). The format is entity-centric: one entity once, with every
+listing it has and every affiliation to a parent, each with its source and dates. See
+``rules/README.md`` for the format and the sources of the shipped data.
+
+Time matters twice:
+
+* a listing counts on a date when ``start <= date`` and (no ``end`` or ``date < end``);
+* an affiliation counts for a line when it held on the line's date (``valid_from <= date`` and
+  (no ``valid_to`` or ``date < valid_to``)); a missing ``valid_from`` means "since before any
+  date we screen".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+LEVELS = ("informational", "investment", "restricted", "prohibited")
+RELATIONS = ("subsidiary", "brand", "former-subsidiary", "affiliate")
+
+
+@dataclass(frozen=True)
+class ListDef:
+    id: str
+    name: str
+    authority: str
+    url: str
+    level: str
+    meaning: str
+    legal_basis: str = ""
+    origin: str = ""  # file:line where it was defined
+    short_name: str = ""  # for narrow displays; falls back to name
+
+    @property
+    def rank(self) -> int:
+        return LEVELS.index(self.level)
+
+
+@dataclass(frozen=True)
+class Listing:
+    list: str
+    citation: str
+    start: date
+    source_url: str
+    end: date | None = None
+    name_on_list: str = ""
+    license_requirement: str = ""
+    license_policy: str = ""
+    meaning: str = ""
+
+    def active_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Affiliation:
+    parent: str
+    relation: str
+    source_url: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def holds_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
+    def describe(self, parent_name: str) -> str:
+        rel = self.relation.replace("-", " ")
+        text = f"{rel} of {parent_name}"
+        if self.valid_from and self.valid_to:
+            text += f" from {self.valid_from} until {self.valid_to}"
+        elif self.valid_to:
+            text += f" until {self.valid_to}"
+        elif self.valid_from:
+            text += f" since {self.valid_from}"
+        return text
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    country: str = ""
+    aliases: tuple[str, ...] = ()
+    weak_aliases: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    notes: str = ""
+    listings: tuple[Listing, ...] = ()
+    affiliations: tuple[Affiliation, ...] = ()
+    ruleset: str = ""
+    origin: str = ""
+
+    def active_listings(self, day: date) -> list[Listing]:
+        return [lst for lst in self.listings if lst.active_on(day)]
+
+
+@dataclass(frozen=True)
+class RuleSetInfo:
+    name: str
+    version: str
+    updated: date | None
+    description: str
+    path: str
+
+
+@dataclass
+class RuleSet:
+    """All rules in force for a run: shipped ones plus any ``--rules DIR`` on top."""
+
+    lists: dict[str, ListDef] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    infos: list[RuleSetInfo] = field(default_factory=list)
+
+    def alias_records(self):
+        """Every name an entity is known by, for the resolver (legal name first)."""
+        from bomscan.resolve import AliasRecord
+
+        out = []
+        for ent in self.entities.values():
+            seen = set()
+            for alias in (ent.name, *ent.aliases):
+                if alias not in seen:
+                    seen.add(alias)
+                    out.append(AliasRecord(ent.id, alias, False))
+            for alias in ent.weak_aliases:
+                if alias not in seen:
+                    seen.add(alias)
+                    out.append(AliasRecord(ent.id, alias, True))
+        return out
+
+    def children(self, parent_id: str) -> list[tuple[Entity, Affiliation]]:
+        return [
+            (e, a) for e in self.entities.values() for a in e.affiliations if a.parent == parent_id
+        ]

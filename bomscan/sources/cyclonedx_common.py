@@ -1,0 +1,126 @@
+"""What the CycloneDX JSON and XML readers share: which fields name an organisation, which
+properties carry quantity and price, and how a walked component becomes canonical rows.
+
+Who made a part has several homes in CycloneDX (see ``../shared/research/cyclonedx.md``):
+
+* ``manufacturer`` (1.6+), ``supplier`` (1.2+), ``publisher`` (1.0+), ``authors[]`` (1.6+) and the
+  deprecated ``author`` (1.1+) on every component; every one of them is screened, with its field;
+* for the product the BOM describes: ``metadata.component`` (its own fields as above), the
+  deprecated ``metadata.manufacture`` and ``metadata.supplier``;
+* ``metadata.manufacturer`` (1.6+) is **who made the BOM file**, not the product: never screened.
+
+CycloneDX has no price field. bomscan reads these component properties (values are strings):
+
+=========================  =====================================================
+property                   meaning
+=========================  =====================================================
+``cdx:device:quantity``    quantity (registered taxonomy; "the total number of the
+                           specified component", so it is not multiplied down
+                           nested assemblies)
+``bomscan:unitPrice``      unit price, a decimal number (``internal:unitPrice``
+                           is accepted too)
+``bomscan:extendedPrice``  extended price (``internal:extendedPrice`` too); wins
+                           over quantity x unit price
+``bomscan:currency``       ISO 4217 code (``internal:currency`` too)
+=========================  =====================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from bomscan.sources.schema import LINE_SCHEMA
+
+QTY_PROPS = ("cdx:device:quantity",)
+UNIT_PRICE_PROPS = ("bomscan:unitPrice", "internal:unitPrice")
+EXT_PRICE_PROPS = ("bomscan:extendedPrice", "internal:extendedPrice")
+CURRENCY_PROPS = ("bomscan:currency", "internal:currency")
+
+SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
+
+
+@dataclass
+class Component:
+    """A walked component, independent of the serialisation it came from."""
+
+    bom_ref: str | None
+    part: str | None
+    description: str | None
+    names: list[tuple[str, str, int | None]] = field(default_factory=list)  # (field, name, line)
+    props: dict[str, str] = field(default_factory=dict)
+    line: int | None = None
+
+
+def parse_number(text: str | None) -> float | None:
+    if text is None:
+        return None
+    t = text.strip().replace(",", "") if text.count(",") and "." in text else text.strip()
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return value
+
+
+def components_to_frame(
+    comps: list[Component], source: str, kind: str, warnings: list[str]
+) -> tuple[pl.DataFrame, int]:
+    """Turn walked components into canonical rows (one per name; one null-name row if none)."""
+    cols: dict[str, list] = {c: [] for c in LINE_SCHEMA}
+    bad_numbers = 0
+    for idx, comp in enumerate(comps):
+        props = comp.props
+        qty_raw = _first(props, QTY_PROPS)
+        unit_raw = _first(props, UNIT_PRICE_PROPS)
+        ext_raw = _first(props, EXT_PRICE_PROPS)
+        qty, unit, ext = parse_number(qty_raw), parse_number(unit_raw), parse_number(ext_raw)
+        for raw, val in ((qty_raw, qty), (unit_raw, unit), (ext_raw, ext)):
+            if raw is not None and val is None:
+                bad_numbers += 1
+        amount = ext
+        if amount is None and unit is not None:
+            amount = unit * (qty if qty is not None else 1.0)
+        currency = _first(props, CURRENCY_PROPS)
+        currency = currency.strip().upper() if currency else None
+        names = comp.names or [(None, None, comp.line)]
+        for k, (fld, name, line) in enumerate(names):
+            cols["primary"].append(k == 0)
+            cols["source"].append(source)
+            cols["kind"].append(kind)
+            cols["item"].append(idx)
+            cols["line"].append(line if line is not None else comp.line)
+            cols["bom_ref"].append(comp.bom_ref)
+            cols["field"].append(fld)
+            cols["name"].append(name)
+            cols["part"].append(comp.part)
+            cols["description"].append(comp.description)
+            cols["quantity"].append(qty)
+            cols["unit_price"].append(unit)
+            cols["amount"].append(amount)
+            cols["currency"].append(currency)
+            cols["date"].append(None)
+    if bad_numbers:
+        warnings.append(
+            f"{source}: {bad_numbers} quantity/price propert{'y' if bad_numbers == 1 else 'ies'} "
+            "could not be read as numbers and were left empty"
+        )
+    return pl.DataFrame(cols, schema=LINE_SCHEMA), len(comps)
+
+
+def _first(props: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for k in keys:
+        v = props.get(k)
+        if v is not None and v.strip():
+            return v
+    return None
+
+
+def clean_name(value) -> str | None:
+    if not isinstance(value, str):
+        return None
+    v = " ".join(value.split())
+    return v or None

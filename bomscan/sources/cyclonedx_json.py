@@ -1,0 +1,216 @@
+"""CycloneDX JSON reader (spec 1.2 to 1.7; JSON does not exist for 1.0/1.1).
+
+A plain ``orjson`` parse and walk, not cyclonedx-python-lib's deserializer: that one is 74x
+slower, merges identical components (losing their quantity), drops unknown fields and rejects
+whole documents over an unmodelled section (``../shared/research/cyclonedx.md`` section 3).
+
+Line numbers: JSON parsers give no positions, so after the walk each organisation name is located
+in the raw text by searching for its exact JSON encoding in document order (the walk visits
+objects in the order they are written, so the n-th occurrence found is the n-th one walked).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+import orjson
+
+from bomscan.errors import InputError
+from bomscan.sources.cyclonedx_common import (
+    SUPPORTED_VERSIONS,
+    Component,
+    clean_name,
+    components_to_frame,
+)
+from bomscan.sources.schema import ReadResult
+
+KIND = "cyclonedx-json"
+
+
+def looks_like(head: bytes) -> bool:
+    return b'"bomFormat"' in head or b'"specFormat"' in head or b'"specVersion"' in head
+
+
+def read(path: str, data: bytes) -> ReadResult:
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        line = _line_of_error(data, exc)
+        raise InputError(f"not valid JSON ({_short(exc)})", path=path, line=line) from None
+    if not isinstance(doc, dict):
+        raise InputError("JSON document is not an object, so not a CycloneDX BOM", path=path)
+    warnings: list[str] = []
+    meta: dict = {}
+    fmt = doc.get("bomFormat")
+    version = doc.get("specVersion")
+    if fmt != "CycloneDX":
+        if doc.get("specFormat") == "CycloneDX":
+            warnings.append(
+                f"{path}: CycloneDX {version} is a draft format; read leniently "
+                "(components and their supplier/manufacturer only)"
+            )
+        elif fmt is None and ("components" in doc or "metadata" in doc):
+            warnings.append(f"{path}: no bomFormat; read as CycloneDX anyway")
+        else:
+            raise InputError(f"JSON but not a CycloneDX BOM (bomFormat is {fmt!r})", path=path)
+    if isinstance(version, str) and version not in SUPPORTED_VERSIONS:
+        if not doc.get("specFormat"):
+            warnings.append(f"{path}: unknown specVersion {version!r}; read leniently")
+    meta["spec_version"] = version if isinstance(version, str) else None
+
+    comps: list[Component] = []
+    metadata = doc.get("metadata")
+    if isinstance(metadata, dict):
+        product = metadata.get("component")
+        product_comp = None
+        if isinstance(product, dict):
+            product_comp = _walk(product, comps, warnings, path)
+        extra: list[tuple[str, str, None]] = []
+        manufacture = _org_name(metadata.get("manufacture"))
+        if manufacture:
+            extra.append(("manufacture", manufacture, None))
+        msupplier = _org_name(metadata.get("supplier"))
+        if msupplier:
+            extra.append(("metadata.supplier", msupplier, None))
+        if extra:
+            if product_comp is None:
+                product_comp = Component(bom_ref=None, part=None, description=None)
+                comps.insert(0, product_comp)
+            product_comp.names.extend(extra)
+        if product_comp is not None:
+            meta["product"] = product_comp.part
+    top = doc.get("components")
+    if isinstance(top, list):
+        for c in top:
+            if isinstance(c, dict):
+                _walk(c, comps, warnings, path)
+            else:
+                warnings.append(f"{path}: a component that is not an object was skipped")
+    elif top is not None:
+        warnings.append(f"{path}: 'components' is not a list; ignored")
+
+    _locate_lines(data, comps)
+    frame, n = components_to_frame(comps, path, KIND, warnings)
+    return ReadResult(
+        source=path, kind=KIND, lines=frame, items_read=n, warnings=warnings, meta=meta
+    )
+
+
+_NAME_FIELDS = (("manufacturer", True), ("supplier", True), ("publisher", False), ("author", False))
+
+
+def _walk(obj: dict, out: list[Component], warnings: list[str], path: str) -> Component:
+    names: list[tuple[str, str, int | None]] = []
+    # Walk keys in document order so that name occurrences are found in text order.
+    for key, value in obj.items():
+        if key in ("manufacturer", "supplier"):
+            n = _org_name(value)
+            if n:
+                names.append((key, n, None))
+        elif key in ("publisher", "author"):
+            n = clean_name(value)
+            if n:
+                names.append((key, n, None))
+        elif key == "authors" and isinstance(value, list):
+            for a in value:
+                n = _org_name(a)
+                if n:
+                    names.append(("authors", n, None))
+    props: dict[str, str] = {}
+    raw_props = obj.get("properties")
+    if isinstance(raw_props, list):
+        for p in raw_props:
+            if isinstance(p, dict) and isinstance(p.get("name"), str):
+                v = p.get("value")
+                props.setdefault(p["name"], v if isinstance(v, str) else str(v))
+    ref = obj.get("bom-ref")
+    comp = Component(
+        bom_ref=ref if isinstance(ref, str) else None,
+        part=_str(obj.get("name")),
+        description=_str(obj.get("description")),
+        names=names,
+        props=props,
+    )
+    out.append(comp)
+    children = obj.get("components")
+    if isinstance(children, list):
+        for c in children:
+            if isinstance(c, dict):
+                _walk(c, out, warnings, path)
+    return comp
+
+
+def _org_name(value) -> str | None:
+    if isinstance(value, dict):
+        return clean_name(value.get("name"))
+    return None
+
+
+def _str(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+_KEY_VALUE = re.compile(rb'"(bom-ref|name|publisher|author)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _locate_lines(data: bytes, comps: list[Component]) -> None:
+    """Fill in the line of every organisation name (and component), in one pass over the text.
+
+    One regex pass indexes every ``"bom-ref"``/``"name"``/``"publisher"``/``"author"`` string
+    value with its offset. Each component is anchored at its bom-ref; each of its names takes the
+    first unused occurrence of that exact value at or after the anchor. The walk visits objects in
+    the order they are written, so "first unused" keeps occurrences in step with the walk.
+    """
+    newlines = [m.start() for m in re.finditer(rb"\n", data)]
+    positions: dict[tuple[bytes, str], list[int]] = {}
+    for m in _KEY_VALUE.finditer(data):
+        raw = m.group(2)
+        try:
+            value = orjson.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
+        except (orjson.JSONDecodeError, UnicodeDecodeError):
+            continue
+        if m.group(1) != b"bom-ref":
+            value = " ".join(value.split())
+        positions.setdefault((m.group(1), value), []).append(m.start())
+    used: dict[tuple[bytes, str], int] = {}
+
+    def take(key: tuple[bytes, str], floor: int) -> int | None:
+        occ = positions.get(key)
+        if not occ:
+            return None
+        i = max(used.get(key, 0), bisect_right(occ, floor - 1))
+        if i >= len(occ):
+            i = used.get(key, 0)
+            if i >= len(occ):
+                return None
+        used[key] = i + 1
+        return occ[i]
+
+    for comp in comps:
+        anchor = 0
+        if comp.bom_ref is not None:
+            pos = take((b"bom-ref", comp.bom_ref), 0)
+            if pos is not None:
+                anchor = pos
+                comp.line = bisect_right(newlines, pos) + 1
+        located = []
+        for fld, name, _ in comp.names:
+            key = fld.encode() if fld in ("publisher", "author") else b"name"
+            pos = take((key, name), anchor)
+            located.append(
+                (fld, name, bisect_right(newlines, pos) + 1 if pos is not None else None)
+            )
+        comp.names = located
+
+
+def _line_of_error(data: bytes, exc: Exception) -> int | None:
+    pos = getattr(exc, "pos", None)
+    if isinstance(pos, int):
+        return data.count(b"\n", 0, pos) + 1
+    return None
+
+
+def _short(exc: Exception) -> str:
+    msg = str(exc).split(":")[0]
+    return msg[:120]

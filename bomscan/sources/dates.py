@@ -1,0 +1,53 @@
+"""Dates as exports write them: one format chosen per column from a sample, parsed in polars.
+
+Day-first and month-first slash dates (``03/04/2024``) are ambiguous; the column decides: if any
+sampled value has a first part above 12 the column is day-first, if any has a second part above
+12 it is month-first, otherwise ISO and month-first (US ERP default) are tried in that order.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%Y%m%d",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%d.%m.%y",
+)
+
+
+def _prepared(expr: pl.Expr) -> pl.Expr:
+    # "2024-03-01T10:00:00Z" / "2024-03-01 10:00" -> date part only
+    s = expr.cast(pl.String).str.strip_chars()
+    return s.str.replace(r"^(\d{4}-\d{2}-\d{2})[T ].*$", "$1")
+
+
+def detect_format(sample: pl.Series) -> str | None:
+    """The format that parses the most sampled values (ties: earlier in FORMATS), or None."""
+    s = sample.drop_nulls()
+    if s.len() == 0:
+        return None
+    frame = pl.DataFrame({"v": s}).select(_prepared(pl.col("v")).alias("v"))
+    best, best_n = None, 0
+    for fmt in FORMATS:
+        n = frame.select(pl.col("v").str.to_date(fmt, strict=False).is_not_null().sum()).item()
+        if n > best_n:
+            best, best_n = fmt, n
+    return best
+
+
+def date_expr(col: str, fmt: str | None) -> pl.Expr:
+    if fmt is None:
+        return pl.lit(None, dtype=pl.Date)
+    return _prepared(pl.col(col)).str.to_date(fmt, strict=False)

@@ -1,0 +1,101 @@
+"""The canonical line schema every reader produces.
+
+One row is one *name occurrence* on one *item* (a BOM component or a ledger row): a component
+that names both a manufacturer and a supplier yields two rows with the same ``item``. An item
+that names no organisation at all still yields one row with ``name`` null, so that its spend
+counts in the totals. Spend is therefore summed over distinct ``(source, item)``, never over rows.
+
+Columns (all readers produce exactly these, in this order; extra columns a ledger carries, such
+as PO number or cost center, follow them with an ``x:`` prefix and their original header):
+
+=============  =========  ===================================================================
+column         dtype      meaning
+=============  =========  ===================================================================
+source         String     the input path as the user gave it
+kind           String     ``cyclonedx-json``, ``cyclonedx-xml``, ``csv-bom`` or ``ledger``
+item           Int64      0-based index of the item (component / data row) within its source
+line           Int64      1-based physical line of the name in the file (CSV: the record's
+                          first line, header = line 1; CycloneDX: the line of the name), or null
+bom_ref        String     CycloneDX ``bom-ref`` of the component, or null
+field          String     where the name came from: ``manufacturer``, ``supplier``,
+                          ``publisher``, ``author``, ``authors``, ``product-manufacturer``,
+                          ``vendor`` ... (null when the item names nobody)
+name           String     the raw organisation name, as written (stripped of outer spaces)
+part           String     part number / MPN / component name
+description    String     free-text description
+quantity       Float64    quantity (null when unknown)
+unit_price     Float64    unit price (null when unknown)
+amount         Float64    spend of the item: extended price, or quantity x unit price, or the
+                          ledger amount (negative for credits); null when unknown
+currency       String     ISO 4217 code, upper case, or null
+date           Date       the item's date (ledger posting/invoice date), or null
+primary        Boolean    true on exactly one row per item: the row whose amount counts in
+                          totals (so spend is summed over rows with ``primary``, cheaply)
+=============  =========  ===================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+LINE_SCHEMA: dict[str, pl.DataType] = {
+    "source": pl.String(),
+    "kind": pl.String(),
+    "item": pl.Int64(),
+    "line": pl.Int64(),
+    "bom_ref": pl.String(),
+    "field": pl.String(),
+    "name": pl.String(),
+    "part": pl.String(),
+    "description": pl.String(),
+    "quantity": pl.Float64(),
+    "unit_price": pl.Float64(),
+    "amount": pl.Float64(),
+    "currency": pl.String(),
+    "date": pl.Date(),
+    "primary": pl.Boolean(),
+}
+
+COLUMNS = list(LINE_SCHEMA)
+EXTRA_PREFIX = "x:"
+
+
+def empty_lines() -> pl.DataFrame:
+    return pl.DataFrame(schema=LINE_SCHEMA)
+
+
+def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    """Cast/complete a reader's frame to the canonical schema, keeping ``x:`` extras last."""
+    names = frame.collect_schema().names()
+    exprs = []
+    for col, dtype in LINE_SCHEMA.items():
+        if col in names:
+            exprs.append(pl.col(col).cast(dtype))
+        else:
+            exprs.append(pl.lit(None, dtype=dtype).alias(col))
+    extras = [pl.col(c).cast(pl.String) for c in names if c.startswith(EXTRA_PREFIX)]
+    return frame.select(exprs + extras)
+
+
+@dataclass
+class Skipped:
+    """Rows (or components) a reader read but could not use, with the reason."""
+
+    reason: str
+    count: int = 1
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ReadResult:
+    """What one reader hands to the pipeline: the lines plus an account of what it read."""
+
+    source: str
+    kind: str
+    lines: pl.DataFrame | pl.LazyFrame
+    items_read: int | None = None  # None: not known until the lazy frame is collected
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # e.g. spec version, encoding, decimal convention
