@@ -60,8 +60,11 @@ def sniff_delimiter(text: str) -> str:
         counts = [len(next(csv.reader([ln], delimiter=d))) for ln in lines[:50]]
         if not counts or max(counts) < 2:
             continue
-        common = max(set(counts), key=counts.count)
-        score = counts.count(common) * common
+        # the most frequent field count among lines that are split at all (title lines above a
+        # header have one field whatever the delimiter); ties go to the wider split
+        multi = [c for c in counts if c >= 2]
+        common = max(sorted(set(multi)), key=lambda c: (multi.count(c), c))
+        score = multi.count(common) * common
         if score > best_score:
             best, best_score = d, score
     return best

@@ -1,0 +1,40 @@
+"""Shared test helpers: run the CLI as a user would, find the shared reference material."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"
+
+
+def run_cli(*args: str, cwd: Path | str | None = None, env: dict | None = None, timeout: float = 120):
+    """Run ``python -m bomscan`` in a subprocess (the code in this checkout)."""
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    full_env.pop("BOMSCAN_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bomscan", *args],
+        cwd=cwd or REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"shared reference material not found at {SHARED} (CI provides ../shared)")
+    return SHARED
