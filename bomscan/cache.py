@@ -1,0 +1,89 @@
+"""A cache of the loaded rules and the resolver's alias index, so a run starts fast.
+
+Parsing and validating the TOML rules and building the alias index take longer than reading a
+typical BOM; a pre-merge check runs many times against the same rules. The cache key covers
+everything the cached objects are derived from: the path, size and modification time of every
+rules file, and of bomscan's own rules/resolve code, plus the bomscan version. Any change makes a
+new entry; old entries are pruned. ``BOMSCAN_NO_CACHE=1`` turns the cache off.
+
+The cache holds only objects bomscan built itself from the rules, in the user's own cache
+directory (created private); a cache file that cannot be read is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from bomscan import __version__
+
+KEEP = 8
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("BOMSCAN_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("bomscan"))
+
+
+def _signature(rule_dirs: list[Path]) -> str:
+    h = hashlib.sha256(__version__.encode())
+    code = Path(__file__).resolve().parent
+    files = sorted(
+        [
+            *code.glob("resolve/*.py"),
+            *code.glob("rules/*.py"),
+            *code.glob("resolve/*.json"),
+            *code.glob("resolve/*.txt"),
+        ]
+    )
+    for d in rule_dirs:
+        h.update(b"\0dir\0" + str(Path(d).resolve()).encode())
+        files += sorted(Path(d).glob("*.toml"))
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:40]
+
+
+def load_or_build(rule_dirs: list[Path], build):
+    """Return ``build()``'s result, from the cache when the rules and code are unchanged."""
+    if os.environ.get("BOMSCAN_NO_CACHE"):
+        return build()
+    key = _signature(rule_dirs)
+    base = cache_dir()
+    path = base / f"index-{key}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # missing, unreadable or stale format: rebuild
+        pass
+    value = build()
+    try:
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=".index-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        _prune(base)
+    except Exception:  # a read-only home or full disk must not fail the run
+        pass
+    return value
+
+
+def _prune(base: Path) -> None:
+    entries = sorted(base.glob("index-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
