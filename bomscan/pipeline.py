@@ -102,7 +102,11 @@ def run(req: ReportRequest) -> dict:
             req.progress(f"reading {path}")
         results.append(
             read_input(
-                path, column_overrides=req.column_overrides, decimal=req.decimal, sheet=req.sheet
+                path,
+                column_overrides=req.column_overrides,
+                decimal=req.decimal,
+                sheet=req.sheet,
+                strict=req.strict,  # CycloneDX: validate against its version's schema
             )
         )
     threshold = DEFAULT_THRESHOLD if req.min_score is None else req.min_score

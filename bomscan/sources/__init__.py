@@ -20,6 +20,37 @@ from bomscan.sources.schema import LINE_SCHEMA, ReadResult
 __all__ = ["read_input", "ReadResult", "LINE_SCHEMA", "detect_kind"]
 
 HEAD = 1 << 20
+DEFAULT_MAX_BOM_MB = 256
+_UTF16_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def max_bom_bytes() -> int:
+    """Largest CycloneDX file bomscan loads (``BOMSCAN_MAX_BOM_MB``, default 256 MB).
+
+    A CycloneDX document is parsed whole (a 50,000-component BOM is about 27 MB), so a file far
+    above that is either a mistake or hostile (a 1 GB single-line JSON would need several GB of
+    memory); it is refused with one line before anything is loaded. Ledgers have no such limit:
+    they are streamed.
+    """
+    raw = os.environ.get("BOMSCAN_MAX_BOM_MB")
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_BOM_MB
+    except ValueError:
+        mb = DEFAULT_MAX_BOM_MB
+    return int(mb * (1 << 20))
+
+
+def _decoded_start(head: bytes) -> bytes:
+    """The first bytes of the text re-encoded as UTF-8 when the file is UTF-16/32 with a BOM."""
+    for bom, codec in (
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if head.startswith(bom):
+            return head[:4096].decode(codec, errors="ignore").encode("utf-8")
+    return head
 
 
 def detect_kind(path: str, head: bytes) -> str:
@@ -30,13 +61,14 @@ def detect_kind(path: str, head: bytes) -> str:
         return "parquet"
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    text = _decoded_start(head)
+    stripped = text.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] in (b"{", b"["):
-        if cyclonedx_json.looks_like(head) or stripped[:1] == b"{":
+        if cyclonedx_json.looks_like(text) or stripped[:1] == b"{":
             return "cyclonedx-json"
     if stripped[:1] == b"<":
         return "cyclonedx-xml"
-    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head[:4096] and not head.startswith(_UTF16_32):
         raise InputError("binary data, not a BOM or ledger (JSON, XML or CSV)", path=path)
     return "tabular"
 
@@ -47,15 +79,26 @@ def read_input(
     column_overrides: dict[str, str] | None = None,
     decimal: str | None = None,
     sheet: str | None = None,
+    strict: bool = False,
 ) -> ReadResult:
+    """Read one input file. ``strict``: CycloneDX must validate against its version's schema.
+
+    Only regular files are read: a directory, FIFO, socket or device is refused with one line
+    (a FIFO with no writer would block forever, and the readers open a file twice).
+    """
     try:
         st = os.stat(path)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError("is a dangling symbolic link", path=path) from None
         raise InputError("no such file", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", path=path) from None
     if stat.S_ISDIR(st.st_mode):
         raise InputError("is a directory, not a file", path=path)
+    if not stat.S_ISREG(st.st_mode):
+        what = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+        raise InputError(f"is {what}; save the data to a file and pass that", path=path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(HEAD)
@@ -65,18 +108,30 @@ def read_input(
         raise InputError("empty file", path=path)
     kind = detect_kind(path, head)
     if kind in ("cyclonedx-json", "cyclonedx-xml"):
-        with open(path, "rb") as fh:
-            data = fh.read()
+        limit = max_bom_bytes()
+        if st.st_size > limit:
+            raise InputError(
+                f"{st.st_size / (1 << 20):,.0f} MB is above the {limit / (1 << 20):,.0f} MB "
+                "limit for a CycloneDX file (set BOMSCAN_MAX_BOM_MB to raise it)",
+                path=path,
+            )
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise InputError(f"cannot read ({exc.strerror})", path=path) from None
         if kind == "cyclonedx-json":
             from bomscan.sources import cyclonedx_json
 
-            return cyclonedx_json.read(path, data)
+            return cyclonedx_json.read(path, data, strict=strict)
         from bomscan.sources import cyclonedx_xml
 
-        return cyclonedx_xml.read(path, data)
+        return cyclonedx_xml.read(path, data, strict=strict)
     if kind in ("parquet", "xlsx"):
-        from bomscan.sources import binary_tables
-
+        try:
+            from bomscan.sources import binary_tables
+        except ImportError:
+            raise InputError(f"{kind} input is not supported by this build", path=path) from None
         return binary_tables.read(
             path, kind, overrides=column_overrides, decimal=decimal, sheet=sheet
         )

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from bomscan.errors import InputError
 from bomscan.sources.schema import LINE_SCHEMA
 
 QTY_PROPS = ("cdx:device:quantity",)
@@ -39,6 +40,57 @@ EXT_PRICE_PROPS = ("bomscan:extendedPrice", "internal:extendedPrice")
 CURRENCY_PROPS = ("bomscan:currency", "internal:currency")
 
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
+DRAFT_VERSIONS = ("2.0",)
+
+
+def schema_check(
+    path: str,
+    fmt: str,
+    version: str | None,
+    find_violation,
+    *,
+    strict: bool,
+    warnings: list[str],
+) -> None:
+    """Validate against the schema of the document's own version; warn, or raise if ``strict``.
+
+    ``find_violation(version)`` returns the first :class:`~bomscan.sources.validate.Violation` or
+    None. Lenient mode (the default) reads every document it can and says in one warning what is
+    wrong with it; ``--strict`` turns that warning into an :class:`InputError` (exit 3), and also
+    refuses documents whose version has no schema (missing, unknown, or the 2.0 draft).
+    """
+    from bomscan.sources.validate import SchemaUnavailable
+
+    label = f"CycloneDX {version} {fmt}"
+    if version is None or version not in SUPPORTED_VERSIONS:
+        if strict:
+            why = (
+                "is a draft with no released schema"
+                if version in DRAFT_VERSIONS
+                else "has no known spec version"
+                if version is None
+                else f"has unknown spec version {version!r}"
+            )
+            raise InputError(f"--strict: CycloneDX document {why}; cannot validate", path=path)
+        return
+    try:
+        violation = find_violation(version)
+    except SchemaUnavailable as exc:
+        if strict:
+            raise InputError(f"--strict: {exc}", path=path) from None
+        warnings.append(f"{path}: {exc}; not validated")
+        return
+    if violation is None:
+        return
+    if strict:
+        raise InputError(
+            f"not valid {label}: {violation.describe()}", path=path, line=violation.line
+        )
+    where = f"{path}:{violation.line}" if violation.line else path
+    warnings.append(
+        f"{where}: does not conform to the {label} schema ({violation.describe()}); "
+        "read leniently (--strict rejects it)"
+    )
 
 
 @dataclass

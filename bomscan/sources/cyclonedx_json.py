@@ -22,8 +22,10 @@ from bomscan.sources.cyclonedx_common import (
     Component,
     clean_name,
     components_to_frame,
+    schema_check,
 )
 from bomscan.sources.schema import ReadResult
+from bomscan.sources.validate import first_json_violation
 
 KIND = "cyclonedx-json"
 
@@ -32,7 +34,8 @@ def looks_like(head: bytes) -> bool:
     return b'"bomFormat"' in head or b'"specFormat"' in head or b'"specVersion"' in head
 
 
-def read(path: str, data: bytes) -> ReadResult:
+def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
+    data = _as_utf8(path, data)
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -44,28 +47,42 @@ def read(path: str, data: bytes) -> ReadResult:
     meta: dict = {}
     fmt = doc.get("bomFormat")
     version = doc.get("specVersion")
+    version = version if isinstance(version, str) else None
     if fmt != "CycloneDX":
         if doc.get("specFormat") == "CycloneDX":
-            warnings.append(
-                f"{path}: CycloneDX {version} is a draft format; read leniently "
-                "(components and their supplier/manufacturer only)"
-            )
+            if not strict:
+                warnings.append(
+                    f"{path}: CycloneDX {version} is a draft format; read leniently and not "
+                    "validated: components and their manufacturer/supplier/publisher/author "
+                    "fields only (names in 2.0 parties[] are not read)"
+                )
         elif fmt is None and ("components" in doc or "metadata" in doc):
             warnings.append(f"{path}: no bomFormat; read as CycloneDX anyway")
         else:
             raise InputError(f"JSON but not a CycloneDX BOM (bomFormat is {fmt!r})", path=path)
-    if isinstance(version, str) and version not in SUPPORTED_VERSIONS:
-        if not doc.get("specFormat"):
+    if not doc.get("specFormat") and not strict:
+        if version is None:
+            warnings.append(f"{path}: no specVersion; read leniently, not validated")
+        elif version not in SUPPORTED_VERSIONS:
             warnings.append(f"{path}: unknown specVersion {version!r}; read leniently")
-    meta["spec_version"] = version if isinstance(version, str) else None
+    schema_check(
+        path,
+        "JSON",
+        version,
+        lambda v: first_json_violation(doc, v),
+        strict=strict,
+        warnings=warnings,
+    )
+    meta["spec_version"] = version
 
     comps: list[Component] = []
+    odd = [0]
     metadata = doc.get("metadata")
     if isinstance(metadata, dict):
         product = metadata.get("component")
         product_comp = None
         if isinstance(product, dict):
-            product_comp = _walk(product, comps, warnings, path)
+            product_comp = _walk(product, comps, odd)
         extra: list[tuple[str, str, None]] = []
         manufacture = _org_name(metadata.get("manufacture"))
         if manufacture:
@@ -84,11 +101,16 @@ def read(path: str, data: bytes) -> ReadResult:
     if isinstance(top, list):
         for c in top:
             if isinstance(c, dict):
-                _walk(c, comps, warnings, path)
+                _walk(c, comps, odd)
             else:
-                warnings.append(f"{path}: a component that is not an object was skipped")
+                odd[0] += 1
     elif top is not None:
         warnings.append(f"{path}: 'components' is not a list; ignored")
+    if odd[0]:
+        warnings.append(
+            f"{path}: {odd[0]} component entr{'y' if odd[0] == 1 else 'ies'} not an object "
+            "(or a 'components' that is not a list) skipped"
+        )
 
     _locate_lines(data, comps)
     frame, n = components_to_frame(comps, path, KIND, warnings)
@@ -97,10 +119,51 @@ def read(path: str, data: bytes) -> ReadResult:
     )
 
 
-_NAME_FIELDS = (("manufacturer", True), ("supplier", True), ("publisher", False), ("author", False))
+def _as_utf8(path: str, data: bytes) -> bytes:
+    """JSON is UTF-8 (RFC 8259); tolerate a UTF-8 BOM, convert UTF-16/32 with a BOM."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:]
+    for bom, codec in (
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).encode("utf-8")
+            except UnicodeError:
+                raise InputError(f"not valid {codec.upper()} text", path=path) from None
+    return data
 
 
-def _walk(obj: dict, out: list[Component], warnings: list[str], path: str) -> Component:
+def _walk(root: dict, out: list[Component], odd: list[int]) -> Component:
+    """Append ``root`` and every component nested in it, in document order (pre-order).
+
+    Iterative, so a BOM nested as deep as the JSON parser allows cannot exhaust Python's
+    recursion limit. Entries of ``components`` that are not objects are counted in ``odd``.
+    """
+    first = None
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        comp = _component(obj)
+        out.append(comp)
+        if first is None:
+            first = comp
+        children = obj.get("components")
+        if isinstance(children, list):
+            for c in reversed(children):
+                if isinstance(c, dict):
+                    stack.append(c)
+                else:
+                    odd[0] += 1
+        elif children is not None:
+            odd[0] += 1
+    return first
+
+
+def _component(obj: dict) -> Component:
     names: list[tuple[str, str, int | None]] = []
     # Walk keys in document order so that name occurrences are found in text order.
     for key, value in obj.items():
@@ -123,22 +186,17 @@ def _walk(obj: dict, out: list[Component], warnings: list[str], path: str) -> Co
         for p in raw_props:
             if isinstance(p, dict) and isinstance(p.get("name"), str):
                 v = p.get("value")
+                if v is None:
+                    continue
                 props.setdefault(p["name"], v if isinstance(v, str) else str(v))
     ref = obj.get("bom-ref")
-    comp = Component(
+    return Component(
         bom_ref=ref if isinstance(ref, str) else None,
         part=_str(obj.get("name")),
         description=_str(obj.get("description")),
         names=names,
         props=props,
     )
-    out.append(comp)
-    children = obj.get("components")
-    if isinstance(children, list):
-        for c in children:
-            if isinstance(c, dict):
-                _walk(c, out, warnings, path)
-    return comp
 
 
 def _org_name(value) -> str | None:

@@ -18,8 +18,10 @@ from bomscan.sources.cyclonedx_common import (
     Component,
     clean_name,
     components_to_frame,
+    schema_check,
 )
 from bomscan.sources.schema import ReadResult
+from bomscan.sources.validate import first_xml_violation
 
 KIND = "cyclonedx-xml"
 _NS = re.compile(r"^\{http://cyclonedx\.org/schema/bom/(\d+\.\d+)\}")
@@ -42,43 +44,87 @@ def _parser() -> etree.XMLParser:
     )
 
 
+def _doctype_in(data: bytes) -> bool:
+    if _DOCTYPE.search(data):
+        return True
+    for bom, codec in (
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            text = data.decode(codec, errors="ignore").encode("utf-8")
+            return bool(_DOCTYPE.search(text))
+    return False
+
+
+_REFUSED = (
+    "XML declares a DOCTYPE or entities; refused (external entities and entity "
+    "expansion are not allowed in BOMs)"
+)
+
+
 def parse_secure(path: str, data: bytes) -> etree._Element:
-    if _DOCTYPE.search(data[:65536]) or _DOCTYPE.search(data):
-        raise InputError(
-            "XML declares a DOCTYPE or entities; refused (external entities and entity "
-            "expansion are not allowed in BOMs)",
-            path=path,
-        )
+    """Parse untrusted XML: no DTD, no entities, no network; a DOCTYPE at all is refused.
+
+    The text is searched for ``<!DOCTYPE``/``<!ENTITY`` before parsing (in UTF-16/32 too), and
+    the parsed tree is checked again, so nothing that declares entities is ever read.
+    """
+    if _doctype_in(data):
+        raise InputError(_REFUSED, path=path)
     try:
-        return etree.fromstring(data, _parser())
+        root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if getattr(exc, "lineno", None) else None
         msg = str(exc.msg if hasattr(exc, "msg") else exc).split(",")[0]
         raise InputError(f"not well-formed XML ({msg})", path=path, line=line) from None
+    except ValueError as exc:  # e.g. a str with an encoding declaration; not expected from bytes
+        raise InputError(f"not well-formed XML ({exc})", path=path) from None
+    if root is None:
+        raise InputError("not well-formed XML (no root element)", path=path)
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise InputError(_REFUSED, path=path)
+    return root
 
 
-def read(path: str, data: bytes) -> ReadResult:
+def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
     root = parse_secure(path, data)
     warnings: list[str] = []
     m = _NS.match(root.tag if isinstance(root.tag, str) else "")
     if _local(root) != "bom":
         raise InputError(f"XML but not a CycloneDX BOM (root element <{_local(root)}>)", path=path)
     version = m.group(1) if m else None
-    if version is None:
-        warnings.append(f"{path}: <bom> has no CycloneDX namespace; read leniently")
-    elif version not in SUPPORTED_VERSIONS:
-        warnings.append(f"{path}: unknown CycloneDX version {version}; read leniently")
+    ns = _namespace(root)
+    if not strict:
+        if version is None:
+            found = f"namespace {ns!r}" if ns else "no namespace"
+            warnings.append(
+                f"{path}: <bom> has {found}, not a CycloneDX one "
+                "(http://cyclonedx.org/schema/bom/1.N); read leniently, not validated"
+            )
+        elif version not in SUPPORTED_VERSIONS:
+            warnings.append(f"{path}: unknown CycloneDX version {version}; read leniently")
+    schema_check(
+        path,
+        "XML",
+        version,
+        lambda v: first_xml_violation(root, v),
+        strict=strict,
+        warnings=warnings,
+    )
 
     comps: list[Component] = []
     meta: dict = {"spec_version": version}
-    metadata = _child(root, "metadata")
+    metadata = _child(root, "metadata", ns)
     if metadata is not None:
-        product = _child(metadata, "component")
-        product_comp = _walk(product, comps) if product is not None else None
+        product = _child(metadata, "component", ns)
+        product_comp = _walk(product, comps, ns) if product is not None else None
         extra = []
         for tag, fld in (("manufacture", "manufacture"), ("supplier", "metadata.supplier")):
-            org = _child(metadata, tag)
-            name_el = _child(org, "name") if org is not None else None
+            org = _child(metadata, tag, ns)
+            name_el = _child(org, "name", ns) if org is not None else None
             n = clean_name(name_el.text) if name_el is not None else None
             if n:
                 extra.append((fld, n, name_el.sourceline))
@@ -89,15 +135,20 @@ def read(path: str, data: bytes) -> ReadResult:
             product_comp.names.extend(extra)
         if product_comp is not None:
             meta["product"] = product_comp.part
-    components = _child(root, "components")
+    components = _child(root, "components", ns)
     if components is not None:
         for c in components:
-            if _local(c) == "component":
-                _walk(c, comps)
+            if _is(c, "component", ns):
+                _walk(c, comps, ns)
     frame, n = components_to_frame(comps, path, KIND, warnings)
     return ReadResult(
         source=path, kind=KIND, lines=frame, items_read=n, warnings=warnings, meta=meta
     )
+
+
+def _namespace(el) -> str:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    return tag[1 : tag.index("}")] if tag.startswith("{") else ""
 
 
 def _local(el) -> str:
@@ -107,22 +158,46 @@ def _local(el) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _child(el, name: str):
+def _is(el, name: str, ns: str) -> bool:
+    """``el`` is CycloneDX element ``name`` (in the document's namespace, not an extension's)."""
+    return el.tag == (f"{{{ns}}}{name}" if ns else name)
+
+
+def _child(el, name: str, ns: str):
     for c in el:
-        if _local(c) == name:
+        if _is(c, name, ns):
             return c
     return None
 
 
-def _walk(el, out: list[Component]) -> Component:
+def _walk(root, out: list[Component], ns: str) -> Component:
+    """Append ``root`` and every component nested in it, in document order, iteratively."""
+    first = None
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        comp, nested = _component(el, ns)
+        out.append(comp)
+        if first is None:
+            first = comp
+        if nested is not None:
+            stack.extend(reversed([c for c in nested if _is(c, "component", ns)]))
+    return first
+
+
+def _component(el, ns: str):
     names: list[tuple[str, str, int | None]] = []
     part = description = None
     props: dict[str, str] = {}
     nested = None
     for c in el:
-        tag = _local(c)
+        tag = c.tag if isinstance(c.tag, str) else ""
+        if ns:
+            if not tag.startswith("{" + ns + "}"):
+                continue  # an extension element from another namespace
+            tag = tag[len(ns) + 2 :]
         if tag in ("manufacturer", "supplier"):
-            name_el = _child(c, "name")
+            name_el = _child(c, "name", ns)
             n = clean_name(name_el.text) if name_el is not None else None
             if n:
                 names.append((tag, n, name_el.sourceline))
@@ -132,7 +207,7 @@ def _walk(el, out: list[Component]) -> Component:
                 names.append((tag, n, c.sourceline))
         elif tag == "authors":
             for a in c:
-                name_el = _child(a, "name")
+                name_el = _child(a, "name", ns)
                 n = clean_name(name_el.text) if name_el is not None else None
                 if n:
                     names.append(("authors", n, name_el.sourceline))
@@ -155,9 +230,4 @@ def _walk(el, out: list[Component]) -> Component:
         props=props,
         line=el.sourceline,
     )
-    out.append(comp)
-    if nested is not None:
-        for c in nested:
-            if _local(c) == "component":
-                _walk(c, out)
-    return comp
+    return comp, nested
