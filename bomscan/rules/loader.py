@@ -29,6 +29,9 @@ from bomscan.rules.model import (
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_RULES_FILE = 32 << 20
+MAX_ID = 120
+MAX_NAME = 1_000  # a name or alias longer than this is not a name (and would slow matching)
+MAX_TEXT = 20_000  # notes, meanings, licence texts
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,12 @@ def load_rulesets(dirs: list[Path | str]) -> RuleSet:
 
 
 def collect(dirs: list[Path | str]) -> tuple[RuleSet, list[Problem]]:
+    """Load every ``*.toml`` in ``dirs`` (later directories override earlier ones by id) and
+    return the rule set with every problem found, each with its file and line."""
     ruleset = RuleSet()
     problems: list[Problem] = []
-    raw_entities: list[tuple[dict, str, int | None, str]] = []
+    raw_entities: list[tuple[dict, dict, str, int | None, Path]] = []
+    dir_names: dict[Path, str] = {}
     for d in dirs:
         d = Path(d)
         if not d.is_dir():
@@ -83,21 +89,26 @@ def collect(dirs: list[Path | str]) -> tuple[RuleSet, list[Problem]]:
         files = sorted(d.glob("*.toml"))
         if not files:
             problems.append(Problem(str(d), None, "no *.toml rules files"))
+            continue
+        n_infos = len(ruleset.infos)
         for f in files:
             _load_file(f, ruleset, raw_entities, problems)
+        if len(ruleset.infos) == n_infos:  # no [ruleset] table: name the set after its directory
+            ruleset.infos.append(RuleSetInfo(d.name, "", None, "", str(d)))
+        dir_names[d] = ruleset.infos[-1].name
     # Entities after all lists are known, so listings can refer to lists in other files.
-    for doc, path, line, setname in raw_entities:
-        ent = _entity(doc, path, line, setname, ruleset, problems)
+    for doc, lines, path, line, d in raw_entities:
+        ent = _entity(doc, lines, path, line, dir_names.get(d, d.name), ruleset, problems)
         if ent is None:
             continue
         if ent.id in ruleset.entities:
             prev = ruleset.entities[ent.id]
-            if prev.ruleset == setname:
+            if Path(_split(prev.origin)[0]).parent == d:
                 problems.append(
                     Problem(path, line, f"entity {ent.id!r} defined twice (first at {prev.origin})")
                 )
                 continue
-        ruleset.entities[ent.id] = ent  # a later rule set overrides an earlier one
+        ruleset.entities[ent.id] = ent  # a later rules directory overrides an earlier one
     for ent in ruleset.entities.values():
         for aff in ent.affiliations:
             if aff.parent not in ruleset.entities:
@@ -112,6 +123,10 @@ def collect(dirs: list[Path | str]) -> tuple[RuleSet, list[Problem]]:
                 )
     _check_cycles(ruleset, problems)
     return ruleset, problems
+
+
+def _id_ok(v: str) -> bool:
+    return len(v) <= MAX_ID and bool(ID_RE.match(v))
 
 
 def _split(origin: str) -> tuple[str, int | None]:
@@ -142,6 +157,9 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
             )
         )
         return
+    except RecursionError:  # absurdly deep nesting: reject, never crash
+        problems.append(Problem(path, None, "not valid TOML: nested too deeply"))
+        return
     headers = _table_lines(text)
     known = {"ruleset", "list", "entity"}
     for key in doc:
@@ -153,7 +171,6 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
                     f"unknown top-level key {key!r} (expected ruleset, list, entity)",
                 )
             )
-    setname = f.parent.name
     info = doc.get("ruleset")
     if info is not None:
         if not isinstance(info, dict):
@@ -169,10 +186,9 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
                     )
                 )
                 upd = None
-            setname = str(info.get("name", setname))
             ruleset.infos.append(
                 RuleSetInfo(
-                    setname,
+                    str(info.get("name", f.parent.name)),
                     str(info.get("version", "")),
                     upd,
                     str(info.get("description", "")),
@@ -201,16 +217,13 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
             problems.append(Problem(path, line, "each [[entity]] must be a table"))
             continue
         sub = {
-            "listing": [
-                headers.get(("entity.listing", i, j))
-                for j in range(len(item.get("listing", []) or []))
-            ],
-            "affiliation": [
-                headers.get(("entity.affiliation", i, j))
-                for j in range(len(item.get("affiliation", []) or []))
-            ],
+            kind: [
+                headers.get((f"entity.{kind}", i, j))
+                for j in range(len(item[kind]) if isinstance(item.get(kind), list) else 0)
+            ]
+            for kind in ("listing", "affiliation")
         }
-        raw_entities.append(({**item, "__lines": sub}, path, line, setname))
+        raw_entities.append((item, sub, path, line, f.parent))
 
 
 def _array(doc: dict, key: str, path: str, text: str, problems: list[Problem]) -> list:
@@ -267,6 +280,11 @@ def _req_str(
     if not isinstance(v, str) or (not empty_ok and not v.strip()):
         problems.append(Problem(path, line, f"{what}: {key!r} must be a non-empty string"))
         return None
+    if len(v) > MAX_TEXT:
+        problems.append(
+            Problem(path, line, f"{what}: {key!r} is longer than {MAX_TEXT} characters")
+        )
+        return None
     return v
 
 
@@ -274,6 +292,11 @@ def _opt_str(d: dict, key: str, what: str, path: str, line, problems) -> str:
     v = d.get(key, "")
     if not isinstance(v, str):
         problems.append(Problem(path, line, f"{what}: {key!r} must be a string"))
+        return ""
+    if len(v) > MAX_TEXT:
+        problems.append(
+            Problem(path, line, f"{what}: {key!r} is longer than {MAX_TEXT} characters")
+        )
         return ""
     return v
 
@@ -290,7 +313,7 @@ def _opt_date(d: dict, key: str, what: str, path: str, line, problems) -> date |
 
 def _unknown(d: dict, allowed: set[str], what: str, path: str, line, problems) -> None:
     for k in d:
-        if k not in allowed and not k.startswith("__"):
+        if k not in allowed:
             problems.append(Problem(path, line, f"{what}: unknown key {k!r}"))
 
 
@@ -302,7 +325,7 @@ def _list(d, path, line, problems) -> ListDef | None:
     if not isinstance(d, dict):
         problems.append(Problem(path, line, "each [[list]] must be a table"))
         return None
-    what = f"list {d.get('id', '?')!r}"
+    what = f"list {str(d.get('id', '?'))[:80]!r}"
     _unknown(
         d,
         {"id", "name", "short_name", "authority", "url", "level", "meaning", "legal_basis"},
@@ -313,8 +336,14 @@ def _list(d, path, line, problems) -> ListDef | None:
     )
     n = len(problems)
     lid = _req_str(d, "id", what, path, line, problems)
-    if lid is not None and not ID_RE.match(lid):
-        problems.append(Problem(path, line, f"{what}: id must be lowercase kebab-case"))
+    if lid is not None and not _id_ok(lid):
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"{what}: id must be lowercase kebab-case (a-z, 0-9, '-'; at most 120 characters)",
+            )
+        )
     name = _req_str(d, "name", what, path, line, problems)
     authority = _req_str(d, "authority", what, path, line, problems)
     url = _req_str(d, "url", what, path, line, problems)
@@ -338,12 +367,18 @@ def _str_list(d, key, what, path, line, problems) -> tuple[str, ...]:
     if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
         problems.append(Problem(path, line, f"{what}: {key!r} must be a list of non-empty strings"))
         return ()
+    if any(len(x) > MAX_NAME for x in v):
+        problems.append(
+            Problem(path, line, f"{what}: {key!r} has an entry longer than {MAX_NAME} characters")
+        )
+        return ()
     return tuple(v)
 
 
-def _entity(d: dict, path: str, line, setname: str, ruleset: RuleSet, problems) -> Entity | None:
-    what = f"entity {d.get('id', '?')!r}"
-    lines = d.get("__lines", {})
+def _entity(
+    d: dict, lines: dict, path: str, line, setname: str, ruleset: RuleSet, problems
+) -> Entity | None:
+    what = f"entity {str(d.get('id', '?'))[:80]!r}"
     _unknown(
         d,
         {
@@ -364,9 +399,17 @@ def _entity(d: dict, path: str, line, setname: str, ruleset: RuleSet, problems) 
     )
     n = len(problems)
     eid = _req_str(d, "id", what, path, line, problems)
-    if eid is not None and not ID_RE.match(eid):
-        problems.append(Problem(path, line, f"{what}: id must be lowercase kebab-case"))
+    if eid is not None and not _id_ok(eid):
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"{what}: id must be lowercase kebab-case (a-z, 0-9, '-'; at most 120 characters)",
+            )
+        )
     name = _req_str(d, "name", what, path, line, problems)
+    if name is not None and len(name) > MAX_NAME:
+        problems.append(Problem(path, line, f"{what}: 'name' is longer than {MAX_NAME} characters"))
     country = _opt_str(d, "country", what, path, line, problems)
     if country and not re.match(r"^[A-Z]{2}$", country):
         problems.append(Problem(path, line, f"{what}: country must be an ISO 3166-1 alpha-2 code"))
@@ -411,9 +454,9 @@ def _entity(d: dict, path: str, line, setname: str, ruleset: RuleSet, problems) 
         if list_id is not None and list_id not in ruleset.lists:
             problems.append(Problem(path, lline, f"{lw}: unknown list {list_id!r}"))
         citation = _req_str(lst, "citation", lw, path, lline, problems)
+        # ``start`` may be left out only when the source gives no date (e.g. OFAC rows in the
+        # CSL); such a listing counts on every date. See rules/README.md.
         start = _opt_date(lst, "start", lw, path, lline, problems)
-        if start is None and "start" not in lst:
-            problems.append(Problem(path, lline, f"{lw}: missing required key 'start'"))
         end = _opt_date(lst, "end", lw, path, lline, problems)
         if start and end and end < start:
             problems.append(Problem(path, lline, f"{lw}: end {end} is before start {start}"))

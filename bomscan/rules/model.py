@@ -7,7 +7,9 @@ listing it has and every affiliation to a parent, each with its source and dates
 
 Time matters twice:
 
-* a listing counts on a date when ``start <= date`` and (no ``end`` or ``date < end``);
+* a listing counts on a date when ``start <= date`` and (no ``end`` or ``date < end``); a listing
+  without ``start`` (the source gives no date, as for OFAC rows in the CSL) counts on every date
+  before its ``end``;
 * an affiliation counts for a line when it held on the line's date (``valid_from <= date`` and
   (no ``valid_to`` or ``date < valid_to``)); a missing ``valid_from`` means "since before any
   date we screen".
@@ -43,7 +45,7 @@ class ListDef:
 class Listing:
     list: str
     citation: str
-    start: date
+    start: date | None
     source_url: str
     end: date | None = None
     name_on_list: str = ""
@@ -52,7 +54,7 @@ class Listing:
     meaning: str = ""
 
     def active_on(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day < self.end)
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,198 @@
+"""Human-readable views of the entity rules: ``bomscan rules list`` and ``bomscan rules show``.
+
+Both are for a person checking *why* bomscan flags a name, so every listing shows its dates and
+citation, and every affiliation its validity. Output fits 80 columns when not on a terminal and
+carries no colour unless it goes to a terminal (or ``--color`` forces it); NO_COLOR is honoured
+by the CLI before it reaches here.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import textwrap
+from datetime import date
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from bomscan.rules.model import Entity, Listing, RuleSet
+
+LEVEL_STYLE = {
+    "prohibited": "bold red",
+    "restricted": "yellow",
+    "investment": "magenta",
+    "informational": "",
+}
+WIDTH = 80  # when not writing to a terminal
+
+
+def _console(color: bool | None) -> tuple[Console, io.StringIO]:
+    tty = sys.stdout.isatty()
+    use_color = bool(color) if color is not None else tty
+    width = Console().size.width if tty else WIDTH
+    buf = io.StringIO()
+    con = Console(
+        file=buf,
+        width=max(60, width),
+        force_terminal=use_color,
+        color_system="standard" if use_color else None,
+        no_color=not use_color,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    return con, buf
+
+
+def _span(lst: Listing) -> str:
+    start = lst.start.isoformat() if lst.start else "undated"
+    return f"{start}→{lst.end.isoformat()}" if lst.end else f"{start}→"
+
+
+def _status(lst: Listing, day: date) -> str:
+    """'' when in force on ``day``; otherwise why not."""
+    if lst.active_on(day):
+        return ""
+    if lst.start and day < lst.start:
+        return "not yet"
+    return "ended"
+
+
+def render_list(ruleset: RuleSet, as_of: date, color: bool | None = None) -> str:
+    """Table of every entity: country, listings with dates (marked when not in force on
+    ``as_of``) and affiliations; then the rule sets it came from."""
+    con, buf = _console(color)
+    t = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        expand=False,
+        title=f"{len(ruleset.entities)} entities, listings as of {as_of.isoformat()}",
+        title_justify="left",
+    )
+    t.add_column("Entity (id, country)", ratio=3, min_width=20, overflow="fold")
+    t.add_column("Lists (start→end)", width=31, overflow="fold")
+    t.add_column("Affiliations", ratio=2, min_width=14, overflow="fold")
+    inactive = 0
+    for ent in sorted(ruleset.entities.values(), key=lambda e: e.id):
+        name = Text(ent.name, style="bold")
+        name.append(f"\n{ent.id}" + (f" ({ent.country})" if ent.country else ""), style="dim")
+        lists = Text()
+        for i, lst in enumerate(sorted(ent.listings, key=_listing_key)):
+            ld = ruleset.lists.get(lst.list)
+            status = _status(lst, as_of)
+            if i:
+                lists.append("\n")
+            style = "dim" if status else LEVEL_STYLE.get(ld.level if ld else "", "")
+            lists.append(ld.short_name if ld else lst.list, style=style)
+            lists.append(f" {_span(lst)}", style="dim")
+            if status:
+                inactive += 1
+                lists.append(f" [{status}]", style="dim")
+        affs = Text()
+        for i, a in enumerate(ent.affiliations):
+            if i:
+                affs.append("\n")
+            # parent by id: short, and what `bomscan rules show` takes
+            affs.append(a.describe(a.parent), style="" if a.holds_on(as_of) else "dim")
+        t.add_row(name, lists or Text("-", style="dim"), affs)
+    con.print(t)
+    if inactive:
+        con.print(
+            Text(
+                f"[ended] / [not yet]: {inactive} listing(s) not in force on {as_of.isoformat()} "
+                "(they do not count in a report as of that date).",
+                style="dim",
+            )
+        )
+    for info in ruleset.infos:
+        upd = f", updated {info.updated.isoformat()}" if info.updated else ""
+        ver = f" {info.version}" if info.version else ""
+        con.print(Text(f"Rules: {info.name}{ver}{upd} ({info.path})", style="dim"))
+    text = buf.getvalue()
+    if not con.is_terminal:  # no padding to the full width in files and pipes
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text
+
+
+def _listing_key(lst: Listing) -> tuple:
+    return (lst.start or date.min, lst.list)
+
+
+def _wrap(label: str, text: str, indent: int = 4, hang: int = 2) -> list[str]:
+    """Wrap at 80 columns; long words (URLs) are never broken, so they stay copyable."""
+    first = f"{' ' * indent}{label}"
+    return textwrap.wrap(
+        text,
+        width=WIDTH,
+        initial_indent=first,
+        subsequent_indent=" " * (indent + hang),
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+
+
+def render_entity(ruleset: RuleSet, entity_id: str) -> str:
+    """Everything the rules say about one entity, as plain text wrapped at 80 columns."""
+    ent: Entity = ruleset.entities[entity_id]
+    out: list[str] = []
+    out += textwrap.wrap(f"{ent.name} [{ent.id}]", width=WIDTH)
+    out += _wrap("country: ", ent.country or "(not given)", 0)
+    out += _wrap("rule set: ", f"{ent.ruleset} ({ent.origin})", 0)
+    if ent.aliases:
+        out.append("aliases:")
+        for a in ent.aliases:
+            out += _wrap("- ", a, 2)
+    if ent.weak_aliases:
+        out.append("weak aliases (match only exactly, never alone by similarity):")
+        for a in ent.weak_aliases:
+            out += _wrap("- ", a, 2)
+    out.append("listings:" if ent.listings else "listings: none in its own name")
+    for lst in sorted(ent.listings, key=_listing_key):
+        ld = ruleset.lists.get(lst.list)
+        head = f"{ld.name if ld else lst.list} [{lst.list}]"
+        out += _wrap("- ", head, 2)
+        if ld:
+            out += _wrap("level: ", f"{ld.level} ({ld.authority})")
+        out += _wrap("citation: ", lst.citation)
+        out += _wrap("start: ", lst.start.isoformat() if lst.start else "not given by the source")
+        if lst.end:
+            out += _wrap("end: ", lst.end.isoformat())
+        if lst.name_on_list:
+            out += _wrap("name on list: ", lst.name_on_list)
+        out += _wrap("source: ", lst.source_url)
+        if lst.license_requirement:
+            out += _wrap("licence requirement: ", lst.license_requirement)
+        if lst.license_policy:
+            out += _wrap("licence policy: ", lst.license_policy)
+        meaning = lst.meaning or (ld.meaning if ld else "")
+        if meaning:
+            out += _wrap("what this means: ", meaning)
+    if ent.affiliations:
+        out.append("affiliations:")
+        for a in ent.affiliations:
+            parent = ruleset.entities.get(a.parent)
+            pname = parent.name if parent else a.parent
+            out += _wrap("- ", f"{a.describe(pname)} [{a.parent}]", 2)
+            valid = (
+                f"from {a.valid_from.isoformat() if a.valid_from else '(start not sourced)'}"
+                f" to {a.valid_to.isoformat() if a.valid_to else '(still held)'}"
+            )
+            out += _wrap("valid: ", valid)
+            out += _wrap("source: ", a.source_url)
+    children = sorted(ruleset.children(ent.id), key=lambda c: c[0].id)
+    if children:
+        out.append("children (roll up to this entity while the relation holds):")
+        for child, a in children:
+            out += _wrap("- ", f"{child.name} [{child.id}]: {a.relation.replace('-', ' ')}", 2)
+    if ent.sources:
+        out.append("sources:")
+        for s in ent.sources:
+            out += _wrap("- ", s, 2)
+    if ent.notes:
+        out.append("notes:")
+        out += _wrap("", ent.notes, 2, 0)
+    return "\n".join(out) + "\n"
