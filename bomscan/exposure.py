@@ -374,14 +374,14 @@ class _Context:
                     "authority": ld.authority if ld else "",
                     "level": ld.level if ld else "informational",
                     "citation": lst.citation,
-                    "start": lst.start.isoformat(),
+                    "start": lst.start.isoformat() if lst.start else None,
                     "end": lst.end.isoformat() if lst.end else None,
                     "source_url": lst.source_url,
                     "name_on_list": lst.name_on_list or None,
                     "meaning": lst.meaning or (ld.meaning if ld else ""),
                 }
             )
-        out.sort(key=lambda x: (-LEVELS.index(x["level"]), x["start"], x["list"]))
+        out.sort(key=lambda x: (-LEVELS.index(x["level"]), x["start"] or "", x["list"]))
         return out
 
     def level(self, eid: str) -> str:
@@ -389,7 +389,9 @@ class _Context:
         return ls[0]["level"] if ls else "informational"
 
     def listing_start(self, eid: str) -> date | None:
-        starts = [lst.start for lst in self.rules.entities[eid].active_listings(self.opts.as_of)]
+        starts = [
+            lst.start for lst in self.rules.entities[eid].active_listings(self.opts.as_of) if lst.start
+        ]
         return min(starts) if starts else None
 
     def findings(self, best: pl.DataFrame) -> list[dict]:

@@ -1,8 +1,11 @@
 """Markdown summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
 
 Always written, also with no findings ("screened N lines, 0 exposures"), because a blank summary
-reads as "did it even run?". User strings are escaped so a vendor name cannot inject Markdown or
-HTML into the comment.
+reads as "did it even run?". User strings (names, paths, reasons) are escaped so a vendor name
+cannot inject Markdown or HTML into the comment, nor @-mention anyone; they are never put in code
+spans, where backslash escapes would show. The hidden ``<!-- bomscan -->`` marker lets a workflow
+find and update its one comment. At most ``MAX_ROWS`` findings are listed, far below GitHub's
+1 MiB step-summary and 64 KB comment limits.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ def esc(text) -> str:
     s = "" if text is None else str(text)
     s = s.replace("\r", " ").replace("\n", " ")
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", s)
+    s = re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", s)
+    return s.replace("@", "@\u200b")  # no @-mentions from vendor names
 
 
 def money(v, cur=None) -> str:
@@ -65,7 +69,7 @@ def render(report: dict, ctx) -> str:
         out += ["| # | Entity | Lists | Spend | Share | Lines |", "|---:|---|---|---:|---:|---:|"]
         for e in report["exposures"]:
             lists = "<br>".join(
-                f"{esc(x['list_name'])} ({esc(x['citation'])}, {x['start']})"
+                f"{esc(x.get('list_short_name') or x['list_name'])} ({x['start'] or 'undated'})"
                 for x in e["entity"]["listings"]
             )
             share = "–" if e["share_of_spend"] is None else f"{e['share_of_spend'] * 100:.1f}%"
@@ -78,19 +82,19 @@ def render(report: dict, ctx) -> str:
         out += [
             "<details><summary>Findings</summary>",
             "",
-            "| Where | Field | Name | Entity | Score |",
-            "|---|---|---|---|---:|",
+            "| Where | Field | Name | Entity | Level | Score |",
+            "|---|---|---|---|---|---:|",
         ]
         for f in report["findings"][:MAX_ROWS]:
             line = f["locator"].get("line")
-            where = f"`{esc(f['source'])}`" + (f":{line}" if line else "")
+            where = esc(f["source"]) + (f":{line}" if line else "")
             via = (" via " + " › ".join(esc(v["name"]) for v in f["via"])) if f["via"] else ""
             out.append(
                 f"| {where} | {esc(f['field'])} | {esc(f['value'])} | "
-                f"{esc(f['entity']['name'])}{via} | {f['score']:.2f} |"
+                f"{esc(f['entity']['name'])}{via} | {esc(f['level'])} | {f['score']:.2f} |"
             )
         if len(report["findings"]) > MAX_ROWS:
-            out.append(f"| … | | {len(report['findings']) - MAX_ROWS} more | | |")
+            out.append(f"| … | | {len(report['findings']) - MAX_ROWS} more | | | |")
         out += ["", "</details>", ""]
     if report["possible_matches"]:
         out.append(
@@ -98,7 +102,31 @@ def render(report: dict, ctx) -> str:
             "are listed in the JSON report for review."
         )
         out.append("")
-    if report.get("suppressed"):
-        out.append(f"{len(report['suppressed'])} finding(s) suppressed by configuration.")
+    sup = report.get("suppressed") or []
+    if sup and getattr(ctx, "show_suppressed", False):
+        out += [
+            f"<details><summary>Suppressed ({len(sup)})</summary>",
+            "",
+            "| Where | Name | Entity | Reason | Expires |",
+            "|---|---|---|---|---|",
+        ]
+        for x in sup[:MAX_ROWS]:
+            where = esc(x["source"]) + (f":{x['line']}" if x.get("line") else "")
+            out.append(
+                f"| {where} | {esc(x['value'])} | {esc(x['entity']['name'])} | "
+                f"{esc(x['reason'])} | {esc(x.get('expires') or 'never')} |"
+            )
+        if len(sup) > MAX_ROWS:
+            out.append(f"| … | {len(sup) - MAX_ROWS} more | | | |")
+        out += ["", "</details>", ""]
+    elif sup:
+        out.append(f"{len(sup)} finding(s) suppressed by configuration (not counted, not gated).")
+        out.append("")
+    base = report.get("baseline")
+    if base:
+        out.append(
+            f"Baseline: {base['baselined']} finding(s) already in the baseline are not shown "
+            f"or gated; {base['resolved']} baseline finding(s) are gone."
+        )
         out.append("")
     return "\n".join(out) + "\n"

@@ -107,7 +107,7 @@ def render(report: dict, ctx) -> str:
                 if i:
                     lists.append("\n")
                 lists.append(lst["list_short_name"], style=LEVEL_STYLE.get(lst["level"], ""))
-                lists.append(f" {lst['start']}", style="dim")
+                lists.append(f" {lst['start'] or 'undated'}", style="dim")
             t.add_row(
                 str(e["rank"]),
                 ent,
@@ -171,7 +171,30 @@ def render(report: dict, ctx) -> str:
                 f"Not counted: {ne['value']} ({ne['entity']['name']}): {ne['reason']}", style="dim"
             )
         )
-    rs = ", ".join(f"{r['name']} {r['version']}".strip() for r in report.get("rulesets", []))
+    sup = report.get("suppressed") or []
+    if sup and ctx.show_suppressed:
+        con.print(Text(f"Suppressed by configuration ({len(sup)}):", style="dim"))
+        for x in sup:
+            where = f"{x['source']}:{x['line']}" if x.get("line") else x["source"]
+            until = f" (until {x['expires']})" if x.get("expires") else ""
+            con.print(
+                Text(f"  {where} {x['value']} ({x['entity']['name']}): {x['reason']}{until}")
+            )
+    elif sup:
+        con.print(Text(f"{len(sup)} finding(s) suppressed (--show-suppressed lists them)."))
+    base = report.get("baseline")
+    if base:
+        con.print(
+            Text(
+                f"Baseline {base['path']}: {base['baselined']} known finding(s) not shown, "
+                f"{base['resolved']} resolved since.",
+                style="dim",
+            )
+        )
+    rs = ", ".join(
+        f"{r['name']} {r['version']}".strip() + (f" (updated {r['updated']})" if r["updated"] else "")
+        for r in report.get("rulesets", [])
+    )
     if rs:
         con.print(Text(f"Rules: {rs}", style="dim"))
     return buf.getvalue()
