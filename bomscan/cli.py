@@ -175,13 +175,39 @@ def _common_rules_options(f):
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["any", "investment", "restricted", "prohibited"]),
+    type=click.Choice(["any", "investment", "restricted", "prohibited", "none"]),
     default=None,
-    help="Exit 1 if a finding is on a list of this level or a more severe one "
-    "(prohibited > restricted > investment > informational; 'any' = every listed entity).",
+    help="Exit 1 if a finding's entity is on a list of this level or a more severe one. "
+    "Levels come from the lists: prohibited = NDAA §889, FCC Covered List, DoD 1260H; "
+    "restricted = also BIS Entity List; investment = also NS-CMIC; any = every listed "
+    "entity. 'none' (the default) never fails on findings.",
 )
 @click.option(
     "--strict", is_flag=True, help="Validate CycloneDX input against its spec version's schema."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="BOMSCAN_CONFIG",
+    help="Project config (.bomscan.toml or pyproject.toml [tool.bomscan]) with option defaults "
+    "and [[suppress]] entries (default: found from the working directory up to the git "
+    "top-level).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="A previous JSON report: report and gate only findings whose id is not in it.",
+)
+@click.option(
+    "--show-suppressed", is_flag=True, help="List suppressed findings with their reasons."
+)
+@click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No warnings or progress on stderr.")
+@click.option(
+    "--color/--no-color",
+    "color_here",
+    default=None,
+    help="Force or disable colour (default: auto; honours NO_COLOR).",
 )
 @click.pass_context
 def report(
@@ -203,13 +229,34 @@ def report(
     group_by,
     fail_on,
     strict,
+    config_path,
+    baseline,
+    show_suppressed,
+    quiet_here,
+    color_here,
 ):
-    """Read BOMs and ledgers (CycloneDX JSON/XML, CSV) and report exposure ranked by spend."""
+    """Read BOMs and ledgers (CycloneDX JSON/XML, CSV) and report exposure ranked by spend.
+
+    Options not given on the command line come from the project config file, then built-in
+    defaults (flags > config file > defaults).
+    """
+    from bomscan import config as project_config
     from bomscan.formats import BINARY, RenderContext, render
     from bomscan.pipeline import ReportRequest, run
 
+    if color_here is not None:
+        ctx.obj["color"] = ctx.color = color_here
+    if quiet_here or color_here is not None:
+        ctx.obj["out"] = Out(quiet_here or ctx.obj["out"].quiet, ctx.obj["color"])
     out: Out = ctx.obj["out"]
-    fmt = fmt or "table"
+    cfg = project_config.load(config_path, explicit=config_path is not None)
+    defaults = cfg.options
+    fmt = fmt or defaults.get("format") or "table"
+    fail_on = fail_on or defaults.get("fail_on")
+    fail_on = None if fail_on == "none" else fail_on
+    rules_dirs = rules_dirs or tuple(defaults.get("rules", ()))
+    min_score = min_score if min_score is not None else defaults.get("min_score")
+    currency = currency or defaults.get("currency")
     if fmt in BINARY and not output:
         raise click.UsageError(f"--format {fmt} writes a binary file: give -o FILE")
     req = ReportRequest(
@@ -228,6 +275,8 @@ def report(
         group_by=list(group_by),
         fail_on=fail_on,
         strict=strict,
+        config=cfg,
+        baseline=baseline,
     )
     result = run(req)
     for w in result["warnings"]:
@@ -235,7 +284,9 @@ def report(
     color = ctx.obj["color"]
     use_color = bool(color) if color is not None else (output is None and sys.stdout.isatty())
     width = 100 if output else (click.get_terminal_size()[0] if sys.stdout.isatty() else 100)
-    text = render(fmt, result, RenderContext(color=use_color, width=width))
+    text = render(
+        fmt, result, RenderContext(color=use_color, width=width, show_suppressed=show_suppressed)
+    )
     _emit(text, output)
     gate = result.get("gate")
     if gate and gate["failed"]:

@@ -32,6 +32,8 @@ class ReportRequest:
     fail_on: str | None = None
     strict: bool = False
     progress: object | None = None  # callable(message) for long inputs, or None
+    config: object | None = None  # bomscan.config.Config: suppressions (the CLI discovers it)
+    baseline: str | None = None  # previous JSON report: report and gate only new findings
 
 
 FAIL_ON_CHOICES = ("any", "investment", "restricted", "prohibited")
@@ -96,6 +98,11 @@ def run(req: ReportRequest) -> dict:
     from bomscan.sources import read_input
 
     ruleset = load_rules(req)
+    old = None
+    if req.baseline:
+        from bomscan import baseline
+
+        old = baseline.load(req.baseline)
     results = []
     for path in req.inputs:
         if req.progress:
@@ -138,6 +145,9 @@ def run(req: ReportRequest) -> dict:
                 f"cannot be read ({str(exc).strip().splitlines()[0][:160]})", path=src
             ) from None
         raise
+    from bomscan import triage
+
+    report = triage.apply(report, ruleset=ruleset, opts=opts, config=req.config, baseline=old)
     if req.fail_on:
         levels = gate_levels(req.fail_on)
         gating = [f for f in report["findings"] if f["level"] in levels]

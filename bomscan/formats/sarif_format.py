@@ -1,0 +1,243 @@
+"""SARIF 2.1.0 for GitHub code scanning: each finding pointed at its BOM line.
+
+Why each choice:
+
+* **One rule per list** (``ruleId`` = the list id, e.g. ``us-ndaa-889``), never per entity, so rule
+  ids stay few and stable. A finding whose entity is on several lists gives **one** result whose
+  ``ruleId`` is its most severe list (ties: earliest listing, then list id; the order of the
+  finding's ``lists``); the other lists are named in the message and in
+  ``properties.bomscan/lists``. One result per list would show the same line five times.
+* **Location**: the input path relative to the git top-level (else the working directory), with
+  forward slashes, and the finding's line (CSV: the record's line; CycloneDX JSON/XML: the line
+  of the manufacturer/supplier name). GitHub then shows the alert in a pull request only when
+  that line changed.
+* ``partialFingerprints.primaryLocationLineHash`` is the finding id: a hash of path, listed
+  entity, field, raw name and bom-ref/part, without the line, so alerts survive edits elsewhere.
+* ``security-severity`` uses mid-band values (never a GitHub band boundary): prohibited 9.5
+  (critical), restricted 8.0 (high), investment 5.5 (medium), informational 2.0 (low); ``level``
+  is error for prohibited/restricted, warning for investment, note for informational.
+* Every rule's help ends with a paste-ready ``.bomscan.toml`` suppression.
+* No findings still yields a valid log with the rules and an empty ``results`` list, so an upload
+  closes alerts that were fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://pypi.org/project/bomscan/"
+SECURITY_SEVERITY = {
+    "prohibited": "9.5",
+    "restricted": "8.0",
+    "investment": "5.5",
+    "informational": "2.0",
+}
+SARIF_LEVEL = {
+    "prohibited": "error",
+    "restricted": "error",
+    "investment": "warning",
+    "informational": "note",
+}
+
+
+def _cut(text: str, n: int = 1000) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _toml_str(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def suppress_snippet(entity: str = "ENTITY-ID", name: str | None = None) -> str:
+    lines = ["[[suppress]]", f"entity = {_toml_str(entity)}"]
+    if name:
+        lines.append(f"name = {_toml_str(name)}")
+    lines += [
+        'reason = "Why this is acceptable, who decided (ticket)"',
+        "expires = 2099-12-31  # a date: the entry stops suppressing after it",
+    ]
+    return "\n".join(lines)
+
+
+def _rule(lst: dict) -> dict:
+    level = lst.get("level") or "informational"
+    name = lst.get("name") or lst["id"]
+    short = lst.get("short_name") or name
+    meaning = lst.get("meaning") or ""
+    basis = lst.get("legal_basis") or ""
+    url = lst.get("url") or ""
+    snippet = suppress_snippet()
+    text = (
+        f"A manufacturer or supplier in the BOM resolves to an entity on the {name} "
+        f"(level {level}). {meaning} Review the match with 'bomscan explain NAME'. If the part is "
+        f"acceptable, add a suppression with a reason and an expiry date to .bomscan.toml (or as "
+        f"[[tool.bomscan.suppress]] in pyproject.toml):\n\n{snippet}\n\n"
+        "Match on entity (listed or matched entity id), name (raw name, case-insensitive) and/or "
+        "file (path glob); every key given must match."
+    )
+    md = (
+        f"**{name}** ({level}). {meaning}\n\n"
+        + (f"Legal basis: {basis}\n\n" if basis else "")
+        + (f"Source: <{url}>\n\n" if url else "")
+        + 'Review the match with `bomscan explain "NAME"`. If the part is acceptable, suppress '
+        "it with a reason and an expiry date in `.bomscan.toml` at the repository root (or as "
+        "`[[tool.bomscan.suppress]]` in `pyproject.toml`):\n\n"
+        f"```toml\n{snippet}\n```\n\n"
+        "Keys: `entity` (listed or matched entity id, shown in the alert), `name` (the raw name, "
+        "case-insensitive), `file` (a path glob); every key given must match. Expired entries "
+        "stop suppressing; `bomscan report --show-suppressed` lists what was suppressed."
+    )
+    return {
+        "id": lst["id"],
+        "name": "SupplierOn" + "".join(w.capitalize() for w in lst["id"].split("-") if w),
+        "shortDescription": {"text": _cut(f"Supplier or manufacturer on the {short}")},
+        "fullDescription": {"text": _cut(f"{name}: {meaning}" if meaning else name)},
+        "helpUri": url or INFO_URI,
+        "help": {"text": text, "markdown": md},
+        "defaultConfiguration": {"level": SARIF_LEVEL.get(level, "warning")},
+        "properties": {
+            "tags": ["security", "supply-chain", level, lst["id"]],
+            "precision": "high",
+            "security-severity": SECURITY_SEVERITY.get(level, "2.0"),
+        },
+    }
+
+
+def repo_root(ctx) -> Path:
+    """Where URIs are relative to: ``ctx.repo_root``, else the git top-level, else the cwd."""
+    if getattr(ctx, "repo_root", None):
+        return Path(ctx.repo_root).resolve()
+    from bomscan.config import git_toplevel
+
+    return git_toplevel() or Path.cwd().resolve()
+
+
+def artifact_uri(source: str, root: Path) -> str:
+    real = Path(os.path.realpath(source))
+    try:
+        rel = real.relative_to(root)
+    except ValueError:
+        return real.as_uri()
+    return quote(rel.as_posix(), safe="/")
+
+
+def _artifact(uri: str) -> dict:
+    if uri.startswith("file:"):
+        return {"uri": uri}
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"}
+
+
+def _message(f: dict, names: dict, root_rel: str) -> str:
+    ent = f["entity"]
+    lists = f.get("lists") or []
+    first = names.get(lists[0], lists[0]) if lists else "a restricted list"
+    others = [names.get(x, x) for x in lists[1:]]
+    via = ""
+    if f.get("via"):
+        via = " via " + " > ".join(v["name"] for v in f["via"])
+    part = f" (part {f['part']})" if f.get("part") else ""
+    msg = (
+        f"{f['field'] or 'name'} '{_cut(f['value'], 200)}'{part} is {ent['name']} "
+        f"[{ent['id']}]{via}, on the {first} ({f['level']})."
+    )
+    if others:
+        msg += " Also on: " + ", ".join(others) + "."
+    msg += f" Match score {f['score']:.2f} ({f.get('method') or 'match'})."
+    if f.get("spend") is not None:
+        msg += (
+            f" Spend {f['spend']:,.2f}" + (f" {f['currency']}" if f.get("currency") else "") + "."
+        )
+    msg += f' To accept it, add [[suppress]] entity = "{ent["id"]}" with a reason to .bomscan.toml.'
+    return msg
+
+
+def render(report: dict, ctx) -> str:
+    lists = report.get("lists") or []
+    by_id = {x["id"]: x for x in lists}
+    # lists a finding names but the report's list table lacks (should not happen): still a rule
+    for f in report.get("findings", []):
+        for lid in f.get("lists") or []:
+            by_id.setdefault(lid, {"id": lid, "name": lid, "level": f["level"]})
+    rule_ids = sorted(by_id)
+    rules = [_rule(by_id[r]) for r in rule_ids]
+    index = {r: i for i, r in enumerate(rule_ids)}
+    names = {x["id"]: x.get("short_name") or x.get("name") or x["id"] for x in by_id.values()}
+    root = repo_root(ctx)
+    uri_cache: dict[str, str] = {}
+    results = []
+    for f in report.get("findings", []):
+        rid = (f.get("lists") or ["unlisted"])[0]
+        if rid not in index:  # no list at all: keep the result valid with a generic rule
+            by_id[rid] = {"id": rid, "name": "restricted entity", "level": f["level"]}
+            rules.append(_rule(by_id[rid]))
+            index[rid] = len(rules) - 1
+        src = f["source"]
+        uri = uri_cache.get(src) or uri_cache.setdefault(src, artifact_uri(src, root))
+        line = f["locator"].get("line") or 1
+        results.append(
+            {
+                "ruleId": rid,
+                "ruleIndex": index[rid],
+                "level": SARIF_LEVEL.get(f["level"], "warning"),
+                "message": {"text": _message(f, names, uri)},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": _artifact(uri),
+                            "region": {"startLine": int(line)},
+                        }
+                    }
+                ],
+                "partialFingerprints": {"primaryLocationLineHash": f["id"]},
+                "properties": {
+                    "bomscan/findingId": f["id"],
+                    "bomscan/entity": f["entity"]["id"],
+                    "bomscan/matchedEntity": (f.get("matched_entity") or {}).get("id"),
+                    "bomscan/field": f["field"],
+                    "bomscan/name": f["value"],
+                    "bomscan/level": f["level"],
+                    "bomscan/lists": f.get("lists") or [],
+                    "bomscan/score": f["score"],
+                    "bomscan/spend": f.get("spend"),
+                    "bomscan/currency": f.get("currency"),
+                    "security-severity": SECURITY_SEVERITY.get(f["level"], "2.0"),
+                },
+            }
+        )
+    tool = report.get("tool") or {}
+    version = str(tool.get("version") or "0")
+    run = {
+        "tool": {
+            "driver": {
+                "name": "bomscan",
+                "version": version,
+                "semanticVersion": version,
+                "informationUri": INFO_URI,
+                "rules": rules,
+            }
+        },
+        "automationDetails": {"id": "bomscan/"},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+        "invocations": [
+            {
+                "executionSuccessful": True,
+                "workingDirectory": {"uri": Path.cwd().resolve().as_uri() + "/"},
+            }
+        ],
+        "results": results,
+        "properties": {
+            "bomscan/summary": {
+                k: report.get("summary", {}).get(k)
+                for k in ("lines_read", "findings", "exposures", "suppressed", "baselined")
+            },
+        },
+    }
+    if report.get("gate"):
+        run["properties"]["bomscan/gate"] = report["gate"]
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
