@@ -567,9 +567,11 @@ def _write(
     (out / "lists.toml").write_text("\n".join(parts), encoding="utf-8")
 
     ents = []
-    ids: dict[str, str] = {}
+    ids: dict[str, str] = {}  # any name or alias of an entity -> its id (first one wins)
     for g in groups:
-        ids[norm(g[0].name)] = entity_id(g[0].name)
+        for r in g:
+            for n in (r.name, *r.aliases):
+                ids.setdefault(norm(n), entity_id(g[0].name))
     for g in sorted(groups, key=lambda g: entity_id(g[0].name)):
         ents.append(_entity_toml(g, ids))
     (out / "entities.toml").write_text(
@@ -637,7 +639,10 @@ def _entity_toml(g: list[Row], ids: dict[str, str]) -> str:
             )
         text += "\n" + dumps_table("entity.listing", lst, array=True, indent="  ")
     for r in g:
-        pid = ids.get(norm(r.parent_name)) if r.parent_name else None
+        pid = None
+        if r.parent_name:
+            base, _ = _acronym(r.parent_name)
+            pid = ids.get(norm(r.parent_name)) or (ids.get(norm(base)) if base else None)
         if pid and pid != eid:
             text += "\n" + dumps_table(
                 "entity.affiliation",
