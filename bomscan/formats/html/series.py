@@ -1,0 +1,231 @@
+"""What the HTML charts plot, derived from the report dict and nothing else.
+
+Kept apart from drawing so the numbers can be tested without parsing SVG, and so the charts
+cannot disagree with the tables: bar totals are the exposures' own figures, and the time series
+re-sums findings with the same rule :mod:`bomscan.exposure` uses (one amount per input item per
+listed parent and currency), so a quarter's columns add up to the exposure's dated spend.
+
+Currencies are never summed: every chart is per currency (``None`` = amounts without one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+# A dated series longer than this many months is shown by quarter, so columns stay readable.
+MAX_MONTHS = 24
+
+
+@dataclass
+class Segment:
+    key: str  # "direct" or the affiliate's entity id
+    label: str
+    value: float
+    lines: int
+    note: str = ""  # e.g. "subsidiary of ... until 2024-01-31"
+
+
+@dataclass
+class Bar:
+    rank: int
+    entity_id: str
+    name: str
+    level: str
+    total: float | None  # None: no amounts on these lines
+    lines: int
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class BarChart:
+    currency: str | None
+    measure: str  # "spend" or "lines" (when no line of this currency has an amount)
+    bars: list[Bar]
+
+    def series_keys(self) -> list[str]:
+        """Distinct segment keys in order of first appearance: one colour and pattern each."""
+        keys: list[str] = []
+        for b in self.bars:
+            for s in b.segments:
+                if s.key not in keys:
+                    keys.append(s.key)
+        return keys
+
+
+def exposure_bars(report: dict) -> list[BarChart]:
+    """One chart per currency: each listed parent's spend, split into direct and per affiliate."""
+    by_cur: dict[str | None, list[dict]] = {}
+    for e in report["exposures"]:
+        by_cur.setdefault(e["currency"], []).append(e)
+    charts = []
+    for cur, exps in by_cur.items():
+        measure = "spend" if any(e["spend"] is not None for e in exps) else "lines"
+        bars = []
+        for e in exps:
+            total = e["spend"] if measure == "spend" else float(e["lines"])
+            bar = Bar(
+                rank=e["rank"],
+                entity_id=e["entity"]["id"],
+                name=e["entity"]["name"],
+                level=e["level"],
+                total=total,
+                lines=e["lines"],
+            )
+            if total is not None:
+                affs = []
+                for a in e["affiliates"]:
+                    v = (a["spend"] or 0.0) if measure == "spend" else float(a["lines"])
+                    note = "; ".join(
+                        x.get("note") or "" for x in a.get("via") or [] if x.get("note")
+                    )
+                    affs.append(
+                        Segment(a["entity"]["id"], a["entity"]["name"], v, a["lines"], note)
+                    )
+                direct = round(total - sum(s.value for s in affs), 2)
+                direct_lines = e["lines"] - sum(s.lines for s in affs)
+                if direct_lines or abs(direct) >= 0.005:
+                    bar.segments.append(Segment("direct", "Direct", direct, direct_lines))
+                bar.segments.extend(affs)
+            bars.append(bar)
+        charts.append(BarChart(cur, measure, bars))
+    return charts
+
+
+@dataclass
+class Period:
+    label: str
+    start: date
+    end: date  # inclusive
+
+
+@dataclass
+class Marker:
+    day: date
+    labels: list[str]
+
+
+@dataclass
+class EntitySeries:
+    rank: int
+    entity_id: str
+    name: str
+    before: list[float]  # per period: spend dated before the entity's first listing
+    since: list[float]  # per period: spend dated on or after it
+    markers: list[Marker]  # listing starts/ends inside the charted range
+    outside: list[str]  # listings that start or end outside the range, as text
+    undated_spend: float = 0.0
+    undated_lines: int = 0
+
+
+@dataclass
+class Timeline:
+    currency: str | None
+    granularity: str  # "month" or "quarter"
+    periods: list[Period]
+    entities: list[EntitySeries]
+
+
+def _month_index(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _periods(first: date, last: date) -> tuple[str, list[Period]]:
+    months = _month_index(last) - _month_index(first) + 1
+    step, gran = (1, "month") if months <= MAX_MONTHS else (3, "quarter")
+    start_idx = _month_index(first) // step * step
+    out = []
+    idx = start_idx
+    while idx <= _month_index(last):
+        y, m = divmod(idx, 12)
+        start = date(y, m + 1, 1)
+        ny, nm = divmod(idx + step, 12)
+        end = date(ny, nm + 1, 1) - timedelta(days=1)
+        label = f"{y}-{m + 1:02d}" if step == 1 else f"{y} Q{m // 3 + 1}"
+        out.append(Period(label, start, end))
+        idx += step
+    return gran, out
+
+
+def _period_index(periods: list[Period], d: date) -> int:
+    first = periods[0].start
+    months = _month_index(d) - _month_index(first)
+    step = 1 if periods[0].end.month == periods[0].start.month else 3
+    return months // step
+
+
+def spend_over_time(report: dict) -> list[Timeline]:
+    """Per currency with dated, priced findings: spend per month or quarter per exposed entity."""
+    exposures = {(e["entity"]["id"], e["currency"]): e for e in report["exposures"]}
+    seen: set[tuple] = set()
+    dated: dict[str | None, dict[str, list[tuple[date, float, bool]]]] = {}
+    undated: dict[tuple, list[float]] = {}
+    for f in report["findings"]:
+        key = (f["entity"]["id"], f["currency"])
+        item = (key, f["source"], f["locator"].get("item"))
+        if item in seen or key not in exposures:
+            continue
+        seen.add(item)
+        if f["spend"] is None:
+            continue
+        if not f["date"]:
+            u = undated.setdefault(key, [0.0, 0])
+            u[0] += f["spend"]
+            u[1] += 1
+            continue
+        # since_listing is None only when the line is undated or the listing has no start
+        # date; a dated line of an entity listed "since unknown" counts as since listing.
+        since = f["since_listing"] is not False
+        dated.setdefault(f["currency"], {}).setdefault(f["entity"]["id"], []).append(
+            (date.fromisoformat(f["date"]), f["spend"], since)
+        )
+    timelines = []
+    for cur, per_entity in dated.items():
+        days = [d for rows in per_entity.values() for d, _, _ in rows]
+        gran, periods = _periods(min(days), max(days))
+        lo, hi = periods[0].start, periods[-1].end
+        entities = []
+        for e in report["exposures"]:
+            rows = per_entity.get(e["entity"]["id"]) if e["currency"] == cur else None
+            if not rows:
+                continue
+            before = [0.0] * len(periods)
+            since = [0.0] * len(periods)
+            for d, spend, is_since in rows:
+                (since if is_since else before)[_period_index(periods, d)] += spend
+            markers, outside = _listing_marks(e["entity"]["listings"], lo, hi)
+            u = undated.get((e["entity"]["id"], cur), [0.0, 0])
+            entities.append(
+                EntitySeries(
+                    rank=e["rank"],
+                    entity_id=e["entity"]["id"],
+                    name=e["entity"]["name"],
+                    before=[round(v, 2) for v in before],
+                    since=[round(v, 2) for v in since],
+                    markers=markers,
+                    outside=outside,
+                    undated_spend=round(u[0], 2),
+                    undated_lines=int(u[1]),
+                )
+            )
+        timelines.append(Timeline(cur, gran, periods, entities))
+    timelines.sort(key=lambda t: t.currency or "")
+    return timelines
+
+
+def _listing_marks(listings: list[dict], lo: date, hi: date) -> tuple[list[Marker], list[str]]:
+    events: dict[date, list[str]] = {}
+    outside = []
+    for lst in listings:
+        name = lst.get("list_short_name") or lst.get("list_name") or lst.get("list") or "list"
+        for key, verb in (("start", "listed"), ("end", "removed")):
+            if not lst.get(key):
+                continue
+            d = date.fromisoformat(lst[key])
+            if lo <= d <= hi:
+                events.setdefault(d, []).append(f"{name} {verb}")
+            else:
+                where = "before" if d < lo else "after"
+                outside.append(f"{name} {verb} {d.isoformat()} ({where} the charted period)")
+    markers = [Marker(d, labels) for d, labels in sorted(events.items())]
+    return markers, outside
