@@ -54,7 +54,8 @@ def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
 
 
 def sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    # at most 64 KB of each line: csv refuses fields over 128 KB, and a count needs no more
+    lines = [ln[:65536] for ln in text.splitlines()[:50] if ln.strip()]
     best, best_score = ",", -1.0
     for d in DELIMITERS:
         counts = [len(next(csv.reader([ln], delimiter=d))) for ln in lines[:50]]

@@ -93,21 +93,31 @@ def xml_schema(version: str):
     if version not in XML_VERSIONS:
         raise SchemaUnavailable(f"no CycloneDX XML schema for version {version}")
     path = os.path.join(_res_dir(), f"bom-{version}.SNAPSHOT.xsd")
+    if not os.path.exists(path):
+        raise SchemaUnavailable(f"schema file {os.path.basename(path)} missing")
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     doc = etree.parse(path, parser)
     return etree.XMLSchema(doc)
 
 
 def _load_json(path: str):
-    with open(path, "rb") as fh:
-        return orjson.loads(fh.read())
+    try:
+        with open(path, "rb") as fh:
+            return orjson.loads(fh.read())
+    except OSError:
+        raise SchemaUnavailable(
+            f"schema file {os.path.basename(path)} missing (cyclonedx-python-lib >= 11 ships it)"
+        ) from None
 
 
 def first_json_violation(doc, version: str) -> Violation | None:
     """First violation of ``doc`` (already parsed) against the JSON schema of ``version``."""
     validator = json_validator(version)
-    for err in validator.iter_errors(doc):
-        return Violation(_one_line(err.message), json_path(err.instance_path))
+    try:
+        for err in validator.iter_errors(doc):
+            return Violation(_one_line(err.message), json_path(err.instance_path))
+    except ValueError as exc:  # jsonschema-rs: "Recursion limit reached" on very deep documents
+        raise SchemaUnavailable(f"cannot validate ({_one_line(str(exc), 80)})") from None
     return None
 
 
