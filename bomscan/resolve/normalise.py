@@ -1,0 +1,410 @@
+"""Name normalisation: raw vendor string -> comparison form plus token roles.
+
+Why each step exists:
+
+1. Unicode NFKC + case-folding + accent stripping: full-width CJK punctuation, ligatures,
+   "Société"/"Societe" and "HUAWEI"/"huawei" must compare equal. C1 control bytes left over from
+   cp1252 mojibake (``\\x92`` for an apostrophe, seen in real CSL rows) become apostrophes.
+2. Dotted initialisms are closed up before punctuation is dropped ("S.p.A." -> "spa",
+   "L.P." -> "lp", "A.B.C." -> "abc") so they line up with the undotted spelling.
+3. ``&`` becomes ``and``; apostrophes vanish ("Int'l" -> "intl"); other punctuation is a space;
+   Han runs are split from Latin text so "海康威视Hikvision" is two tokens.
+4. Token roles, by longest phrase match against tables:
+   * legal forms (rigour's table + common extras, incl. 有限公司/股份有限公司): removed;
+   * Chinese registration places (Hangzhou, 浙江, ...): removed unless after a connector;
+   * countries/regions ("(USA)", "Europe", "(HK)"): removed when they qualify the name
+     (in parentheses, or trailing) but remembered so "(Hong Kong)" vs "(Singapore)" can be
+     penalised; kept after "of" ("Bank of China") and at the start ("China Mobile");
+   * generic words (Technology, Digital, Electronics, ...): kept in canonical spelling but
+     marked generic, so they never carry a match on their own;
+   * connectors ("of", "and"): kept, zero weight.
+   Han runs are peeled: legal-form and generic suffixes off the end, a place prefix off the
+   start; the remaining core stays one token (no substring matching inside it, which is what
+   keeps 大华银行 apart from 大华).
+5. Safety: if removal would leave nothing distinctive, places/regions come back; if nothing at
+   all would remain, legal forms come back too. So a non-empty name never normalises to "".
+
+``normalise`` iterates the pipeline to a fixed point, which makes it idempotent by construction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from . import _tables as T
+from ._legal_forms import LEGAL_FORMS as _RIGOUR_LEGAL
+
+__all__ = ["normalise", "parse", "pre_tokens", "Parsed", "is_han"]
+
+_DOTTED = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.){2,}(?:[^\W\d_](?![^\W\d_]))?)")
+_APOS = re.compile(r"['’‘`´]")
+_NONWORD = re.compile(r"[\W_]+")
+_HAN_SPLIT = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+)")
+_PARENS = re.compile(r"([()\[\]{}])")
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def is_han(tok: str) -> bool:
+    """True when the token is a CJK (Han/kana/Hangul) run, compared by characters not words."""
+    return bool(tok) and _HAN_SPLIT.fullmatch(tok) is not None
+
+
+@lru_cache(maxsize=65536)
+def _clean(s: str) -> str:
+    s = s.replace("\x92", "'").replace("\x91", "'")
+    s = _CTRL.sub(" ", s)
+    s = unicodedata.normalize("NFKC", s).casefold()
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", s).casefold()
+
+
+def _tokens_of(seg: str) -> list[str]:
+    seg = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), seg)
+    seg = seg.replace("&", " and ")
+    seg = _APOS.sub("", seg)
+    seg = _NONWORD.sub(" ", seg)
+    seg = _HAN_SPLIT.sub(r" \1 ", seg)
+    return seg.split()
+
+
+_ORD = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def _numbers(toks: list[str]) -> list[str]:
+    """Number words and ordinals to digits: "forty four" / "forty-4" -> "44", "1st" -> "1"."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        m = _ORD.match(t)
+        if m:
+            out.append(str(int(m.group(1))))
+        elif t in T.TENS_WORDS:
+            v = T.TENS_WORDS[t]
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            unit = T.NUMBER_WORDS.get(nxt, int(nxt) if nxt.isdigit() and len(nxt) == 1 else None)
+            if unit is not None and 0 < unit < 10:
+                v += unit
+                i += 1
+            out.append(str(v))
+        elif t in T.NUMBER_WORDS:
+            out.append(str(T.NUMBER_WORDS[t]))
+        elif t in T.ORDINAL_WORDS:
+            out.append(str(T.ORDINAL_WORDS[t]))
+        else:
+            out.append(t)
+        i += 1
+    return out
+
+
+def pre_tokens(name: str) -> list[str]:
+    """Cleaned tokens before role tagging (also used to pre-normalise the legal-form table)."""
+    return _tokens_of(_clean(name))
+
+
+def _pre_tokens_parens(name: str) -> list[tuple[str, bool]]:
+    """Tokens with a flag saying whether they sat inside brackets (a qualifier position)."""
+    out: list[tuple[str, bool]] = []
+    depth = 0
+    for part in _PARENS.split(_clean(name)):
+        if part in ("(", "[", "{"):
+            depth += 1
+        elif part in (")", "]", "}"):
+            depth = max(0, depth - 1)
+        else:
+            out.extend((t, depth > 0) for t in _numbers(_tokens_of(part)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# phrase tables (built once)
+
+LEGAL: dict[str, str] = {}
+for _k, _v in list(_RIGOUR_LEGAL.items()) + list(T.EXTRA_LEGAL_FORMS.items()):
+    _kk = " ".join(pre_tokens(_k))
+    if _kk:
+        LEGAL[_kk] = _v
+GENERIC: dict[str, str] = {}
+for _canon, _variants in T.GENERIC_CLASSES.items():
+    for _v in (_canon, *_variants):
+        _kk = " ".join(pre_tokens(_v))
+        if _kk:
+            GENERIC.setdefault(_kk, _canon)
+REGIONS: frozenset[str] = frozenset(" ".join(pre_tokens(r)) for r in T.REGIONS)
+REGION_CANON: dict[str, str] = {" ".join(pre_tokens(k)): v for k, v in T.REGION_SYNONYMS.items()}
+CN_PLACES: frozenset[str] = frozenset(" ".join(pre_tokens(p)) for p in T.CN_PLACES_LATIN)
+HAN_PLACES: tuple[str, ...] = T.CN_PLACES_HAN
+_HAN_LEGAL = tuple(sorted(set(T.HAN_LEGAL_SUFFIXES), key=len, reverse=True))
+_HAN_GENERIC = T.HAN_GENERIC_SUFFIXES
+# generic words may overlap a legal form or region spelling; legal/region win (longest first)
+_MAXN = max(len(k.split()) for k in (*LEGAL, *GENERIC, *REGIONS, *CN_PLACES))
+
+
+_LEGAL_PREFIXES = frozenset(
+    k[:i] for k in LEGAL if k.isascii() and " " not in k for i in range(1, len(k) + 1)
+)
+_GENERIC_LATIN = sorted(k for k in GENERIC if k.isascii() and " " not in k and len(k) >= 6)
+_LEGAL_LATIN = sorted(k for k in LEGAL if k.isascii() and " " not in k and len(k) >= 6)
+
+
+@lru_cache(maxsize=65536)
+def _fuzzy_generic(tok: str, last: bool) -> tuple[str, str] | None:
+    """A misspelt or truncated generic word / legal form ("Techology", a ledger field cut at
+    "DIGITAL TECHN") is still that word, so it must not become distinctive content."""
+    if len(tok) < 3 or not tok.isascii() or not tok.isalpha():
+        return None
+    if last and len(tok) >= 4:
+        for k in _LEGAL_LATIN:
+            if k.startswith(tok):
+                return k, "legal"
+        for k in _GENERIC_LATIN:
+            if k.startswith(tok) and len(tok) >= 0.5 * len(k):
+                return GENERIC[k], "generic"
+    if len(tok) >= 7:
+        best = process.extractOne(tok, _GENERIC_LATIN, scorer=OSA.distance, score_cutoff=1)
+        if best is not None:
+            return GENERIC[best[0]], "generic"
+    return None
+
+
+def _phrase_kind(phrase: str) -> str | None:
+    if phrase in LEGAL:
+        return "legal"
+    if phrase in REGIONS:
+        return "region"
+    if phrase in CN_PLACES:
+        return "place"
+    if phrase in GENERIC:
+        return "generic"
+    return None
+
+
+def _peel_han(tok: str) -> list[tuple[str, str]]:
+    """Split one Han run into [(text, role)], role in place/word/generic/legal."""
+    if tok in HAN_PLACES:
+        return [(tok, "place")]
+    if tok in REGIONS:
+        return [(tok, "region")]
+    for kind, table in (("legal", LEGAL), ("generic", GENERIC)):
+        if tok in table:
+            return [(tok if kind == "legal" else table[tok], kind)]
+    tail: list[tuple[str, str]] = []
+    core = tok
+    changed = True
+    while changed:
+        changed = False
+        for suf in _HAN_LEGAL:
+            if core.endswith(suf) and len(core) - len(suf) >= 2:
+                tail.insert(0, (suf, "legal"))
+                core = core[: -len(suf)]
+                changed = True
+                break
+        else:
+            for suf in _HAN_GENERIC:
+                if core.endswith(suf) and len(core) - len(suf) >= 2:
+                    tail.insert(0, (GENERIC.get(suf, suf), "generic"))
+                    core = core[: -len(suf)]
+                    changed = True
+                    break
+    head: list[tuple[str, str]] = []
+    changed = True
+    while changed:
+        changed = False
+        for p in HAN_PLACES:
+            if core.startswith(p) and len(core) - len(p) >= 2:
+                rest = core[len(p) :]
+                suffix = rest[0] if rest[0] in "市省区" and len(rest) - 1 >= 2 else ""
+                head.append((p + suffix, "place"))
+                core = rest[len(suffix) :]
+                changed = True
+                break
+    return [*head, (core, "word"), *tail]
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A name broken into the roles the scorer needs. Built once per distinct name/alias."""
+
+    raw: str
+    exact_key: str
+    norm: str
+    tokens: tuple[str, ...]
+    distinctive: tuple[str, ...]
+    generic: frozenset[str]
+    numbers: frozenset[str]
+    regions: frozenset[str]
+    removed_legal: tuple[str, ...] = ()
+    removed_places: tuple[str, ...] = ()
+    removed_regions: tuple[str, ...] = ()
+    compact: str = ""
+    script: str = "latin"
+    units: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _one_pass(name: str) -> Parsed:
+    toks = _pre_tokens_parens(name)
+    # 1. split Han runs into roles
+    seq: list[tuple[str, str, bool]] = []  # (text, role, in_parens)
+    for t, par in toks:
+        if is_han(t):
+            seq.extend((x, r, par) for x, r in _peel_han(t))
+        else:
+            seq.append((t, "", par))
+    # 2. longest phrase match for latin tokens
+    tagged: list[tuple[str, str, bool]] = []
+    i, n = 0, len(seq)
+    while i < n:
+        text, role, par = seq[i]
+        if role:
+            tagged.append(seq[i])
+            i += 1
+            continue
+        hit = None
+        for m in range(min(_MAXN, n - i), 0, -1):
+            if any(seq[j][1] for j in range(i, i + m)):
+                continue
+            phrase = " ".join(seq[j][0] for j in range(i, i + m))
+            kind = _phrase_kind(phrase)
+            if kind:
+                hit = (phrase, kind, m)
+                break
+        if hit:
+            phrase, kind, m = hit
+            if kind == "generic":
+                phrase = GENERIC[phrase]
+            if kind == "region" and i == 0:
+                phrase = REGION_CANON.get(phrase, phrase)
+            tagged.append((phrase, kind, any(seq[j][2] for j in range(i, i + m))))
+            i += m
+        else:
+            role = "connector" if text in T.CONNECTORS else "word"
+            fz = _fuzzy_generic(text, i == n - 1) if role == "word" and i > 0 else None
+            if fz:
+                text, role = fz
+            tagged.append((text, role, par))
+            i += 1
+    # a ledger field cut inside the legal form ("HUAWEI TECHNOLOGIES CO LT")
+    if len(tagged) >= 2 and tagged[-1][1] == "word" and tagged[-2][1] == "legal":
+        if tagged[-1][0] in _LEGAL_PREFIXES:
+            tagged[-1] = (tagged[-1][0], "legal", tagged[-1][2])
+    # 3. decide what to drop
+    k = len(tagged)
+    drop = [False] * k
+    legal, places, regions = [], [], []
+    for idx, (text, role, par) in enumerate(tagged):
+        prev_conn = idx > 0 and tagged[idx - 1][1] == "connector"
+        if role == "legal":
+            drop[idx] = True
+            legal.append(text)
+        elif role == "place" and not prev_conn:
+            drop[idx] = True
+            places.append(text)
+        elif role == "region" and not prev_conn:
+            after = {r for _, r, _ in tagged[idx + 1 :]}
+            trailing = after <= {"legal", "region", "place", "generic", "connector"}
+            if par or (idx > 0 and trailing):
+                drop[idx] = True
+                regions.append(text)
+
+    def distinctive_left() -> bool:
+        return any(not drop[j] and tagged[j][1] == "word" for j in range(k))
+
+    if not distinctive_left():
+        for j in range(k):
+            if tagged[j][1] in ("place", "region"):
+                drop[j] = False
+        places, regions = [], []
+        if not any(not drop[j] and tagged[j][1] != "connector" for j in range(k)):
+            drop = [False] * k
+            legal = []
+    kept = [(w, r) for (t, r, _), d in zip(tagged, drop, strict=True) if not d for w in t.split()]
+    # leading "the" and trailing connectors carry nothing
+    while len(kept) > 1 and kept[0][1] == "connector" and kept[0][0] == "the":
+        kept.pop(0)
+    while len(kept) > 1 and kept[-1][1] == "connector":
+        kept.pop()
+    tokens = tuple(t for t, _ in kept)
+    distinctive: list[str] = []
+    generic: set[str] = set()
+    numbers: set[str] = set()
+    last = len(kept) - 1
+    for pos, (t, r) in enumerate(kept):
+        if r == "generic":
+            generic.add(t)
+        elif r == "connector":
+            continue
+        elif pos > 0 and (t in T.ROMAN or (t in T.ROMAN_SINGLE and pos == last)):
+            numbers.add(t)
+        else:
+            if any(c.isdigit() for c in t):
+                numbers.add(t)
+            distinctive.append(t)
+    han = sum(1 for t in distinctive if is_han(t))
+    script = "han" if han and han == len(distinctive) else ("mixed" if han else "latin")
+    return Parsed(
+        raw=name,
+        exact_key=" ".join(pre_tokens(name)),
+        norm=" ".join(tokens),
+        tokens=tokens,
+        distinctive=tuple(distinctive),
+        generic=frozenset(generic),
+        numbers=frozenset(numbers),
+        regions=frozenset(REGION_CANON.get(r, r) for r in regions),
+        removed_legal=tuple(legal),
+        removed_places=tuple(places),
+        removed_regions=tuple(regions),
+        compact="".join(distinctive),
+        script=script,
+    )
+
+
+@lru_cache(maxsize=131072)
+def parse(name: str) -> Parsed:
+    """Parse a raw name; the result's ``norm`` is a fixed point of the pipeline."""
+    if not isinstance(name, str):
+        name = "" if name is None else str(name)
+    first = _one_pass(name)
+    cur = first
+    for _ in range(6):
+        nxt = _one_pass(cur.norm)
+        if nxt.norm == cur.norm:
+            break
+        cur = nxt
+    if cur is first:
+        return first
+    # keep what the first pass removed (for reasons) but the fixed point's token roles
+    return Parsed(
+        raw=name,
+        exact_key=first.exact_key,
+        norm=cur.norm,
+        tokens=cur.tokens,
+        distinctive=cur.distinctive,
+        generic=cur.generic,
+        numbers=cur.numbers,
+        regions=first.regions | cur.regions,
+        removed_legal=first.removed_legal + cur.removed_legal,
+        removed_places=first.removed_places + cur.removed_places,
+        removed_regions=first.removed_regions + cur.removed_regions,
+        compact=cur.compact,
+        script=cur.script,
+    )
+
+
+def normalise(name: str) -> str:
+    """The comparison form of a name: NFKC, case-folded, accents and punctuation removed,
+    ``&`` as ``and``, legal forms and place/region qualifiers removed, generic words in
+    canonical spelling. Idempotent, never raises, and non-empty for any name containing a
+    letter or digit. Example: ``"HANGZHOU HIKVISION DIGITAL TECH CO LTD"`` ->
+    ``"hikvision digital technology"``; ``"杭州海康威视数字技术股份有限公司"`` ->
+    ``"海康威视 digital technology"``.
+    """
+    try:
+        return parse(name).norm
+    except Exception:  # pragma: no cover - defensive: normalisation must never raise
+        return " ".join(str(name).casefold().split())

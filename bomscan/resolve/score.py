@@ -1,0 +1,220 @@
+"""Pairwise name score: how strongly does name ``a`` point at alias ``b``?
+
+The score is built on *distinctive* tokens only (generic words, legal forms, places and
+connectors removed by ``normalise``), because that is where identity lives:
+
+* Token similarity tolerates typos on a budget that grows with length (0 edits up to 4
+  characters, 1 up to 8, 2 up to 13, 3 beyond; Han runs: 0 up to 5, then 1), using
+  optimal-string-alignment distance so a swapped pair of letters is one edit, each edit costing
+  0.6/length (so a one-letter change in a 5-letter name, "Dahau", lands in the review band,
+  while "Hikvison" stays a finding). "ZTEX" is not "ZTE". Outside the budget
+  a token pair scores 0.8 x its indel ratio.
+* Tokens are aligned one-to-one, greedily by similarity, and combined as a length-weighted
+  Dice coefficient, so extra distinctive words on either side ("Dahua *Hotel*") pull the score
+  down in proportion to their length. Adjacent tokens may merge ("Hik Vision" = "Hikvision").
+* An *anchor* is required: at least one distinctive token (or merged pair, or the whole
+  distinctive string) equal or one edit apart (tokens >= 5 chars). Without an anchor the score
+  is capped at 0.6, below the review band. This is also what makes the candidate index exact:
+  it retrieves every alias that shares an anchor key.
+* Penalties, all additive. Line-of-business generic words in the name that the alias does
+  not use cost 0.11 each, ubiquitous ones (Technology, Group, International, ...) 0.03 (max
+  0.22 in all): "Dahua *Electronics* Corp" is not how Dahua names itself, so it is a
+  review item, not a finding (an entity's other aliases supply the generic words it does use,
+  so "Hikvision Digital Technology" still meets "Hangzhou Hikvision Digital Technology").
+  Generic words only the alias has cost 0.02 each (max 0.06): a short name ("Hikvision") is
+  not evidence against a long alias. Region qualifiers present on both sides but disjoint ("(Hong Kong)" vs
+  "(Singapore)") 0.15; numbers (digits, roman series markers) that differ 0.10 if both sides
+  have numbers, 0.12 if only one does.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import OSA, Indel
+
+from ._tables import UBIQUITOUS_GENERIC
+from .normalise import Parsed, is_han, parse
+
+QUERY_GENERIC_EXTRA = 0.11
+QUERY_UBIQUITOUS_EXTRA = 0.03
+QUERY_GENERIC_EXTRA_MAX = 0.22
+ALIAS_GENERIC_EXTRA = 0.02
+ALIAS_GENERIC_EXTRA_MAX = 0.06
+TYPO_WEIGHT = 0.6
+REGION_CONFLICT = 0.15
+NUMBER_CONFLICT = 0.05
+NUMBER_ONESIDED = 0.15
+MIXED_SCRIPT = 0.02
+NO_ANCHOR_CAP = 0.6
+OUTSIDE_BUDGET = 0.8
+
+
+def edit_budget(length: int, han: bool) -> int:
+    """Edits tolerated in a token of this length (longer tokens absorb more typos)."""
+    if han:
+        return 1 if length >= 6 else 0
+    if length <= 4:
+        return 0
+    if length <= 8:
+        return 1
+    if length <= 13:
+        return 2
+    return 3
+
+
+def tok_sim(x: str, y: str) -> float:
+    """Similarity of two tokens in [0, 1]: 1 - 0.5*edits/len inside the budget, <= 0.6 outside."""
+    if x == y:
+        return 1.0
+    n = max(len(x), len(y))
+    b = edit_budget(n, is_han(x) or is_han(y))
+    if b:
+        d = OSA.distance(x, y, score_cutoff=b)
+        if d <= b:
+            return 1.0 - TYPO_WEIGHT * d / n
+    return OUTSIDE_BUDGET * Indel.normalized_similarity(x, y)
+
+
+def is_anchor(x: str, y: str) -> bool:
+    """Equal, or one edit apart when the longer token has a non-zero budget."""
+    if x == y:
+        return True
+    n = max(len(x), len(y))
+    if edit_budget(n, is_han(x) or is_han(y)) < 1:
+        return False
+    return OSA.distance(x, y, score_cutoff=1) <= 1
+
+
+def units(tokens: tuple[str, ...]) -> list[str]:
+    """Anchor units: tokens, adjacent-pair merges and the whole distinctive string."""
+    out = list(tokens)
+    out.extend(tokens[i] + tokens[i + 1] for i in range(len(tokens) - 1))
+    if len(tokens) > 2:
+        out.append("".join(tokens))
+    return out
+
+
+def _merge(xs: list[str], ys: set[str]) -> list[str]:
+    """Join adjacent tokens of xs whose concatenation is (nearly) a token of ys."""
+    if len(xs) < 2:
+        return xs
+    out: list[str] = []
+    i = 0
+    while i < len(xs):
+        if i + 1 < len(xs):
+            cat = xs[i] + xs[i + 1]
+            if cat in ys or any(is_anchor(cat, y) for y in ys if len(y) >= 5):
+                out.append(cat)
+                i += 2
+                continue
+        out.append(xs[i])
+        i += 1
+    return out
+
+
+def _weight(t: str) -> float:
+    return 2.0 * len(t) if is_han(t) else float(len(t))
+
+
+def _dice(qt: list[str], at: list[str]) -> tuple[float, list[tuple[str, str, float]]]:
+    pairs = sorted(
+        ((tok_sim(x, y), i, j) for i, x in enumerate(qt) for j, y in enumerate(at)),
+        reverse=True,
+    )
+    used_q: set[int] = set()
+    used_a: set[int] = set()
+    matched = 0.0
+    aligned: list[tuple[str, str, float]] = []
+    for s, i, j in pairs:
+        if i in used_q or j in used_a or s <= 0:
+            continue
+        used_q.add(i)
+        used_a.add(j)
+        matched += s * (_weight(qt[i]) + _weight(at[j]))
+        aligned.append((qt[i], at[j], s))
+    total = sum(map(_weight, qt)) + sum(map(_weight, at))
+    return (matched / total if total else 0.0), aligned
+
+
+def score_parsed(q: Parsed, a: Parsed, detail: bool = False) -> tuple[float, dict]:
+    """Score parsed name ``q`` against parsed alias ``a``; optional detail for reasons."""
+    info: dict = {}
+    reg_conflict = bool(q.regions and a.regions and not (q.regions & a.regions))
+    if q.norm and q.norm == a.norm and not reg_conflict:
+        return 1.0, ({"kind": "normalised"} if detail else info)
+    # numbers are judged by the number rule below, not as name content (unless that is all)
+    qd = [t for t in q.distinctive if t not in q.numbers] or list(q.distinctive)
+    ad = [t for t in a.distinctive if t not in a.numbers] or list(a.distinctive)
+    pen = 0.0
+    # bilingual names ("海康威视 Hikvision"): compare only the script the alias is written in
+    if q.script == "mixed" and a.script in ("latin", "han"):
+        want_han = a.script == "han"
+        qd = [t for t in qd if is_han(t) == want_han]
+        pen += MIXED_SCRIPT
+    elif a.script == "mixed" and q.script in ("latin", "han"):
+        want_han = q.script == "han"
+        ad = [t for t in ad if is_han(t) == want_han]
+        pen += MIXED_SCRIPT
+    if not qd or not ad:
+        # a name of generic words only can never carry a match (it may still be equal, above)
+        s = min(NO_ANCHOR_CAP, 0.6 * Indel.normalized_similarity(q.norm, a.norm))
+        return s, ({"kind": "generic-only", "d": s} if detail else info)
+    anchor = next(
+        ((x, y) for x in units(tuple(qd)) for y in units(tuple(ad)) if is_anchor(x, y)), None
+    )
+    qm = _merge(qd, set(ad))
+    am = _merge(ad, set(qm))
+    dice, aligned = _dice(qm, am)
+    cq, ca = "".join(qd), "".join(ad)
+    # whole-string comparison only helps when tokenisation differs ("Hik Vision"), and a
+    # legal form glued to the name ("SiemensAG") is recognised against the other side's form
+    compact = tok_sim(cq, ca) if len(qm) != len(am) else 0.0
+    if cq != ca and (cq == ca + "".join(a.removed_legal) or ca == cq + "".join(q.removed_legal)):
+        compact = 1.0 - 0.5 / max(len(cq), len(ca))
+        anchor = anchor or (cq, ca)
+    d = max(dice, compact)
+    if anchor is None:
+        d = min(d, NO_ANCHOR_CAP)
+    gq, ga = q.generic, a.generic
+    q_extra, a_extra = sorted(gq - ga), sorted(ga - gq)
+    pen += min(
+        QUERY_GENERIC_EXTRA_MAX,
+        sum(
+            QUERY_UBIQUITOUS_EXTRA if g in UBIQUITOUS_GENERIC else QUERY_GENERIC_EXTRA
+            for g in q_extra
+        ),
+    )
+    pen += min(ALIAS_GENERIC_EXTRA_MAX, ALIAS_GENERIC_EXTRA * len(a_extra))
+    if reg_conflict:
+        pen += REGION_CONFLICT
+    num = ""
+    if q.numbers != a.numbers:
+        if q.numbers and a.numbers:
+            pen += NUMBER_CONFLICT
+            num = "conflict"
+        else:
+            pen += NUMBER_ONESIDED
+            num = "one-sided"
+    s = max(0.0, min(1.0, d - pen))
+    if detail:
+        info = {
+            "kind": "fuzzy",
+            "anchor": anchor,
+            "aligned": aligned,
+            "dice": dice,
+            "compact": compact,
+            "d": d,
+            "gen_q_extra": q_extra,
+            "gen_a_extra": a_extra,
+            "reg_conflict": reg_conflict,
+            "num": num,
+            "penalty": pen,
+        }
+    return s, info
+
+
+def similarity(a: str, b: str) -> float:
+    """Score of name ``a`` against alias ``b`` in [0, 1], as the resolver computes it."""
+    try:
+        return round(score_parsed(parse(a), parse(b))[0], 4)
+    except Exception:  # pragma: no cover - a scorer must not take a scan down
+        return 0.0
