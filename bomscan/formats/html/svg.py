@@ -138,7 +138,7 @@ def bar_chart(chart: BarChart, cid: str) -> str:
     left, right_label = 8.0, 130.0
     area = W - left - right_label
     hi = max([b.total or 0.0 for b in chart.bars] + [0.0])
-    ticks = nice_ticks(hi) if hi > 0 else [0.0]
+    ticks = nice_ticks(hi, count=5) if hi > 0 else [0.0]
     top = ticks[-1] or 1.0
 
     def sx(v: float) -> float:
@@ -227,7 +227,7 @@ def time_chart(tl: Timeline, s: EntitySeries, cid: str) -> str:
     n = len(tl.periods)
     left, right = 52.0, 12.0
     label_rows = len(s.markers)
-    top = 10.0 + label_rows * 14.0
+    top = 10.0 + label_rows * 14.0 + 12.0  # headroom for the tallest column's value label
     ph = 150.0
     base_legend = top + ph + 34
     height = base_legend + 18
