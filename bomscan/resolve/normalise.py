@@ -51,8 +51,18 @@ _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def is_han(tok: str) -> bool:
-    """True when the token is a CJK (Han/kana/Hangul) run, compared by characters not words."""
-    return bool(tok) and _HAN_SPLIT.fullmatch(tok) is not None
+    """True when the token is a CJK (Han/kana/Hangul) run, compared by characters not words.
+    Tokens are either a whole CJK run or contain no CJK at all (the tokeniser splits them),
+    so the first character decides."""
+    if not tok:
+        return False
+    c = tok[0]
+    return (
+        "\u3040" <= c <= "\u30ff"
+        or "\u3400" <= c <= "\u9fff"
+        or "\uac00" <= c <= "\ud7af"
+        or ("\uf900" <= c <= "\ufaff")
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -173,6 +183,13 @@ def _fuzzy_generic(tok: str, last: bool) -> tuple[str, str] | None:
     return None
 
 
+# phrase lengths that can start with a given token, so most tokens cost one dict lookup
+_STARTS: dict[str, tuple[int, ...]] = {}
+for _p in (*LEGAL, *GENERIC, *REGIONS, *CN_PLACES):
+    _w = _p.split()
+    _STARTS[_w[0]] = tuple(sorted({*_STARTS.get(_w[0], ()), len(_w)}, reverse=True))
+
+
 def _phrase_kind(phrase: str) -> str | None:
     if phrase in LEGAL:
         return "legal"
@@ -266,7 +283,9 @@ def _one_pass(name: str) -> Parsed:
             i += 1
             continue
         hit = None
-        for m in range(min(_MAXN, n - i), 0, -1):
+        for m in _STARTS.get(text, ()):
+            if m > n - i:
+                continue
             if any(seq[j][1] for j in range(i, i + m)):
                 continue
             phrase = " ".join(seq[j][0] for j in range(i, i + m))

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from .normalise import Parsed, is_han, parse
 from .score import edit_budget, score_parsed, units
 
@@ -21,6 +23,27 @@ DEFAULT_THRESHOLD = 0.90
 REVIEW_THRESHOLD = 0.70
 
 _METHOD_RANK = {"exact": 0, "normalised": 1, "fuzzy": 2}
+
+# C-level prefilter margin: a candidate is fully scored only if rapidfuzz's ratio on the
+# sorted distinctive tokens or on the joined distinctive string reaches
+# 100 * min_score - PREFILTER_MARGIN. Measured: over the nomenklatura pairs, the labelled set
+# against every shipped alias and 6,000 synthetic typo/variant pairs, no pair scoring at or
+# above the review band was more than 24 points below its score on that ratio
+# (tests/test_resolve_index.py keeps checking this).
+PREFILTER_MARGIN = 30.0
+# ...and of those, only the PREFILTER_TOP_K best by that ratio are scored in Python. The
+# labelled set and the nomenklatura pairs never have a true match outside the top K.
+PREFILTER_TOP_K = 8
+
+# An index key is "common" when more than max(COMMON_KEY_MIN, COMMON_KEY_FRACTION x aliases)
+# aliases share it; see Resolver._candidates.
+COMMON_KEY_MIN = 50
+COMMON_KEY_FRACTION = 0.002
+
+
+def sort_key(p: Parsed) -> str:
+    toks = [t for t in p.distinctive if t not in p.numbers] or list(p.distinctive)
+    return " ".join(sorted(toks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,27 +63,26 @@ class Match:
     reason: str
 
 
-def _keys(unit: str) -> set[str]:
-    """Index keys of one anchor unit: itself, its 1-deletions (if it has a typo budget),
-    and for Han runs its character bigrams."""
-    keys = {unit}
-    if is_han(unit):
-        keys.update("\x00" + unit[i : i + 2] for i in range(len(unit) - 1))
-    if edit_budget(len(unit) + 1, is_han(unit)) >= 1:
-        # +1: a query one character longer may still be within one edit of this unit
-        keys.update(unit[:i] + unit[i + 1 :] for i in range(len(unit)))
-    return keys
-
-
 def _parsed_keys(p: Parsed) -> set[str]:
+    """Index keys mirroring the scorer's anchor rule: every unit (token, adjacent-token merge,
+    whole distinctive string) as-is; the whole distinctive string's one-deletion variants
+    (SymSpell-style, so a single typo anywhere still meets); Han character bigrams (so
+    near-miss Chinese names are at least scored and explainable)."""
     toks = tuple(t for t in p.distinctive if t not in p.numbers) or p.distinctive
     groups = [toks]
     if p.script == "mixed":  # the scorer compares a bilingual name one script at a time
         groups += [tuple(t for t in toks if is_han(t)), tuple(t for t in toks if not is_han(t))]
     keys: set[str] = set()
     for g in groups:
-        for u in units(g):
-            keys |= _keys(u)
+        if not g:
+            continue
+        keys.update(units(g))
+        c = "".join(g)
+        if edit_budget(len(c) + 1, is_han(c)) >= 1:
+            keys.update(c[:i] + c[i + 1 :] for i in range(len(c)))
+        for t in g:
+            if is_han(t):
+                keys.update("\x00" + t[i : i + 2] for i in range(len(t) - 1))
     if p.removed_legal:  # "SiemensAG" vs "Siemens AG"
         keys.add("".join(toks) + "".join(p.removed_legal))
     return keys
@@ -126,6 +148,8 @@ class Resolver:
         self._norm: dict[str, list[int]] = {}
         self._index: dict[str, list[int]] = {}
         self._fuzzy_ids: list[int] = []
+        self._sort_keys: list[str] = [sort_key(p) for p in self._parsed]
+        self._common_limit = max(COMMON_KEY_MIN, int(COMMON_KEY_FRACTION * len(self.aliases)))
         for i, (rec, p) in enumerate(zip(self.aliases, self._parsed, strict=True)):
             self._exact.setdefault(p.exact_key, []).append(i)
             if p.norm:
@@ -139,20 +163,32 @@ class Resolver:
 
     # -- candidate generation --------------------------------------------------------------
     def _candidates(self, q: Parsed) -> Iterable[int]:
+        """Aliases sharing an index key with the name. Keys shared by many aliases (a common
+        word such as "Vision" or "Pacific" in a 40k-alias list) are used only when the name
+        has no rarer key: an alias met only through such a word and no other near token
+        cannot reach the review band except through multi-typo variants, and scoring
+        thousands of them per name is what an index exists to avoid."""
         if not self.indexed:
             return self._fuzzy_ids
         if not q.distinctive:
             return ()
-        found: set[int] = set()
         idx = self._index
+        rare: set[int] = set()
+        common: list[list[int]] = []
+        limit = self._common_limit
         for k in _parsed_keys(q):
             hit = idx.get(k)
             if hit:
-                found.update(hit)
-        return found
+                if len(hit) > limit:
+                    common.append(hit)
+                else:
+                    rare.update(hit)
+        if rare or not common:
+            return rare
+        return {i for hit in common for i in hit}
 
     # -- scoring -----------------------------------------------------------------------------
-    def _score_all(self, name: str, q: Parsed) -> dict[str, tuple]:
+    def _score_all(self, name: str, q: Parsed, min_score: float = 0.0) -> dict[str, tuple]:
         """Best (score, -method_rank, alias_idx, method) per entity for one name."""
         best: dict[str, tuple[float, int, int, str]] = {}
 
@@ -178,11 +214,31 @@ class Resolver:
                 if q.regions and a.regions and not (q.regions & a.regions):
                     continue  # same name, different market qualifier: leave to fuzzy
                 offer(i, 1.0, "normalised")
-        for i in self._candidates(q):
-            s, _ = score_parsed(q, self._parsed[i])
+        for i in self._prefilter(q, self._candidates(q), min_score):
+            s, _ = score_parsed(q, self._parsed[i], floor=min_score)
             if s > 0:
                 offer(i, s, "fuzzy")
         return best
+
+    def _prefilter(self, q: Parsed, cands: Iterable[int], min_score: float) -> list[int]:
+        """Drop candidates that cannot reach min_score, using rapidfuzz in C on the subset."""
+        cands = list(cands)
+        cut = 100.0 * min_score - PREFILTER_MARGIN
+        if len(cands) < 8 or cut <= 0 or q.script == "mixed":
+            return cands
+        mixed = [i for i in cands if self._parsed[i].script == "mixed"]
+        best: dict[int, float] = dict.fromkeys(mixed, 101.0)
+        keys = [self._sort_keys[i] for i in cands]
+        comp = [self._parsed[i].compact for i in cands]
+        for query, choices in ((sort_key(q), keys), (q.compact, comp)):
+            for _, r, j in process.extract(
+                query, choices, scorer=fuzz.ratio, score_cutoff=cut, limit=None
+            ):
+                i = cands[j]
+                if r > best.get(i, -1.0):
+                    best[i] = r
+        ranked = sorted(best, key=lambda i: (-best[i], i))
+        return ranked[:PREFILTER_TOP_K]
 
     def match_names(self, names: Sequence[str], min_score: float = REVIEW_THRESHOLD) -> list[Match]:
         """Best match (one entity) per distinct name whose score >= min_score; names with
@@ -190,7 +246,7 @@ class Resolver:
         out: list[Match] = []
         for name in dict.fromkeys(n for n in names if isinstance(n, str)):
             q = parse(name)
-            best = self._score_all(name, q)
+            best = self._score_all(name, q, min_score)
             if not best:
                 continue
             ent, (s, _, _, neg_i, method) = max(best.items(), key=lambda kv: (kv[1][:4], kv[0]))

@@ -12,8 +12,9 @@ connectors removed by ``normalise``), because that is where identity lives:
 * Tokens are aligned one-to-one, greedily by similarity, and combined as a length-weighted
   Dice coefficient, so extra distinctive words on either side ("Dahua *Hotel*") pull the score
   down in proportion to their length. Adjacent tokens may merge ("Hik Vision" = "Hikvision").
-* An *anchor* is required: at least one distinctive token (or merged pair, or the whole
-  distinctive string) equal or one edit apart (tokens >= 5 chars). Without an anchor the score
+* An *anchor* is required: a distinctive token, merged pair of tokens or the whole
+  distinctive string equal on both sides, or the whole distinctive strings one edit apart
+  (5+ characters). Without an anchor the score
   is capped at 0.6, below the review band. This is also what makes the candidate index exact:
   it retrieves every alias that shares an anchor key.
 * Penalties, all additive. Line-of-business generic words in the name that the alias does
@@ -28,6 +29,8 @@ connectors removed by ``normalise``), because that is where identity lives:
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
@@ -61,6 +64,7 @@ def edit_budget(length: int, han: bool) -> int:
     return 3
 
 
+@lru_cache(maxsize=262144)
 def tok_sim(x: str, y: str) -> float:
     """Similarity of two tokens in [0, 1]: 1 - 0.5*edits/len inside the budget, <= 0.6 outside."""
     if x == y:
@@ -84,6 +88,19 @@ def is_anchor(x: str, y: str) -> bool:
     return OSA.distance(x, y, score_cutoff=1) <= 1
 
 
+def _find_anchor(us: list[str], vs: list[str], cq: str, ca: str) -> tuple[str, str] | None:
+    """An anchor: a unit (token, adjacent merge, whole string) equal on both sides, or the
+    whole distinctive strings one edit apart ("Hikvison", "Zhejiang Dahau Technology")."""
+    vset = set(vs)
+    for x in us:
+        if x in vset:
+            return (x, x)
+    if abs(len(cq) - len(ca)) <= 1 and is_anchor(cq, ca):
+        return (cq, ca)
+    return None
+
+
+@lru_cache(maxsize=262144)
 def units(tokens: tuple[str, ...]) -> list[str]:
     """Anchor units: tokens, adjacent-pair merges and the whole distinctive string."""
     out = list(tokens)
@@ -135,8 +152,38 @@ def _dice(qt: list[str], at: list[str]) -> tuple[float, list[tuple[str, str, flo
     return (matched / total if total else 0.0), aligned
 
 
-def score_parsed(q: Parsed, a: Parsed, detail: bool = False) -> tuple[float, dict]:
-    """Score parsed name ``q`` against parsed alias ``a``; optional detail for reasons."""
+def _penalties(q: Parsed, a: Parsed) -> tuple[float, list[str], list[str], str]:
+    """Generic-word, region and number penalties (see module docstring)."""
+    pen = 0.0
+    gq, ga = q.generic, a.generic
+    q_extra, a_extra = sorted(gq - ga), sorted(ga - gq)
+    pen += min(
+        QUERY_GENERIC_EXTRA_MAX,
+        sum(
+            QUERY_UBIQUITOUS_EXTRA if g in UBIQUITOUS_GENERIC else QUERY_GENERIC_EXTRA
+            for g in q_extra
+        ),
+    )
+    pen += min(ALIAS_GENERIC_EXTRA_MAX, ALIAS_GENERIC_EXTRA * len(a_extra))
+    if q.regions and a.regions and not (q.regions & a.regions):
+        pen += REGION_CONFLICT
+    num = ""
+    if q.numbers != a.numbers:
+        if q.numbers and a.numbers:
+            pen += NUMBER_CONFLICT
+            num = "conflict"
+        else:
+            pen += NUMBER_ONESIDED
+            num = "one-sided"
+    return pen, q_extra, a_extra, num
+
+
+def score_parsed(
+    q: Parsed, a: Parsed, detail: bool = False, floor: float = 0.0
+) -> tuple[float, dict]:
+    """Score parsed name ``q`` against parsed alias ``a``; optional detail for reasons.
+    With ``floor`` > 0 a pair whose upper bound (length balance minus the penalties, which
+    are cheap) is below ``floor`` returns 0.0 early: the resolver only needs scores >= floor."""
     info: dict = {}
     reg_conflict = bool(q.regions and a.regions and not (q.regions & a.regions))
     if q.norm and q.norm == a.norm and not reg_conflict:
@@ -158,13 +205,27 @@ def score_parsed(q: Parsed, a: Parsed, detail: bool = False) -> tuple[float, dic
         # a name of generic words only can never carry a match (it may still be equal, above)
         s = min(NO_ANCHOR_CAP, 0.6 * Indel.normalized_similarity(q.norm, a.norm))
         return s, ({"kind": "generic-only", "d": s} if detail else info)
-    anchor = next(
-        ((x, y) for x in units(tuple(qd)) for y in units(tuple(ad)) if is_anchor(x, y)), None
-    )
-    qm = _merge(qd, set(ad))
-    am = _merge(ad, set(qm))
-    dice, aligned = _dice(qm, am)
     cq, ca = "".join(qd), "".join(ad)
+    pen += _penalties(q, a)[0]
+    if floor > 0.0 and not detail:
+        wq, wa = sum(map(_weight, qd)), sum(map(_weight, ad))
+        # a within-budget typo pair can beat pure length balance by a little: 0.05 slack
+        bound = min(1.0, 2.0 * min(wq, wa) / (wq + wa) + 0.05)
+        lq, la = len(cq), len(ca)
+        if abs(lq - la) <= 3:
+            bound = max(bound, 1.0 - TYPO_WEIGHT * abs(lq - la) / max(lq, la, 1))
+        else:
+            bound = max(bound, OUTSIDE_BUDGET)
+        glued = cq.startswith(ca) or ca.startswith(cq)  # "SiemensAG": see below
+        if bound - pen < floor and not glued:
+            return 0.0, info
+    anchor = _find_anchor(units(tuple(qd)), units(tuple(ad)), cq, ca)
+    if len(qd) != len(ad):  # tokenisation differs: try joining neighbours ("Hik Vision")
+        qm = _merge(qd, set(ad))
+        am = _merge(ad, set(qm))
+    else:
+        qm, am = qd, ad
+    dice, aligned = _dice(qm, am)
     # whole-string comparison only helps when tokenisation differs ("Hik Vision"), and a
     # legal form glued to the name ("SiemensAG") is recognised against the other side's form
     compact = tok_sim(cq, ca) if len(qm) != len(am) else 0.0
@@ -174,28 +235,9 @@ def score_parsed(q: Parsed, a: Parsed, detail: bool = False) -> tuple[float, dic
     d = max(dice, compact)
     if anchor is None:
         d = min(d, NO_ANCHOR_CAP)
-    gq, ga = q.generic, a.generic
-    q_extra, a_extra = sorted(gq - ga), sorted(ga - gq)
-    pen += min(
-        QUERY_GENERIC_EXTRA_MAX,
-        sum(
-            QUERY_UBIQUITOUS_EXTRA if g in UBIQUITOUS_GENERIC else QUERY_GENERIC_EXTRA
-            for g in q_extra
-        ),
-    )
-    pen += min(ALIAS_GENERIC_EXTRA_MAX, ALIAS_GENERIC_EXTRA * len(a_extra))
-    if reg_conflict:
-        pen += REGION_CONFLICT
-    num = ""
-    if q.numbers != a.numbers:
-        if q.numbers and a.numbers:
-            pen += NUMBER_CONFLICT
-            num = "conflict"
-        else:
-            pen += NUMBER_ONESIDED
-            num = "one-sided"
     s = max(0.0, min(1.0, d - pen))
     if detail:
+        _, q_extra, a_extra, num = _penalties(q, a)
         info = {
             "kind": "fuzzy",
             "anchor": anchor,
