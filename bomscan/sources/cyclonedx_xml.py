@@ -77,7 +77,7 @@ def parse_secure(path: str, data: bytes) -> etree._Element:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if getattr(exc, "lineno", None) else None
-        msg = str(exc.msg if hasattr(exc, "msg") else exc).split(",")[0]
+        msg = " ".join(str(exc.msg if hasattr(exc, "msg") else exc).split(",")[0].split())
         raise InputError(f"not well-formed XML ({msg})", path=path, line=line) from None
     except ValueError as exc:  # e.g. a str with an encoding declaration; not expected from bytes
         raise InputError(f"not well-formed XML ({exc})", path=path) from None
