@@ -185,3 +185,24 @@ def test_explain_content(resolver: Resolver) -> None:
     assert "dahau" in top["why"]
     trap = resolver.explain("大华银行")
     assert all(not c["passes"] for c in trap["candidates"])
+
+
+def test_resolver_survives_pickling_as_the_cache_stores_it(resolver: Resolver) -> None:
+    """bomscan/cache.py stores the built resolver with pickle; the loaded copy must resolve
+    exactly as the original, including names that go through the shared-candidate path."""
+    import pickle
+
+    names = ["Hikvison", "Hik Vision", "DAHUA ELECTRONICS CORPORATION", "Zhejiang Dahau Tech"]
+    before = resolver.match_names(names, min_score=0.0)
+    copy = pickle.loads(pickle.dumps(resolver, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy.match_names(names, min_score=0.0) == before
+
+
+def test_common_word_candidates_found_at_scale() -> None:
+    """A name whose only index key is a word shared by many aliases still finds its match
+    (the shared posting list path), and repeated calls agree."""
+    many = [AliasRecord(f"e{i}", f"Pacific Brand{i:04d}x Systems") for i in range(400)]
+    r = Resolver([*ALIASES, *many, AliasRecord("target", "Pacific Zorbulex")])
+    first = r.match_names(["Pacific Zorbulax"], min_score=REVIEW_THRESHOLD)
+    assert [m.entity_id for m in first] == ["target"]
+    assert r.match_names(["Pacific Zorbulax"], min_score=REVIEW_THRESHOLD) == first

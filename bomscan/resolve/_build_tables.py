@@ -4,6 +4,10 @@ Not imported at runtime. Run from the repo root when the upstream table changes:
 
     python -m bomscan.resolve._build_tables ../shared/samples/rigour/org_types.yml
 
+After editing ``_tables.py`` (word tables) regenerate only the normaliser's token-form tables::
+
+    python -m bomscan.resolve._build_tables --norm-tables
+
 Why a generated module rather than the YAML: PyYAML is not a runtime dependency, and the
 derived table is far smaller (only company-type legal forms, pre-normalised to the exact
 token form our normaliser produces, so lookups are plain dict hits).
@@ -117,7 +121,60 @@ def build(src: Path) -> list[tuple[str, str]]:
     return sorted(out.items())
 
 
+def derive_norm_tables() -> dict:
+    """The normaliser's phrase tables in token form (keys as ``pre_tokens`` produces them),
+    from ``_legal_forms.py`` and ``_tables.py``. Stored in ``_norm_tables.json`` so that
+    importing the normaliser does not redo this (~30 ms) on every CLI start."""
+    from bomscan.resolve import _tables as T
+    from bomscan.resolve._legal_forms import LEGAL_FORMS
+    from bomscan.resolve.normalise import pre_tokens
+
+    def key(s: str) -> str:
+        return " ".join(pre_tokens(s))
+
+    legal: dict[str, str] = {}
+    for k, v in list(LEGAL_FORMS.items()) + list(T.EXTRA_LEGAL_FORMS.items()):
+        if key(k):
+            legal[key(k)] = v
+    generic: dict[str, str] = {}
+    for canon, variants in T.GENERIC_CLASSES.items():
+        for v in (canon, *variants):
+            if key(v):
+                generic.setdefault(key(v), canon)
+    regions = sorted({key(r) for r in T.REGIONS})
+    cn_places = sorted({key(p) for p in T.CN_PLACES_LATIN})
+    starts: dict[str, list[int]] = {}
+    for p in (*legal, *generic, *regions, *cn_places):
+        w = p.split()
+        starts[w[0]] = sorted({*starts.get(w[0], ()), len(w)}, reverse=True)
+    return {
+        "legal": legal,
+        "generic": generic,
+        "regions": regions,
+        "region_canon": {key(k): v for k, v in T.REGION_SYNONYMS.items()},
+        "cn_places": cn_places,
+        "legal_prefixes": sorted(
+            {k[:i] for k in legal if k.isascii() and " " not in k for i in range(1, len(k) + 1)}
+        ),
+        "generic_latin": sorted(k for k in generic if k.isascii() and " " not in k and len(k) >= 6),
+        "legal_latin": sorted(k for k in legal if k.isascii() and " " not in k and len(k) >= 6),
+        "starts": starts,
+    }
+
+
+def write_norm_tables() -> Path:
+    import json
+
+    dest = Path(__file__).with_name("_norm_tables.json")
+    text = json.dumps(derive_norm_tables(), ensure_ascii=False, indent=0, sort_keys=False)
+    dest.write_text(text + "\n", encoding="utf-8")
+    return dest
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--norm-tables"]:
+        print(f"wrote {write_norm_tables()}")
+        return
     src = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/samples/rigour/org_types.yml")
     rows = build(src)
     dest = Path(__file__).with_name("_legal_forms.py")
@@ -135,6 +192,7 @@ def main() -> None:
     lines.append("}")
     dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {len(rows)} legal forms to {dest}")
+    print(f"wrote {write_norm_tables()}")
 
 
 if __name__ == "__main__":

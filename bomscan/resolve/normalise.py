@@ -29,16 +29,17 @@ Why each step exists:
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import _tables as T
-from ._legal_forms import LEGAL_FORMS as _RIGOUR_LEGAL
 
 __all__ = ["normalise", "parse", "pre_tokens", "Parsed", "is_han"]
 
@@ -65,8 +66,16 @@ def is_han(tok: str) -> bool:
     )
 
 
+# ASCII fast paths: NFKC, accent stripping and case-folding reduce to ``str.lower`` on ASCII
+# text, and the word-splitting regexes to one ``str.translate`` (most vendor names are ASCII).
+_ASCII_NONWORD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+_ASCII_APOS = str.maketrans("", "", "'`")
+
+
 @lru_cache(maxsize=65536)
 def _clean(s: str) -> str:
+    if s.isascii():
+        return s.lower() if s.isprintable() else _CTRL.sub(" ", s).lower()
     s = s.replace("\x92", "'").replace("\x91", "'")
     s = _CTRL.sub(" ", s)
     s = unicodedata.normalize("NFKC", s).casefold()
@@ -75,7 +84,15 @@ def _clean(s: str) -> str:
 
 
 def _tokens_of(seg: str) -> list[str]:
-    seg = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), seg)
+    if seg.isascii():
+        if "." in seg:
+            seg = _DOTTED.sub(_undot, seg)
+        if "&" in seg:
+            seg = seg.replace("&", " and ")
+        if "'" in seg or "`" in seg:
+            seg = seg.translate(_ASCII_APOS)
+        return seg.translate(_ASCII_NONWORD).split()
+    seg = _DOTTED.sub(_undot, seg)
     seg = seg.replace("&", " and ")
     seg = _APOS.sub("", seg)
     seg = _NONWORD.sub(" ", seg)
@@ -83,11 +100,20 @@ def _tokens_of(seg: str) -> list[str]:
     return seg.split()
 
 
+def _undot(m: re.Match) -> str:
+    return m.group(1).replace(".", "")
+
+
 _ORD = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+_NUMBER_TRIGGERS = frozenset((*T.TENS_WORDS, *T.NUMBER_WORDS, *T.ORDINAL_WORDS))
 
 
 def _numbers(toks: list[str]) -> list[str]:
     """Number words and ordinals to digits: "forty four" / "forty-4" -> "44", "1st" -> "1"."""
+    if _NUMBER_TRIGGERS.isdisjoint(toks) and not any(t[0].isdigit() for t in toks):
+        return toks
     out: list[str] = []
     i = 0
     while i < len(toks):
@@ -118,49 +144,49 @@ def pre_tokens(name: str) -> list[str]:
     return _tokens_of(_clean(name))
 
 
-def _pre_tokens_parens(name: str) -> list[tuple[str, bool]]:
-    """Tokens with a flag saying whether they sat inside brackets (a qualifier position)."""
+def _pre_tokens_parens(name: str) -> tuple[list[str], list[tuple[str, bool]]]:
+    """The exact-key tokens, and the tokens (numbers as digits) with a flag saying whether
+    they sat inside brackets (a qualifier position)."""
+    c = _clean(name)
+    if not _BRACKETS.search(c):
+        toks = _tokens_of(c)
+        return toks, [(t, False) for t in _numbers(toks)]
     out: list[tuple[str, bool]] = []
     depth = 0
-    for part in _PARENS.split(_clean(name)):
+    for part in _PARENS.split(c):
         if part in ("(", "[", "{"):
             depth += 1
         elif part in (")", "]", "}"):
             depth = max(0, depth - 1)
         else:
             out.extend((t, depth > 0) for t in _numbers(_tokens_of(part)))
-    return out
+    return _tokens_of(c), out
+
+
+_BRACKETS = re.compile(r"[()\[\]{}]")
 
 
 # ---------------------------------------------------------------------------------------------
 # phrase tables (built once)
 
-LEGAL: dict[str, str] = {}
-for _k, _v in list(_RIGOUR_LEGAL.items()) + list(T.EXTRA_LEGAL_FORMS.items()):
-    _kk = " ".join(pre_tokens(_k))
-    if _kk:
-        LEGAL[_kk] = _v
-GENERIC: dict[str, str] = {}
-for _canon, _variants in T.GENERIC_CLASSES.items():
-    for _v in (_canon, *_variants):
-        _kk = " ".join(pre_tokens(_v))
-        if _kk:
-            GENERIC.setdefault(_kk, _canon)
-REGIONS: frozenset[str] = frozenset(" ".join(pre_tokens(r)) for r in T.REGIONS)
-REGION_CANON: dict[str, str] = {" ".join(pre_tokens(k)): v for k, v in T.REGION_SYNONYMS.items()}
-CN_PLACES: frozenset[str] = frozenset(" ".join(pre_tokens(p)) for p in T.CN_PLACES_LATIN)
+# The phrase tables in token form are derived from ``_tables.py`` and ``_legal_forms.py`` by
+# ``_build_tables.derive_norm_tables`` and stored as JSON: deriving them at import took ~30 ms
+# of every CLI start (tests/test_resolve_normalise.py checks the file is in sync).
+_NT = json.loads(Path(__file__).with_name("_norm_tables.json").read_text(encoding="utf-8"))
+LEGAL: dict[str, str] = _NT["legal"]
+GENERIC: dict[str, str] = _NT["generic"]
+REGIONS: frozenset[str] = frozenset(_NT["regions"])
+REGION_CANON: dict[str, str] = _NT["region_canon"]
+CN_PLACES: frozenset[str] = frozenset(_NT["cn_places"])
 HAN_PLACES: tuple[str, ...] = T.CN_PLACES_HAN
 _HAN_LEGAL = tuple(sorted(set(T.HAN_LEGAL_SUFFIXES), key=len, reverse=True))
 _HAN_GENERIC = T.HAN_GENERIC_SUFFIXES
-# generic words may overlap a legal form or region spelling; legal/region win (longest first)
-_MAXN = max(len(k.split()) for k in (*LEGAL, *GENERIC, *REGIONS, *CN_PLACES))
-
-
-_LEGAL_PREFIXES = frozenset(
-    k[:i] for k in LEGAL if k.isascii() and " " not in k for i in range(1, len(k) + 1)
-)
-_GENERIC_LATIN = sorted(k for k in GENERIC if k.isascii() and " " not in k and len(k) >= 6)
-_LEGAL_LATIN = sorted(k for k in LEGAL if k.isascii() and " " not in k and len(k) >= 6)
+_LEGAL_PREFIXES = frozenset(_NT["legal_prefixes"])
+_GENERIC_LATIN: list[str] = _NT["generic_latin"]
+_LEGAL_LATIN: list[str] = _NT["legal_latin"]
+# phrase lengths that can start with a given token, so most tokens cost one dict lookup
+_STARTS: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in _NT["starts"].items()}
+del _NT
 
 
 @lru_cache(maxsize=65536)
@@ -181,13 +207,6 @@ def _fuzzy_generic(tok: str, last: bool) -> tuple[str, str] | None:
         if best is not None:
             return GENERIC[best[0]], "generic"
     return None
-
-
-# phrase lengths that can start with a given token, so most tokens cost one dict lookup
-_STARTS: dict[str, tuple[int, ...]] = {}
-for _p in (*LEGAL, *GENERIC, *REGIONS, *CN_PLACES):
-    _w = _p.split()
-    _STARTS[_w[0]] = tuple(sorted({*_STARTS.get(_w[0], ()), len(_w)}, reverse=True))
 
 
 def _phrase_kind(phrase: str) -> str | None:
@@ -265,7 +284,7 @@ class Parsed:
 
 
 def _one_pass(name: str) -> Parsed:
-    toks = _pre_tokens_parens(name)
+    exact, toks = _pre_tokens_parens(name)
     # 1. split Han runs into roles
     seq: list[tuple[str, str, bool]] = []  # (text, role, in_parens)
     for t, par in toks:
@@ -361,14 +380,14 @@ def _one_pass(name: str) -> Parsed:
         elif pos > 0 and (t in T.ROMAN or (t in T.ROMAN_SINGLE and pos == last)):
             numbers.add(t)
         else:
-            if any(c.isdigit() for c in t):
+            if not t.isalpha() and any(map(str.isdigit, t)):
                 numbers.add(t)
             distinctive.append(t)
     han = sum(1 for t in distinctive if is_han(t))
     script = "han" if han and han == len(distinctive) else ("mixed" if han else "latin")
     return Parsed(
         raw=name,
-        exact_key=" ".join(pre_tokens(name)),
+        exact_key=" ".join(exact),
         norm=" ".join(tokens),
         tokens=tokens,
         distinctive=tuple(distinctive),
@@ -383,15 +402,22 @@ def _one_pass(name: str) -> Parsed:
     )
 
 
+# Later passes run on a normal form, and normal forms repeat across names and aliases
+# ("Hailong Technology Co., Ltd." and "HAILONG TECHNOLOGY CO" share "hailong technology").
+_later_pass = lru_cache(maxsize=65536)(_one_pass)
+
+
 @lru_cache(maxsize=131072)
 def parse(name: str) -> Parsed:
     """Parse a raw name; the result's ``norm`` is a fixed point of the pipeline."""
     if not isinstance(name, str):
         name = "" if name is None else str(name)
     first = _one_pass(name)
+    if first.norm == first.exact_key and name.isascii() and not _BRACKETS.search(name):
+        return first  # a second pass would see exactly the same tokens: already fixed
     cur = first
     for _ in range(6):
-        nxt = _one_pass(cur.norm)
+        nxt = _later_pass(cur.norm)
         if nxt.norm == cur.norm:
             break
         cur = nxt

@@ -11,8 +11,12 @@ scoring every alias (``indexed=False``), without a scan of all aliases per name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import gc
+import marshal
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -29,11 +33,13 @@ _METHOD_RANK = {"exact": 0, "normalised": 1, "fuzzy": 2}
 # 100 * min_score - PREFILTER_MARGIN. Measured: over the nomenklatura pairs, the labelled set
 # against every shipped alias and 6,000 synthetic typo/variant pairs, no pair scoring at or
 # above the review band was more than 24 points below its score on that ratio
-# (tests/test_resolve_index.py keeps checking this).
+# (tests/test_resolve_labelled.py::test_prefilter_margin_holds keeps checking this).
 PREFILTER_MARGIN = 30.0
 # ...and of those, only the PREFILTER_TOP_K best by that ratio are scored in Python. The
 # labelled set and the nomenklatura pairs never have a true match outside the top K.
 PREFILTER_TOP_K = 8
+# Names with fewer index candidates than this are scored against all of them.
+PREFILTER_MIN = 8
 
 # An index key is "common" when more than max(COMMON_KEY_MIN, COMMON_KEY_FRACTION x aliases)
 # aliases share it; see Resolver._candidates.
@@ -61,6 +67,23 @@ class Match:
     score: float
     method: str
     reason: str
+
+
+_PARSED_FIELDS = tuple(f.name for f in fields(Parsed))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building the index and resolving a batch allocate hundreds of thousands of small
+    acyclic objects (parsed names, key lists); the cyclic collector would otherwise rescan
+    them over and over (measured: 60% of index build time). Nothing here creates cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _parsed_keys(p: Parsed) -> set[str]:
@@ -141,6 +164,32 @@ class Resolver:
     """Holds parsed aliases and the candidate index; resolves names one distinct value at a time."""
 
     def __init__(self, aliases: Iterable[AliasRecord], *, indexed: bool = True):
+        with _gc_paused():
+            self._build(aliases, indexed)
+
+    # bomscan/cache.py pickles the built resolver. Its state goes through as one marshal blob
+    # of plain tuples/dicts: unpickling ~10^6 small objects one by one (with the cyclic GC
+    # running) took longer than matching a large batch. The choice-string cache is keyed by
+    # object identity, which does not survive a round trip, so it starts empty.
+    _STATE_VERSION = 1
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_choices",)}
+        state["aliases"] = [(r.entity_id, r.alias, r.weak) for r in self.aliases]
+        state["_parsed"] = [tuple(getattr(p, f) for f in _PARSED_FIELDS) for p in self._parsed]
+        return {"v": self._STATE_VERSION, "blob": marshal.dumps(state)}
+
+    def __setstate__(self, packed: dict) -> None:
+        if packed.get("v") != self._STATE_VERSION:
+            raise ValueError("resolver state from another bomscan version")
+        with _gc_paused():
+            state = marshal.loads(packed["blob"])
+            state["aliases"] = [AliasRecord(*r) for r in state["aliases"]]
+            state["_parsed"] = [Parsed(*t) for t in state["_parsed"]]
+            state["_choices"] = {}
+            self.__dict__.update(state)
+
+    def _build(self, aliases: Iterable[AliasRecord], indexed: bool) -> None:
         self.aliases: list[AliasRecord] = list(aliases)
         self.indexed = indexed
         self._parsed: list[Parsed] = [parse(r.alias) for r in self.aliases]
@@ -149,6 +198,10 @@ class Resolver:
         self._index: dict[str, list[int]] = {}
         self._fuzzy_ids: list[int] = []
         self._sort_keys: list[str] = [sort_key(p) for p in self._parsed]
+        self._comp: list[str] = [p.compact for p in self._parsed]
+        # per common posting list (by identity): its sort keys and compact strings
+        self._choices: dict[int, tuple[list[int], tuple[str, ...], tuple[str, ...]]] = {}
+        self._mixed_ids = frozenset(i for i, p in enumerate(self._parsed) if p.script == "mixed")
         self._common_limit = max(COMMON_KEY_MIN, int(COMMON_KEY_FRACTION * len(self.aliases)))
         for i, (rec, p) in enumerate(zip(self.aliases, self._parsed, strict=True)):
             self._exact.setdefault(p.exact_key, []).append(i)
@@ -185,68 +238,102 @@ class Resolver:
                     rare.update(hit)
         if rare or not common:
             return rare
+        if len(common) == 1:
+            return common[0]  # already in rule order; _shortlist caches its choice strings
         return {i for hit in common for i in hit}
 
     # -- scoring -----------------------------------------------------------------------------
-    def _score_all(self, name: str, q: Parsed, min_score: float = 0.0) -> dict[str, tuple]:
-        """Best (score, -method_rank, alias_idx, method) per entity for one name."""
-        best: dict[str, tuple[float, int, int, str]] = {}
+    def _offer(self, best: dict, q: Parsed, i: int, s: float, method: str) -> None:
+        """Keep the best (score, -method_rank, same_region, -alias_idx, method) per entity.
+        Ties: exact > normalised > fuzzy, then an alias with the same market qualifier and
+        legal form ("Dahua Technology USA Inc" -> the USA arm, "Dahua Tech" -> the parent;
+        "Kaspersky Labs Inc." -> "Kaspersky Lab, Inc."), then rule order."""
+        ent = self.aliases[i].entity_id
+        a = self._parsed[i]
+        same_region = (2 if q.regions == a.regions else 1 if q.regions & a.regions else 0) + (
+            1 if set(q.removed_legal) & set(a.removed_legal) else 0
+        )
+        cand = (round(s, 6), -_METHOD_RANK[method], same_region, -i, method)
+        cur = best.get(ent)
+        if cur is None or cand[:4] > cur[:4]:
+            best[ent] = cand
 
-        def offer(i: int, s: float, method: str) -> None:
-            ent = self.aliases[i].entity_id
-            # ties: exact > normalised > fuzzy, then an alias with the same market qualifier
-            # and legal form ("Dahua Technology USA Inc" -> the USA arm, "Dahua Tech" -> the
-            # parent; "Kaspersky Labs Inc." -> "Kaspersky Lab, Inc."), then rule order
-            a = self._parsed[i]
-            same_region = (2 if q.regions == a.regions else 1 if q.regions & a.regions else 0) + (
-                1 if set(q.removed_legal) & set(a.removed_legal) else 0
-            )
-            cand = (round(s, 6), -_METHOD_RANK[method], same_region, -i, method)
-            cur = best.get(ent)
-            if cur is None or cand[:4] > cur[:4]:
-                best[ent] = cand
-
+    def _exact_or_normalised(self, q: Parsed) -> dict[str, tuple]:
+        """Exact, else normalised, hits. Either scores 1.0 and outranks any fuzzy score
+        (fuzzy scores are at most 1.0 and lose ties on method), so a hit ends the search."""
+        best: dict[str, tuple] = {}
         for i in self._exact.get(q.exact_key, ()):
-            offer(i, 1.0, "exact")
-        if q.norm:
-            for i in self._norm.get(q.norm, ()):
-                a = self._parsed[i]
-                if q.regions and a.regions and not (q.regions & a.regions):
-                    continue  # same name, different market qualifier: leave to fuzzy
-                offer(i, 1.0, "normalised")
-        for i in self._prefilter(q, self._candidates(q), min_score):
-            s, _ = score_parsed(q, self._parsed[i], floor=min_score)
-            if s > 0:
-                offer(i, s, "fuzzy")
+            self._offer(best, q, i, 1.0, "exact")
+        if best or not q.norm:
+            return best
+        for i in self._norm.get(q.norm, ()):
+            a = self._parsed[i]
+            if q.regions and a.regions and not (q.regions & a.regions):
+                continue  # same name, different market qualifier: leave to fuzzy
+            self._offer(best, q, i, 1.0, "normalised")
         return best
 
-    def _prefilter(self, q: Parsed, cands: Iterable[int], min_score: float) -> list[int]:
-        """Drop candidates that cannot reach min_score, using rapidfuzz in C on the subset."""
-        cands = list(cands)
+    def _choice_strings(self, ids: list[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        get = itemgetter(*ids)
+        return get(self._sort_keys), get(self._comp)
+
+    def _shortlist(self, q: Parsed, min_score: float) -> list[int]:
+        """Index candidates of a name, cut to the few worth scoring in Python.
+
+        A name with PREFILTER_MIN+ candidates (and not bilingual) keeps only those whose
+        rapidfuzz ratio (in C) on the sorted distinctive tokens or on the joined distinctive
+        string reaches ``100 * min_score - PREFILTER_MARGIN``, the PREFILTER_TOP_K best by
+        (ratio, rule order); aliases in mixed script always pass. Candidates are in rule
+        order, so each ratio's own top K (rapidfuzz breaks ties by position) contains every
+        member of the combined top K: ``limit=K`` is exact, and saves building the rest.
+        """
+        found = self._candidates(q)
+        # one common key's posting list: its choice strings are built once and reused
+        shared = found if isinstance(found, list) and len(found) > self._common_limit else None
+        cands = found if shared is not None else sorted(found)
         cut = 100.0 * min_score - PREFILTER_MARGIN
-        if len(cands) < 8 or cut <= 0 or q.script == "mixed":
-            return cands
-        mixed = [i for i in cands if self._parsed[i].script == "mixed"]
-        best: dict[int, float] = dict.fromkeys(mixed, 101.0)
-        keys = [self._sort_keys[i] for i in cands]
-        comp = [self._parsed[i].compact for i in cands]
-        for query, choices in ((sort_key(q), keys), (q.compact, comp)):
+        if len(cands) < PREFILTER_MIN or cut <= 0 or q.script == "mixed":
+            return list(cands)
+        if shared is not None:
+            got = self._choices.get(id(shared))
+            if got is None or got[0] is not shared:
+                got = self._choices[id(shared)] = (shared, *self._choice_strings(shared))
+            sort_choices, comp_choices = got[1], got[2]
+        else:
+            sort_choices, comp_choices = self._choice_strings(cands)
+        best: dict[int, float] = {}
+        if self._mixed_ids:
+            best.update(dict.fromkeys(self._mixed_ids.intersection(cands), 101.0))
+        for query, choices in ((sort_key(q), sort_choices), (q.compact, comp_choices)):
             for _, r, j in process.extract(
-                query, choices, scorer=fuzz.ratio, score_cutoff=cut, limit=None
+                query, choices, scorer=fuzz.ratio, score_cutoff=cut, limit=PREFILTER_TOP_K
             ):
                 i = cands[j]
                 if r > best.get(i, -1.0):
                     best[i] = r
-        ranked = sorted(best, key=lambda i: (-best[i], i))
-        return ranked[:PREFILTER_TOP_K]
+        if len(best) <= PREFILTER_TOP_K:
+            return list(best)
+        return sorted(best, key=lambda i: (-best[i], i))[:PREFILTER_TOP_K]
 
     def match_names(self, names: Sequence[str], min_score: float = REVIEW_THRESHOLD) -> list[Match]:
         """Best match (one entity) per distinct name whose score >= min_score; names with
         none are omitted. Ties go to exact over normalised over fuzzy, then alias order."""
+        with _gc_paused():
+            return self._match_names(names, min_score)
+
+    def _match_names(self, names: Sequence[str], min_score: float) -> list[Match]:
+        distinct = list(dict.fromkeys(n for n in names if isinstance(n, str)))
+        parsed = [parse(n) for n in distinct]
+        bests: list[dict] = [self._exact_or_normalised(q) for q in parsed]
+        for q, best in zip(parsed, bests, strict=True):
+            if best:
+                continue
+            for i in self._shortlist(q, min_score):
+                s, _ = score_parsed(q, self._parsed[i], floor=min_score)
+                if s > 0:
+                    self._offer(best, q, i, s, "fuzzy")
         out: list[Match] = []
-        for name in dict.fromkeys(n for n in names if isinstance(n, str)):
-            q = parse(name)
-            best = self._score_all(name, q, min_score)
+        for name, q, best in zip(distinct, parsed, bests, strict=True):
             if not best:
                 continue
             ent, (s, _, _, neg_i, method) = max(best.items(), key=lambda kv: (kv[1][:4], kv[0]))
