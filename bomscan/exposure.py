@@ -20,6 +20,8 @@ then source path and line.
 from __future__ import annotations
 
 import hashlib
+import threading
+import warnings as warnings_module
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,7 +33,9 @@ from bomscan.rules.model import LEVELS, RuleSet
 from bomscan.sources.schema import EXTRA_PREFIX, ReadResult, Skipped
 
 SCHEMA_VERSION = "1.0"
-RAW_AMOUNT = "x:__raw_amount"
+RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount as written (see sources.tabular)
+RAGGED = EXTRA_PREFIX + "__ragged"  # 1 on rows with more fields than the header
+INTERNAL = EXTRA_PREFIX + "__"  # reader-internal columns: never shown as extras
 
 
 @dataclass
@@ -45,82 +49,106 @@ class Options:
     date_from: date | None = None
     date_to: date | None = None
     group_by: list[str] = field(default_factory=list)
+    progress: object | None = None  # callable(rows=, names=) while the ledger streams
 
 
 def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Options) -> dict:
     warnings: list[str] = [w for r in results for w in r.warnings]
     frames = [r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines for r in results]
-    lines = pl.concat(frames, how="diagonal_relaxed") if frames else None
+    lines = pl.concat(frames, how="diagonal_relaxed")
+    names_in = lines.collect_schema().names()
+    has_raw = RAW_AMOUNT in names_in
+    has_ragged = RAGGED in names_in
+    group_exprs = _group_exprs(opts.group_by, names_in, results)
 
-    # 2. distinct names -> matches
-    names = lines.select(pl.col("name").drop_nulls().unique()).collect()["name"].to_list()
-    matches = resolver.match_names(names, min_score=opts.review_threshold)
-    mframe = pl.DataFrame(
-        {
-            "name": [m.name for m in matches],
-            "entity_id": [m.entity_id for m in matches],
-            "alias": [m.alias for m in matches],
-            "score": [float(m.score) for m in matches],
-            "method": [m.method for m in matches],
-            "reason": [m.reason for m in matches],
-        },
-        schema={
-            "name": pl.String,
-            "entity_id": pl.String,
-            "alias": pl.String,
-            "score": pl.Float64,
-            "method": pl.String,
-            "reason": pl.String,
-        },
+    # 1.-2. one streaming pass: every distinct name is resolved once, as batches go by
+    cache = NameCache(resolver, opts.review_threshold, progress=opts.progress)
+    lines = lines.with_row_index("_row").with_columns(
+        pl.col("name").map_batches(cache, return_dtype=pl.Int32, is_elementwise=True).alias("_m")
     )
-
-    # 3. period and currency
-    dated = lines
     period = pl.lit(True)
     if opts.date_from is not None:
         period = period & (pl.col("date") >= opts.date_from)
     if opts.date_to is not None:
         period = period & (pl.col("date") <= opts.date_to)
     in_period = period.fill_null(False) if (opts.date_from or opts.date_to) else pl.lit(True)
-    dated = dated.with_columns(in_period.alias("_in_period"))
-    dated, fx_note = _convert(dated, opts)
-
-    # 4./5. collect what the report needs in one go (polars shares the scan between queries)
-    primary = pl.col("primary") & pl.col("_in_period")
-    totals_q = (
-        dated.filter(primary)
-        .group_by("_cur")
+    cur = pl.col("currency")
+    if opts.currency and opts.fx is None:
+        cur = pl.coalesce(cur, pl.lit(opts.currency))  # the assumed currency of undeclared lines
+    primary = pl.col("primary")
+    amount = pl.col("amount")
+    unparsed = (
+        primary
+        & amount.is_null()
+        & pl.col(RAW_AMOUNT).str.strip_chars().str.len_bytes().fill_null(0).gt(0)
+        if has_raw
+        else pl.lit(False)
+    )
+    ragged = (pl.col(RAGGED).cast(pl.String) == "1").fill_null(False) if has_ragged else pl.lit(False)
+    lines = lines.with_columns(
+        cur.alias("_cur_native"),
+        in_period.alias("_in_period"),
+        unparsed.alias("_unparsed"),
+        ragged.alias("_ragged"),
+        *[e.alias(f"_g{i}") for i, e in enumerate(group_exprs)],
+    )
+    interesting = (
+        ((pl.col("_m") >= 0) & pl.col("_in_period")) | pl.col("_unparsed") | pl.col("_ragged")
+    )
+    keys = ["source", "_key", "_cur_native", "_in_period"]
+    if opts.fx is not None:
+        lines = lines.with_columns(pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day"))
+        keys.append("_fx_day")
+    keys += [f"_g{i}" for i in range(len(group_exprs))]
+    row_cols = [c for c in lines.collect_schema().names() if c not in keys and c != "_row"]
+    agg_q = (
+        lines.with_columns(
+            pl.when(interesting).then(pl.col("_row")).alias("_key"),
+            pl.when(primary).then(amount).alias("_pamt"),
+            (primary & amount.is_not_null()).alias("_ppriced"),
+            (primary & pl.col("name").is_null()).alias("_pnoname"),
+            (primary & amount.is_null()).alias("_pnoamount"),
+            pl.when(primary & (amount < 0)).then(amount).alias("_pcredit"),
+        )
+        .group_by(keys)
         .agg(
-            pl.len().alias("lines"),
-            pl.col("_amt").sum().alias("total"),
-            pl.col("_amt").is_not_null().sum().alias("priced"),
+            pl.col("primary").sum().alias("_lines"),
+            pl.col("_pamt").sum().alias("_sum"),
+            pl.col("_ppriced").sum().alias("_priced"),
+            pl.col("_pnoname").sum().alias("_no_name"),
+            pl.col("_pnoamount").sum().alias("_no_amount"),
+            pl.col("_pcredit").count().alias("_credit_lines"),
+            pl.col("_pcredit").sum().alias("_credit_sum"),
+            pl.col("_unparsed").sum().alias("_n_unparsed"),
+            pl.col("_ragged").sum().alias("_n_ragged"),
+            pl.col("item").max().alias("_items"),
+            *[pl.col(c).first() for c in row_cols],
         )
     )
-    counts_q = dated.select(
-        pl.col("primary").sum().alias("lines_read"),
-        (pl.col("primary") & ~pl.col("_in_period")).sum().alias("out_of_period"),
-        (pl.col("primary") & pl.col("_in_period") & pl.col("name").is_null())
-        .sum()
-        .alias("no_name"),
-        (primary & pl.col("_amt").is_null()).sum().alias("no_amount"),
-        pl.col("name").drop_nulls().n_unique().alias("names"),
-    )
-    schema_names = dated.collect_schema().names()
-    has_raw = RAW_AMOUNT in schema_names
-    unparsed_q = None
-    if has_raw:
-        unparsed_q = dated.filter(
-            pl.col("primary") & pl.col("amount").is_null() & pl.col(RAW_AMOUNT).is_not_null()
-        ).select("source", "item", "line", pl.col(RAW_AMOUNT).alias("value"))
-    found_q = dated.filter(pl.col("_in_period")).join(mframe.lazy(), on="name", how="inner")
-    queries = [totals_q, counts_q, found_q] + ([unparsed_q] if unparsed_q is not None else [])
-    collected = pl.collect_all(queries)
-    totals, counts, found = collected[0], collected[1], collected[2]
-    unparsed = collected[3] if unparsed_q is not None else None
+    agg = agg_q.collect(engine="streaming")
+    if cache.error is not None:
+        raise cache.error
+    agg, fx_note = _convert(agg, opts)
 
-    found = _relocate(found, results)
-    if unparsed is not None and unparsed.height:
-        unparsed = _relocate(unparsed, results)
+    # the rows the report lists (findings, unparsed amounts, ragged rows), at exact lines
+    items_by_source = {
+        r["source"]: int(r["_items"]) + 1
+        for r in agg.group_by("source").agg(pl.col("_items").max()).to_dicts()
+        if r["_items"] is not None
+    }
+    rows = agg.filter(pl.col("_key").is_not_null())
+    rows = _relocate(rows, results, items_by_source)
+    mframe = cache.match_frame()
+    found = rows.filter((pl.col("_m") >= 0) & pl.col("_in_period")).join(mframe, on="_m")
+    unparsed_rows = rows.filter(pl.col("_unparsed")).sort(["source", "item"])
+    ragged_rows = rows.filter(pl.col("_ragged")).sort(["source", "item"])
+    for src, sub in ragged_rows.group_by("source", maintain_order=True):
+        shown = sub["line"].drop_nulls().head(10).to_list()
+        warnings.append(
+            f"{src[0]}: {sub.height} row(s) have more fields than the header (the extra fields "
+            f"are ignored): line(s) {', '.join(str(x) for x in shown)}"
+            + (" ..." if sub.height > len(shown) else "")
+        )
 
     # 4. roll up along affiliations valid on each line's date
     matched_ids = sorted(set(found["entity_id"].to_list()))
@@ -143,12 +171,24 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     possible = [f for f in findings if f["score"] < opts.threshold]
     not_exposed = ctx.not_exposed(unrolled)
 
+    inp = agg.filter(pl.col("_in_period"))
+    totals = (
+        inp.group_by("_cur")
+        .agg(
+            pl.col("_lines").sum().alias("lines"),
+            pl.col("_amt_sum").sum().alias("total"),
+            pl.col("_priced").sum().alias("priced"),
+            pl.col("_credit_lines").sum().alias("credit_lines"),
+            pl.col("_credit_amt").sum().alias("credits"),
+        )
+        .filter(pl.col("lines") > 0)
+    )
     totals_rows = sorted(totals.to_dicts(), key=lambda r: (r["_cur"] is None, r["_cur"] or ""))
     currencies = [r["_cur"] for r in totals_rows if r["priced"]]
+    mixed = len(currencies) > 1 and opts.fx is None
     single = (
         opts.currency if opts.fx is not None else (currencies[0] if len(currencies) == 1 else None)
     )
-    mixed = len(currencies) > 1 and opts.fx is None
     if mixed:
         warnings.append(
             "amounts are in several currencies ("
@@ -156,19 +196,41 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             + ") and no --fx rates were given: totals and exposures are ranked per currency, "
             "never summed across currencies"
         )
+    no_rate = None
+    if opts.fx is not None:
+        nr = inp.filter(pl.col("_cur") != opts.currency).filter(pl.col("_priced") > 0)
+        no_rate = {
+            "lines": int(nr["_priced"].sum() or 0),
+            "by_currency": [
+                {"currency": r["_cur"], "lines": int(r["lines"]), "amount": _money(r["amount"])}
+                for r in nr.group_by("_cur")
+                .agg(pl.col("_priced").sum().alias("lines"), pl.col("_sum").sum().alias("amount"))
+                .sort("_cur", nulls_last=True)
+                .to_dicts()
+            ],
+        }
+        if no_rate["lines"]:
+            what = ", ".join(
+                f"{b['lines']} in {b['currency'] or 'no currency'}" for b in no_rate["by_currency"]
+            )
+            warnings.append(
+                f"{no_rate['lines']} line(s) have no FX rate into {opts.currency} on or before "
+                f"their date ({what}): they are not converted and not in the {opts.currency} "
+                "total (see summary.by_currency)"
+            )
     exposures = ctx.exposures(confident, totals_rows)
 
     skipped: list[dict] = []
     for r in results:
         for s in r.skipped:
             skipped.append(_skip_dict(r.source, s))
-    c = counts.row(0, named=True) if counts.height else {}
-    if c.get("out_of_period"):
+    out_of_period = int(agg.filter(~pl.col("_in_period"))["_lines"].sum() or 0)
+    if out_of_period:
         skipped.append(
             {
                 "source": None,
                 "reason": "dated outside --from/--to, or undated while a period is set",
-                "count": int(c["out_of_period"]),
+                "count": out_of_period,
                 "lines": [],
             }
         )
@@ -182,16 +244,27 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             "lines": int(r["lines"]),
             "total_spend": _money(r["total"]) if r["priced"] else None,
             "exposed_spend": _money(exposed_by_cur.get(r["_cur"], 0.0)) if r["priced"] else None,
+            "credit_lines": int(r["credit_lines"] or 0),
+            "credits": _money(r["credits"] or 0.0),
         }
         for r in totals_rows
     ]
-    total = exposed = None
+    total = exposed = credits = None
+    credit_lines = sum(b["credit_lines"] for b in by_currency)
     if not mixed and by_currency:
-        priced = [b for b in by_currency if b["total_spend"] is not None]
+        priced = [
+            b
+            for b in by_currency
+            if b["total_spend"] is not None and (opts.fx is None or b["currency"] == opts.currency)
+        ]
         if priced:
             total = _money(sum(b["total_spend"] for b in priced))
             exposed = _money(sum(b["exposed_spend"] or 0.0 for b in priced))
+            credits = _money(sum(b["credits"] for b in priced))
     since = sum(e["spend_since_listing"] or 0.0 for e in exposures) if not mixed else None
+
+    def total_of(col: str, frame: pl.DataFrame = inp) -> int:
+        return int(frame[col].sum() or 0)
 
     report = {
         "schema_version": SCHEMA_VERSION,
@@ -225,37 +298,46 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             for r in results
         ],
         "summary": {
-            "lines_read": int(c.get("lines_read") or 0),
+            "lines_read": total_of("_lines", agg),
             "lines_skipped": {"total": sum(s["count"] for s in skipped), "reasons": skipped},
-            "lines_without_name": int(c.get("no_name") or 0),
-            "lines_without_amount": int(c.get("no_amount") or 0),
-            "names_screened": int(c.get("names") or 0),
+            "lines_without_name": total_of("_no_name"),
+            "lines_without_amount": total_of("_no_amount"),
+            "lines_unparsed_amount": total_of("_n_unparsed", agg),
+            "lines_ragged": total_of("_n_ragged", agg),
+            "lines_without_rate": no_rate["lines"] if no_rate is not None else None,
+            "names_screened": cache.distinct_names,
             "currency": single if not mixed else None,
             "mixed_currencies": mixed,
+            "mixed_currencies_reason": (
+                "amounts in several currencies and no --fx rates: ranked per currency, not summed"
+                if mixed
+                else None
+            ),
             "total_spend": total,
             "exposed_spend": exposed,
             "exposed_spend_since_listing": _money(since) if since is not None else None,
             "share_exposed": (exposed / total) if (total and exposed is not None) else None,
+            "credit_lines": credit_lines,
+            "credits": credits,
             "by_currency": by_currency,
             "exposures": len(exposures),
             "findings": len(confident),
             "possible_matches": len(possible),
-            "fx": fx_note,
+            "fx": fx_note if fx_note is None else {**fx_note, "unconverted": no_rate},
         },
         "exposures": exposures,
         "findings": confident,
         "possible_matches": possible,
         "not_exposed": not_exposed,
-        "unparsed_amounts": []
-        if unparsed is None
-        else [
-            {"source": r["source"], "line": r["line"], "value": r["value"]}
-            for r in unparsed.sort(["source", "item"]).to_dicts()
+        "unparsed_amounts": [
+            {"source": r["source"], "line": r["line"], "item": r["item"], "value": r[RAW_AMOUNT]}
+            for r in unparsed_rows.to_dicts()
         ],
         "warnings": warnings,
     }
     if opts.group_by:
-        report["groups"] = ctx.groups(confident, opts.group_by)
+        report["groups"] = ctx.groups(confident, opts.group_by, inp)
+        report["group_totals"] = ctx.group_totals(inp, opts.group_by, report["groups"])
     return report
 
 
@@ -267,39 +349,177 @@ def _money(v: float | None) -> float | None:
     return None if v is None else round(float(v), 2)
 
 
-def _convert(lf: pl.LazyFrame, opts: Options) -> tuple[pl.LazyFrame, dict | None]:
-    """Add ``_amt``/``_cur``: the amount in the reporting currency when rates allow, else native."""
-    cur = pl.col("currency")
-    if opts.currency and opts.fx is None:
-        # one currency assumed for lines that do not say theirs
-        cur = pl.coalesce(cur, pl.lit(opts.currency))
-    lf = lf.with_columns(cur.alias("_cur_native"))
-    if opts.fx is None or not opts.currency:
-        return lf.with_columns(
-            pl.col("amount").alias("_amt"), pl.col("_cur_native").alias("_cur")
-        ), None
-    rates = (
-        opts.fx.lazy()
-        .select(
-            pl.col("date").alias("_rate_date"),
-            pl.col("currency").alias("_cur_native"),
-            pl.col("rate").cast(pl.Float64).alias("_rate"),
+class NameCache:
+    """Resolves every distinct name once while polars streams the lines past (``map_batches``).
+
+    Each batch's distinct names are looked up in what is already known; only new ones go to the
+    resolver. The answer per row is an index into ``matches`` (-1: no match), joined back in
+    polars, so no Python runs per row. Batches can arrive from several threads: a lock keeps
+    the cache consistent (the resolver is pure Python and holds the GIL anyway).
+    """
+
+    def __init__(self, resolver, min_score: float, progress=None):
+        self.resolver = resolver
+        self.min_score = min_score
+        self.progress = progress
+        self.lock = threading.Lock()
+        self.known = pl.DataFrame(schema={"name": pl.String, "_m": pl.Int32})
+        self.matches: list = []
+        self.rows_seen = 0
+        self.error: BaseException | None = None
+
+    @property
+    def distinct_names(self) -> int:
+        return self.known.height
+
+    def __call__(self, s: pl.Series) -> pl.Series:
+        with self.lock:
+            try:
+                return self._lookup(s)
+            except BaseException as exc:  # re-raised by build_report, not as a polars error
+                self.error = exc
+                raise
+
+    def _lookup(self, s: pl.Series) -> pl.Series:
+        s = s.cast(pl.String)
+        self.rows_seen += len(s)
+        uniq = s.drop_nulls().unique()
+        new = uniq.filter(~uniq.is_in(self.known["name"].implode()))
+        if len(new):
+            names = new.to_list()
+            found = {m.name: m for m in self.resolver.match_names(names, min_score=self.min_score)}
+            idx = []
+            for n in names:
+                m = found.get(n)
+                if m is None:
+                    idx.append(-1)
+                else:
+                    self.matches.append(m)
+                    idx.append(len(self.matches) - 1)
+            self.known = pl.concat(
+                [self.known, pl.DataFrame({"name": names, "_m": idx}, schema=self.known.schema)],
+                rechunk=len(self.known) > 0 and len(names) > 1000,
+            )
+        if self.progress is not None:
+            self.progress(rows=self.rows_seen, names=self.known.height)
+        out = s.to_frame("name").join(self.known, on="name", how="left", maintain_order="left")
+        return out["_m"]
+
+    def match_frame(self) -> pl.DataFrame:
+        ms = self.matches
+        return pl.DataFrame(
+            {
+                "_m": list(range(len(ms))),
+                "entity_id": [m.entity_id for m in ms],
+                "alias": [m.alias for m in ms],
+                "score": [float(m.score) for m in ms],
+                "method": [m.method for m in ms],
+                "reason": [m.reason for m in ms],
+            },
+            schema={
+                "_m": pl.Int32,
+                "entity_id": pl.String,
+                "alias": pl.String,
+                "score": pl.Float64,
+                "method": pl.String,
+                "reason": pl.String,
+            },
         )
-        .sort("_rate_date")
-    )
+
+
+# canonical columns a role's header maps to, for --group-by on a role column
+_ROLE_COLUMN = {
+    "supplier": "name",
+    "manufacturer": "name",
+    "currency": "currency",
+    "date": "date",
+    "part": "part",
+    "description": "description",
+}
+
+
+def _group_exprs(group_by: list[str], names: list[str], results: list[ReadResult]) -> list[pl.Expr]:
+    """One text expression per ``--group-by``: an input column, a role column, or year/month."""
+    from bomscan.errors import ConfigError
+    from bomscan.sources.columns import compare_form
+
+    exprs = []
+    for g in group_by:
+        cf = compare_form(g)
+        extra = [
+            c
+            for c in names
+            if c.startswith(EXTRA_PREFIX) and not c.startswith(INTERNAL) and compare_form(c[2:]) == cf
+        ]
+        if extra:
+            exprs.append(pl.col(extra[0]).cast(pl.String))
+            continue
+        role_col = next(
+            (
+                _ROLE_COLUMN[role]
+                for r in results
+                for role, hs in r.meta.get("columns", {}).items()
+                if role in _ROLE_COLUMN and any(compare_form(h) == cf for h in hs)
+            ),
+            None,
+        )
+        if role_col is not None:
+            exprs.append(pl.col(role_col).cast(pl.String))
+        elif cf == "year":
+            exprs.append(pl.col("date").dt.year().cast(pl.String))
+        elif cf == "month":
+            exprs.append(pl.col("date").dt.strftime("%Y-%m"))
+        else:
+            available = sorted(
+                {
+                    c[2:]
+                    for c in names
+                    if c.startswith(EXTRA_PREFIX) and not c.startswith(INTERNAL)
+                }
+                | {h for r in results for hs in r.meta.get("columns", {}).values() for h in hs}
+            )
+            raise ConfigError(
+                f"--group-by {g!r}: no such column (columns: "
+                + ", ".join([*available, "year", "month"])
+                + ")"
+            )
+    return exprs
+
+
+def _convert(agg: pl.DataFrame, opts: Options) -> tuple[pl.DataFrame, dict | None]:
+    """Add ``_cur``, ``_amt_sum``, ``_credit_amt``, ``_amt``, ``_fx_rate``, ``_fx_rate_date``.
+
+    Conversion happens after aggregation: the pass groups by (currency, day), so each group's
+    sum is multiplied by the rate of its day (or the nearest earlier one). That equals converting
+    every line, without sorting or joining millions of rows.
+    """
+    if opts.fx is None or not opts.currency:
+        return agg.with_columns(
+            pl.col("_cur_native").alias("_cur"),
+            pl.col("_sum").alias("_amt_sum"),
+            pl.col("_credit_sum").alias("_credit_amt"),
+            pl.col("amount").alias("_amt"),
+            pl.lit(None, pl.Float64).alias("_fx_rate"),
+            pl.lit(None, pl.Date).alias("_fx_rate_date"),
+        ), None
+    rates = opts.fx.select(
+        pl.col("date").alias("_rate_date"),
+        pl.col("currency").alias("_cur_native"),
+        pl.col("rate").cast(pl.Float64).alias("_rate"),
+    ).sort("_cur_native", "_rate_date")
     target = opts.currency
-    lf = (
-        lf.with_columns(pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day"))
-        .sort("_fx_day")
-        .join_asof(
+    with warnings_module.catch_warnings():
+        warnings_module.simplefilter("ignore")
+        agg = agg.sort("_fx_day").join_asof(
             rates, left_on="_fx_day", right_on="_rate_date", by="_cur_native", strategy="backward"
         )
-    )
     same = pl.col("_cur_native") == target
     rate = pl.when(same).then(pl.lit(1.0)).otherwise(pl.col("_rate"))
-    converted = pl.col("amount") * rate
-    lf = lf.with_columns(
-        converted.alias("_amt"),
+    agg = agg.with_columns(
+        # no usable rate: the amount stays in its own currency (reported, never summed in)
+        pl.coalesce(pl.col("_sum") * rate, pl.col("_sum")).alias("_amt_sum"),
+        pl.coalesce(pl.col("_credit_sum") * rate, pl.col("_credit_sum")).alias("_credit_amt"),
+        pl.coalesce(pl.col("amount") * rate, pl.col("amount")).alias("_amt"),
         pl.when(rate.is_not_null())
         .then(pl.lit(target))
         .otherwise(pl.col("_cur_native"))
@@ -307,14 +527,16 @@ def _convert(lf: pl.LazyFrame, opts: Options) -> tuple[pl.LazyFrame, dict | None
         rate.alias("_fx_rate"),
         pl.when(same).then(None).otherwise(pl.col("_rate_date")).alias("_fx_rate_date"),
     )
-    return lf, {
+    return agg, {
         "target": target,
         "source": opts.fx_source,
         "policy": "rate on the line's date or the nearest earlier one",
     }
 
 
-def _relocate(frame: pl.DataFrame, results: list[ReadResult]) -> pl.DataFrame:
+def _relocate(
+    frame: pl.DataFrame, results: list[ReadResult], items_by_source: dict[str, int]
+) -> pl.DataFrame:
     """Exact physical lines for the rows that need them (CSV files with multi-line records)."""
     if frame.height == 0:
         return frame
@@ -326,10 +548,7 @@ def _relocate(frame: pl.DataFrame, results: list[ReadResult]) -> pl.DataFrame:
         sub = frame.filter(pl.col("source") == r.source)
         if sub.height == 0:
             continue
-        total = r.meta.get("_items")
-        if total is None:
-            total = r.lines.lazy().select(pl.col("item").max()).collect().item()
-            total = 0 if total is None else int(total) + 1
+        total = items_by_source.get(r.source, 0)
         mapping = relocate(sorted(set(sub["item"].to_list())), total)
         if mapping:
             fixes.append(
@@ -362,6 +581,13 @@ class _Context:
         return {"id": eid, "name": e.name if e else eid}
 
     def listings(self, eid: str) -> list[dict]:
+        # memoised: called once per finding row, and a ledger may have many
+        cache = self.__dict__.setdefault("_listings_memo", {})
+        if eid not in cache:
+            cache[eid] = self._listings(eid)
+        return cache[eid]
+
+    def _listings(self, eid: str) -> list[dict]:
         e = self.rules.entities[eid]
         out = []
         for lst in e.active_listings(self.opts.as_of):
@@ -398,7 +624,10 @@ class _Context:
         out = []
         if best.height == 0:
             return out
-        extra_cols = [c for c in best.columns if c.startswith(EXTRA_PREFIX) and c != RAW_AMOUNT]
+        extra_cols = [
+            c for c in best.columns if c.startswith(EXTRA_PREFIX) and not c.startswith(INTERNAL)
+        ]
+        group_by = self.opts.group_by
         occurrences: dict[tuple, int] = {}
         rows = best.sort(["source", "item", "line", "field", "name"], nulls_last=True).to_dicts()
         for r in rows:
@@ -456,8 +685,14 @@ class _Context:
                     "extra": {
                         c[len(EXTRA_PREFIX) :]: r[c] for c in extra_cols if r.get(c) is not None
                     },
+                    "fx_rate": r.get("_fx_rate"),
+                    "fx_rate_date": r["_fx_rate_date"].isoformat()
+                    if r.get("_fx_rate_date")
+                    else None,
                 }
             )
+            if group_by:
+                out[-1]["groups"] = {g: r.get(f"_g{i}") for i, g in enumerate(group_by)}
         return out
 
     def _parent_name(self, ent, rel) -> str:
@@ -606,20 +841,24 @@ class _Context:
             for ld in sorted(self.rules.lists.values(), key=lambda x: x.id)
         ]
 
-    def groups(self, findings: list[dict], group_by: list[str]) -> list[dict]:
+    def groups(self, findings: list[dict], group_by: list[str], inp: pl.DataFrame) -> list[dict]:
+        """Exposed spend per (group values, listed entity, currency), with the group's total."""
+        totals = self._group_total_map(inp, group_by)
         agg: dict[tuple, dict] = {}
         seen: set = set()
         for f in findings:
-            key = tuple(f["extra"].get(g) for g in group_by) + (f["entity"]["id"], f["currency"])
+            gv = tuple(f.get("groups", {}).get(g) for g in group_by)
+            key = gv + (f["entity"]["id"], f["currency"])
             item_key = (key, f["source"], f["locator"]["item"])
             a = agg.setdefault(
                 key,
                 {
-                    "group": dict(zip(group_by, key[:-2], strict=True)),
+                    "group": dict(zip(group_by, gv, strict=True)),
                     "entity": f["entity"],
                     "currency": f["currency"],
                     "spend": 0.0,
                     "lines": 0,
+                    "group_total_spend": totals.get(gv + (f["currency"],), {}).get("total"),
                 },
             )
             if item_key in seen:
@@ -630,5 +869,48 @@ class _Context:
         out = list(agg.values())
         for a in out:
             a["spend"] = _money(a["spend"])
+            t = a["group_total_spend"]
+            a["share_of_group"] = (a["spend"] / t) if t else None
         out.sort(key=lambda a: (-(a["spend"] or 0), a["entity"]["id"], str(a["group"])))
+        return out
+
+    @staticmethod
+    def _group_total_map(inp: pl.DataFrame, group_by: list[str]) -> dict[tuple, dict]:
+        gcols = [f"_g{i}" for i in range(len(group_by))]
+        t = inp.group_by([*gcols, "_cur"]).agg(
+            pl.col("_lines").sum().alias("lines"),
+            pl.col("_amt_sum").sum().alias("total"),
+            pl.col("_priced").sum().alias("priced"),
+        )
+        return {
+            tuple(r[c] for c in gcols) + (r["_cur"],): {
+                "lines": int(r["lines"]),
+                "total": _money(r["total"]) if r["priced"] else None,
+            }
+            for r in t.to_dicts()
+            if r["lines"]
+        }
+
+    def group_totals(self, inp: pl.DataFrame, group_by: list[str], groups: list[dict]) -> list:
+        """Every group's total and exposed spend (so a share can be computed per group)."""
+        exposed: dict[tuple, float] = {}
+        for g in groups:
+            k = tuple(g["group"][x] for x in group_by) + (g["currency"],)
+            exposed[k] = exposed.get(k, 0.0) + (g["spend"] or 0.0)
+        out = []
+        for k, t in self._group_total_map(inp, group_by).items():
+            e = _money(exposed.get(k, 0.0))
+            out.append(
+                {
+                    "group": dict(zip(group_by, k[:-1], strict=True)),
+                    "currency": k[-1],
+                    "lines": t["lines"],
+                    "total_spend": t["total"],
+                    "exposed_spend": e,
+                    "share_exposed": (e / t["total"]) if t["total"] else None,
+                }
+            )
+        out.sort(
+            key=lambda a: (-(a["exposed_spend"] or 0), -(a["total_spend"] or 0), str(a["group"]))
+        )
         return out

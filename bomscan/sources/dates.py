@@ -33,9 +33,17 @@ def _prepared(expr: pl.Expr) -> pl.Expr:
     return s.str.replace(r"^(\d{4}-\d{2}-\d{2})[T ].*$", "$1")
 
 
+TYPED = "typed"  # the column already holds dates (Parquet, Excel): no format needed
+
+
 def detect_format(sample: pl.Series) -> str | None:
-    """The format that parses the most sampled values (ties: earlier in FORMATS), or None."""
-    s = sample.drop_nulls()
+    """The format that parses the most sampled values (ties: earlier in FORMATS), or None.
+
+    A column that already holds dates or datetimes (Parquet, Excel) gives ``TYPED``.
+    """
+    if sample.dtype in (pl.Date,) or isinstance(sample.dtype, pl.Datetime):
+        return TYPED
+    s = sample.drop_nulls().cast(pl.String)
     if s.len() == 0:
         return None
     frame = pl.DataFrame({"v": s}).select(_prepared(pl.col("v")).alias("v"))
@@ -50,4 +58,6 @@ def detect_format(sample: pl.Series) -> str | None:
 def date_expr(col: str, fmt: str | None) -> pl.Expr:
     if fmt is None:
         return pl.lit(None, dtype=pl.Date)
+    if fmt == TYPED:
+        return pl.col(col).cast(pl.Date)
     return _prepared(pl.col(col)).str.to_date(fmt, strict=False)

@@ -1,11 +1,15 @@
 """Amounts as finance exports write them, parsed column-wise in polars (no per-row Python).
 
-Accepted: ``1234.56``, ``$1,234.56``, ``1.234,56`` (decimal comma), ``1 234,56``, ``1'234.56``,
-``(1,234.56)`` and ``1,234.56-`` / ``-1,234.56`` / ``1,234.56 CR`` (credits: negative), with a
-currency symbol or ISO code before or after. The decimal convention is decided once per file
-(column) from the values that are unambiguous (``1,5``, ``1.234,56`` vs ``1.5``, ``1,234.56``), or
-forced with ``--decimal``. A value that still does not parse becomes null and the row is kept and
-reported as "amount not parsed", never dropped.
+Accepted: ``1234.56``, ``$1,234.56``, ``1.234,56`` (decimal comma), ``1 234,56`` (space, no-break
+space or narrow no-break space as thousands separator), ``1'234.56``, and credits written
+``(1,234.56)``, ``-1,234.56``, ``1,234.56-`` or ``1,234.56 CR`` (all negative), with a currency
+symbol or ISO code before or after (``EUR 1.200,00``, ``1,200.00 USD``, ``US$5``).
+
+The decimal convention is decided once per file (per column) from the values that are
+unambiguous (``1,5`` or ``1.234,56`` say comma; ``1.5`` or ``1,234.56`` say dot), or forced with
+``--decimal``. Thousands groups are checked (``1,5`` under the dot convention is *not* 15): a value
+that does not fit the convention becomes null, and the row is kept and reported as "amount not
+parsed", never dropped. Numeric columns (Parquet, Excel) are used as they are.
 """
 
 from __future__ import annotations
@@ -13,66 +17,155 @@ from __future__ import annotations
 import polars as pl
 
 SYMBOLS = {
-    "$": "USD",
     "US$": "USD",
+    "$": "USD",
     "€": "EUR",
     "£": "GBP",
     "¥": "JPY",
     "₩": "KRW",
     "₹": "INR",
-    "CHF": "CHF",
     "元": "CNY",
     "RMB": "CNY",
     "￥": "CNY",
+    "₽": "RUB",
+    "zł": "PLN",
+    "Fr.": "CHF",
+    "kr": "SEK",
 }
 
-_COMMA_DECIMAL = r"^[^0-9]*\d{1,3}(?:[.\s' ]\d{3})*,\d{1,2}(?:[^0-9]*)$|^[^0-9]*\d+,\d{1,2}[^0-9]*$"
-_DOT_DECIMAL = r"^[^0-9]*\d{1,3}(?:[,\s' ]\d{3})*\.\d{1,2}(?:[^0-9]*)$|^[^0-9]*\d+\.\d{1,2}[^0-9]*$"
+# group separators: comma/dot (by convention), apostrophe, space, no-break and narrow no-break
+_GROUP = "[ '\u00a0\u202f]"
+_DOT_NUMBER = rf"^(?:\d{{1,3}}(?:(?:,|{_GROUP})\d{{3}})+|\d+)(?:\.\d+)?$|^\.\d+$"
+_COMMA_NUMBER = rf"^(?:\d{{1,3}}(?:(?:\.|{_GROUP})\d{{3}})+|\d+)(?:,\d+)?$|^,\d+$"
+# unambiguous witnesses for detection
+_COMMA_WITNESS = r"^\d{1,3}(?:[.' \u00a0\u202f]\d{3})*,\d{1,2}$|^\d+,\d{1,2}$|^\d{1,3}(?:\.\d{3}){2,}$"
+_DOT_WITNESS = r"^\d{1,3}(?:[,' \u00a0\u202f]\d{3})*\.\d{1,2}$|^\d+\.\d{1,2}$|^\d{1,3}(?:,\d{3}){2,}$"
+
+_SYMBOL_RE = (
+    r"US\$|RMB|Fr\.|zł|kr\b|[$€£¥₩₹元￥₽]|\b[A-Z]{3}\b"  # symbols and ISO 4217-shaped codes
+)
+
+
+def is_numeric(dtype: pl.DataType) -> bool:
+    return dtype.is_numeric()
+
+
+def _core(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(number text with sign markers removed, negative flag) from a raw amount string."""
+    s = expr.cast(pl.String).str.strip_chars()
+    credit = s.str.contains(r"(?i)\d\s*CR\.?$")
+    t = s.str.replace(r"(?i)\s*CR\.?$", "")
+    t = t.str.replace_all(_SYMBOL_RE, "").str.strip_chars()
+    parens = t.str.starts_with("(") & t.str.ends_with(")")
+    t = t.str.strip_prefix("(").str.strip_suffix(")").str.strip_chars()
+    # symbols may also sit inside the parentheses or after the sign: strip once more
+    lead_minus = t.str.starts_with("-")
+    trail_minus = t.str.ends_with("-")
+    t = t.str.strip_chars_start("+-").str.strip_chars_end("-").str.strip_chars()
+    negative = credit | parens | lead_minus | trail_minus
+    return t, negative
 
 
 def detect_decimal(sample: pl.Series) -> str:
     """'dot' or 'comma': the convention most unambiguous sample values follow (default dot)."""
-    s = sample.drop_nulls().cast(pl.String).str.strip_chars()
-    if s.len() == 0:
+    if sample.dtype.is_numeric():
         return "dot"
-    comma = int(s.str.contains(_COMMA_DECIMAL).sum() or 0)
-    dot = int(s.str.contains(_DOT_DECIMAL).sum() or 0)
+    frame = pl.DataFrame({"v": sample.cast(pl.String)}).drop_nulls()
+    if frame.height == 0:
+        return "dot"
+    core = frame.select(_core(pl.col("v"))[0].alias("c"))["c"]
+    comma = int(core.str.contains(_COMMA_WITNESS).sum() or 0)
+    dot = int(core.str.contains(_DOT_WITNESS).sum() or 0)
     return "comma" if comma > dot else "dot"
 
 
-def amount_expr(col: str, decimal: str = "dot") -> pl.Expr:
-    """Parse a string column of amounts into Float64 (null where it cannot be parsed)."""
-    s = pl.col(col).cast(pl.String).str.strip_chars()
-    negative = (
-        (s.str.starts_with("(") & s.str.ends_with(")"))
-        | s.str.contains(r"^[^0-9]*-")
-        | s.str.contains(r"\d\s*-$")
-        | s.str.contains(r"(?i)\d\s*(CR|Cr)\.?$")
-    )
-    body = s.str.replace_all(r"(?i)\s*CR\.?$", "")
-    # keep digits and separators only
-    digits = body.str.replace_all(r"[^0-9.,]", "")
+def amount_expr(col: str, decimal: str = "dot", dtype: pl.DataType | None = None) -> pl.Expr:
+    """Parse a column of amounts into Float64 (null where it cannot be parsed)."""
+    if dtype is not None and dtype.is_numeric():
+        return pl.col(col).cast(pl.Float64)
+    core, negative = _core(pl.col(col))
     if decimal == "comma":
-        number = digits.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+        valid = core.str.contains(_COMMA_NUMBER)
+        number = core.str.replace_all(r"[.' \u00a0\u202f]", "").str.replace(",", ".", literal=True)
     else:
-        number = digits.str.replace_all(",", "", literal=True)
-    # reject leftovers such as "1.2.3" or "" that are not a number, and text with no digits
-    valid = number.str.contains(r"^\d+(\.\d+)?$|^\.\d+$") & ~s.str.contains(r"[A-Za-z]{4,}")
+        valid = core.str.contains(_DOT_NUMBER)
+        number = core.str.replace_all(r"[,' \u00a0\u202f]", "")
     value = pl.when(valid).then(number.cast(pl.Float64, strict=False)).otherwise(None)
     return pl.when(negative).then(-value).otherwise(value)
 
 
-def currency_in_amount_expr(col: str) -> pl.Expr:
+def with_amount(
+    lf: pl.LazyFrame,
+    col: str,
+    decimal: str,
+    dtype: pl.DataType | None,
+    alias: str,
+    currency_alias: str | None = None,
+) -> pl.LazyFrame:
+    """``lf`` plus ``alias``: the parsed amount (and ``currency_alias``: a code in the cell).
+
+    Computed in stages so each regex runs once per value; under the dot convention a plain
+    number (``1234.56``) is cast directly and the regex stages only see the other values (nulls
+    are skipped by polars' string kernels), which keeps a 10M-row ledger fast.
+    """
+    if dtype is not None and dtype.is_numeric():
+        lf = lf.with_columns(pl.col(col).cast(pl.Float64).alias(alias))
+        if currency_alias:
+            lf = lf.with_columns(pl.lit(None, pl.String).alias(currency_alias))
+        return lf
+    t, cr, pa, neg, fast = (f"{alias}__{k}" for k in ("t", "cr", "pa", "neg", "fast"))
+    s = pl.col(col).cast(pl.String).str.strip_chars()
+    if decimal == "comma":
+        lf = lf.with_columns(pl.lit(None, pl.Float64).alias(fast), s.alias(t))
+    else:
+        f = s.cast(pl.Float64, strict=False)
+        lf = lf.with_columns(pl.when(f.is_finite()).then(f).alias(fast))
+        lf = lf.with_columns(pl.when(pl.col(fast).is_null()).then(s).alias(t))
+    if currency_alias:
+        lf = lf.with_columns(currency_in_amount_expr(t).alias(currency_alias))
+    lf = lf.with_columns(
+        pl.col(t).str.contains(r"(?i)\d\s*CR\.?$").alias(cr),
+        pl.col(t)
+        .str.replace(r"(?i)\s*CR\.?$", "")
+        .str.replace_all(_SYMBOL_RE, "")
+        .str.strip_chars()
+        .alias(t),
+    )
+    lf = lf.with_columns(
+        (pl.col(t).str.starts_with("(") & pl.col(t).str.ends_with(")")).alias(pa),
+        pl.col(t).str.strip_prefix("(").str.strip_suffix(")").str.strip_chars().alias(t),
+    )
+    lf = lf.with_columns(
+        (pl.col(cr) | pl.col(pa) | pl.col(t).str.starts_with("-") | pl.col(t).str.ends_with("-"))
+        .alias(neg),
+        pl.col(t).str.strip_chars_start("+-").str.strip_chars_end("-").str.strip_chars().alias(t),
+    )
+    core = pl.col(t)
+    if decimal == "comma":
+        valid = core.str.contains(_COMMA_NUMBER)
+        number = core.str.replace_all(r"[.' \u00a0\u202f]", "").str.replace(",", ".", literal=True)
+    else:
+        valid = core.str.contains(_DOT_NUMBER)
+        number = core.str.replace_all(r"[,' \u00a0\u202f]", "")
+    value = pl.when(valid).then(number.cast(pl.Float64, strict=False))
+    slow = pl.when(pl.col(neg)).then(-value).otherwise(value)
+    lf = lf.with_columns(pl.coalesce(pl.col(fast), slow).alias(alias))
+    return lf.drop(t, cr, pa, neg, fast)
+
+
+_SYMBOL_MAP = {k: v for k, v in SYMBOLS.items() if not (k.isalpha() and k.isupper())}
+_SYMBOL_EXTRACT = "(" + "|".join(
+    __import__("re").escape(k) for k in sorted(_SYMBOL_MAP, key=len, reverse=True)
+) + ")"
+
+
+def currency_in_amount_expr(col: str, dtype: pl.DataType | None = None) -> pl.Expr:
     """The ISO code or symbol written inside an amount cell (``EUR 1.200,00``, ``$5``), or null."""
+    if dtype is not None and dtype.is_numeric():
+        return pl.lit(None, pl.String)
     s = pl.col(col).cast(pl.String)
-    code = s.str.extract(r"\b([A-Z]{3})\b", 1)
-    expr = code
-    for sym, iso in SYMBOLS.items():
-        if len(sym) == 3 and sym.isalpha():
-            continue
-        expr = (
-            pl.when(expr.is_null() & s.str.contains(sym, literal=True))
-            .then(pl.lit(iso))
-            .otherwise(expr)
-        )
-    return expr
+    code = s.str.extract(r"(?:^|[^A-Za-z])([A-Z]{3})(?:$|[^A-Za-z])", 1).replace({"RMB": "CNY"})
+    symbol = s.str.extract(_SYMBOL_EXTRACT, 1).replace_strict(
+        _SYMBOL_MAP, default=None, return_dtype=pl.String
+    )
+    return pl.coalesce(code, pl.when(code.is_null()).then(symbol))

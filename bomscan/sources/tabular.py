@@ -1,21 +1,34 @@
 """CSV/TSV BOMs and spend ledgers -> canonical lines, lazily, so a 10M-row ledger streams.
 
-Only the head of the file is read in Python (encoding, delimiter, header row, column roles,
-decimal convention, date format); the body is scanned by polars with every column as text and
-parsed column-wise. One row per data record and name column (``unpivot``), so a BOM with both a
-Manufacturer and a Supplier column screens both.
+Only the head of the file is read in Python (encoding, delimiter, header row, column roles, and a
+check of the first rows' field counts); the body is scanned by polars with every column as text.
+Everything after that (roles -> amount, currency, date, extras) is :func:`lines_from_frame`, which
+the Parquet and Excel readers (:mod:`.binary_tables`) share, so the three read money and dates
+the same way.
+
+Encodings: UTF-8 with or without BOM is scanned in place; UTF-16 (with BOM) and anything that is
+not UTF-8 (guessed with charset-normalizer, usually Windows-1252; a warning says so) are
+transcoded to a temporary UTF-8 file in chunks, so memory stays flat.
+
+Field counts: a row with more fields than the header is kept (the extra fields are ignored) and
+counted and listed by the report (``summary.lines_ragged``; polars marks it through a sentinel
+column). A row with fewer fields is read with the missing fields empty; the first MiB is checked
+exactly and such rows are listed in a warning.
 
 Line numbers are the physical line of the record, header = line 1 when it is the first line:
-``header_line + 1 + item`` when every record is one line; when the file has blank lines or quoted
-line breaks the exact lines of the findings are recomputed with :mod:`csv` (see ``relocate``).
+``header_line + 1 + item`` when every record is one line; when the file has quoted line breaks
+the exact lines of the rows a report shows are recomputed with :mod:`csv` (see ``_relocator``).
 """
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import csv
 import io
 import os
+import shutil
+import tempfile
 
 import polars as pl
 
@@ -27,10 +40,13 @@ from bomscan.sources.schema import EXTRA_PREFIX, ReadResult, conform
 HEAD_BYTES = 1 << 20
 SAMPLE_ROWS = 2000
 DELIMITERS = (",", ";", "\t", "|")
+SENTINEL = "\x00bomscan-extra-field"
+RAGGED = EXTRA_PREFIX + "__ragged"  # Int8: 1 when the row had more fields than the header
+RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount text, so unparsed values are listed
 
 
 def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
-    """(encoding for polars/python, decoded head text, warning or None)."""
+    """(encoding for python, decoded head text, warning when the encoding was guessed)."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", head[3:].decode("utf-8", errors="replace"), None
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
@@ -38,7 +54,7 @@ def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
     try:
         return "utf-8", head.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 4:  # a character cut by the head boundary
+        if exc.start >= len(head) - 4 and len(head) >= HEAD_BYTES:  # cut by the head boundary
             return "utf-8", head[: exc.start].decode("utf-8"), None
     try:
         from charset_normalizer import from_bytes
@@ -47,10 +63,34 @@ def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
         guess = best.encoding if best is not None else "cp1252"
     except Exception:  # pragma: no cover - the detector is best effort
         guess = "cp1252"
-    if guess in ("ascii", "utf_8"):
+    if guess in ("ascii", "utf_8", "utf-8"):
         guess = "cp1252"
     text = head.decode(guess, errors="replace")
     return guess, text, f"{path}: not UTF-8; encoding guessed as {guess}"
+
+
+_TEMP_DIRS: list[str] = []
+
+
+def _cleanup_temp() -> None:
+    for d in _TEMP_DIRS:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+atexit.register(_cleanup_temp)
+
+
+def transcode(path: str, encoding: str) -> str:
+    """A temporary UTF-8 copy of ``path`` (chunked; deleted at exit) for polars to scan."""
+    tmp = tempfile.mkdtemp(prefix="bomscan-")
+    _TEMP_DIRS.append(tmp)
+    out = os.path.join(tmp, "input.utf8.csv")
+    dec = codecs.getincrementaldecoder(encoding)(errors="replace")
+    with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(1 << 22):
+            dst.write(dec.decode(chunk))
+        dst.write(dec.decode(b"", final=True))
+    return out
 
 
 def sniff_delimiter(text: str) -> str:
@@ -61,11 +101,8 @@ def sniff_delimiter(text: str) -> str:
         counts = [len(next(csv.reader([ln], delimiter=d))) for ln in lines[:50]]
         if not counts or max(counts) < 2:
             continue
-        # the most frequent field count among lines that are split at all (title lines above a
-        # header have one field whatever the delimiter); ties go to the wider split
-        multi = [c for c in counts if c >= 2]
-        common = max(sorted(set(multi)), key=lambda c: (multi.count(c), c))
-        score = multi.count(common) * common
+        common = max(set(counts), key=lambda c: (counts.count(c), c))  # ties: more fields
+        score = counts.count(common) * common
         if score > best_score:
             best, best_score = d, score
     return best
@@ -74,6 +111,7 @@ def sniff_delimiter(text: str) -> str:
 def find_header(rows: list[list[str]], overrides: dict[str, str]) -> int | None:
     wanted = {cols.compare_form(h) for h in overrides.values()}
     for i, row in enumerate(rows[:50]):
+        row = [c for c in row if c is not None]
         forms = [cols.compare_form(c) for c in row]
         if wanted and wanted <= set(forms):
             return i
@@ -83,24 +121,54 @@ def find_header(rows: list[list[str]], overrides: dict[str, str]) -> int | None:
     return None
 
 
-def unique_headers(raw: list[str]) -> tuple[list[str], list[str]]:
+def unique_headers(raw: list[str | None]) -> tuple[list[str], list[str]]:
     """Headers made unique and non-empty, with a warning for each repair."""
     seen: dict[str, int] = {}
     out, notes = [], []
     for i, h in enumerate(raw):
-        h = h.strip()
+        h = (h or "").strip()
         if not h:
             notes.append(f"column {i + 1} has no header; called 'column {i + 1}'")
             h = f"column {i + 1}"
         if h in seen:
             seen[h] += 1
             new = f"{h} ({seen[h]})"
+            while new in seen:
+                seen[h] += 1
+                new = f"{h} ({seen[h]})"
             notes.append(f"duplicate header {h!r}; column {i + 1} called {new!r}")
             h = new
-        else:
-            seen[h] = 1
+        seen.setdefault(h, 1)
         out.append(h)
     return out, notes
+
+
+def _head_field_counts(
+    text: str, delimiter: str, header_line: int, n_fields: int, complete: bool
+) -> tuple[list[int], list[int]]:
+    """(lines with fewer fields, lines with more fields) among the records in the head text."""
+    short: list[int] = []
+    long: list[int] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    start = 0
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            first = start + 1
+            start = reader.line_num
+            if first <= header_line or not row:
+                continue
+            rows.append((first, row))
+    except csv.Error:
+        pass
+    if not complete and rows:
+        rows.pop()  # the last record may be cut by the head boundary
+    for line, row in rows:
+        if len(row) < n_fields and any(f.strip() for f in row):
+            short.append(line)
+        elif len(row) > n_fields and any(f.strip() for f in row[n_fields:]):
+            long.append(line)
+    return short, long
 
 
 def read(
@@ -141,16 +209,94 @@ def read(
     header_line = line_ends[header_idx]  # physical line on which the header ends
     headers, notes = unique_headers(rows[header_idx])
     warnings += [f"{path}:{header_line}: {n}" for n in notes]
+
+    complete = size is None or size <= len(head)
+    short, _long = _head_field_counts(text, delimiter, header_line, len(headers), complete)
+    if short:
+        shown = ", ".join(str(x) for x in short[:10]) + (" ..." if len(short) > 10 else "")
+        warnings.append(
+            f"{path}: {len(short)} row(s) in the first MiB have fewer fields than the header "
+            f"({len(headers)}); the missing fields are read as empty: line(s) {shown}"
+        )
+
+    # The body: polars reads it with every column as text, from a UTF-8 file.
+    scan_path = path
+    if encoding not in ("utf-8", "utf-8-sig"):
+        scan_path = transcode(path, encoding)
+    if encoding == "utf-16":
+        warnings.append(f"{path}: read as UTF-16 (byte order mark)")
+    schema = {h: pl.String for h in headers}
+    schema[SENTINEL] = pl.String
+    lf = pl.scan_csv(
+        scan_path,
+        has_header=False,
+        separator=delimiter,
+        skip_lines=header_line,
+        schema=schema,
+        encoding="utf8",
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+        raise_if_empty=False,
+        quote_char='"',
+    )
+    meta = {
+        "format": "tsv" if delimiter == "\t" else "csv",
+        "delimiter": delimiter,
+        "encoding": encoding,
+        "encoding_guessed": enc_warning is not None,
+        "header_line": header_line,
+    }
+    result = lines_from_frame(
+        path,
+        lf,
+        headers,
+        overrides=overrides,
+        decimal=decimal,
+        line_base=header_line,
+        header_line=header_line,
+        warnings=warnings,
+        meta=meta,
+        sentinel=SENTINEL,
+    )
+    result.meta["relocate"] = _relocator(scan_path, delimiter, header_line)
+    return result
+
+
+def lines_from_frame(
+    path: str,
+    lf: pl.LazyFrame,
+    headers: list[str],
+    *,
+    overrides: dict[str, str] | None,
+    decimal: str | None,
+    line_base: int | None,
+    header_line: int | None,
+    warnings: list[str],
+    meta: dict,
+    sentinel: str | None = None,
+) -> ReadResult:
+    """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
+
+    ``lf`` has one column per header (text, or already typed for Parquet/Excel numbers and
+    dates) and optionally ``sentinel`` (non-null on rows with more fields than the header).
+    ``line_base``: the line/row number of the header, so row ``item`` is on
+    ``line_base + 1 + item``; None when the format has no lines (Parquet).
+    """
+    overrides = overrides or {}
     try:
         roles = cols.detect_roles(headers, overrides)
     except KeyError as exc:
         raise InputError(
-            f"--column names header {exc.args[0]!r}, which the file does not have",
+            f"--column names header {exc.args[0]!r}, which the file does not have "
+            f"(headers: {', '.join(headers[:20])})",
             path=path,
             line=header_line,
         ) from None
     except ValueError as exc:
-        raise InputError(f"--column names unknown role {exc.args[0]!r}", path=path) from None
+        raise InputError(
+            f"--column names unknown role {exc.args[0]!r} (roles: {', '.join(cols.ROLES)})",
+            path=path,
+        ) from None
     name_cols = [h for r in cols.NAME_ROLES for h in roles.get(r, [])]
     if not name_cols:
         raise InputError(
@@ -159,89 +305,91 @@ def read(
             line=header_line,
         )
     kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
+    schema = lf.collect_schema()
 
-    # The body: polars reads it with every column as text, from the path when it is UTF-8.
-    if encoding in ("utf-8", "utf-8-sig"):
-        source: object = path
-        pl_encoding = "utf8"
-    else:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-        source = io.BytesIO(raw.decode(encoding, errors="replace").encode("utf-8"))
-        pl_encoding = "utf8"
-        if encoding == "utf-16":
-            warnings.append(f"{path}: read as UTF-16")
-    lf = pl.scan_csv(
-        source,
-        has_header=False,
-        separator=delimiter,
-        skip_lines=header_line,
-        infer_schema=False,
-        new_columns=headers,
-        encoding=pl_encoding,
-        truncate_ragged_lines=True,
-        missing_columns="insert",
-        raise_if_empty=False,
-        quote_char='"',
-    ).with_row_index("item")
+    # every data record gets an item number; records with no field at all (blank lines) go
+    lf = lf.with_row_index("item").filter(
+        pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
+    )
 
     # Per-file decisions from a sample of the body.
-    sample_cols = [
-        c
-        for c in (roles.get("amount", []) + roles.get("unit_price", []) + roles.get("date", []))
-        if c
-    ]
+    sample_cols = list(
+        dict.fromkeys(roles.get("amount", []) + roles.get("unit_price", []) + roles.get("date", []))
+    )
     sample = None
     if sample_cols:
         try:
             sample = lf.select(sample_cols).head(SAMPLE_ROWS).collect()
         except pl.exceptions.PolarsError as exc:
-            raise InputError(f"cannot be read as CSV ({_first_line(exc)})", path=path) from None
+            raise InputError(f"cannot be read ({_first_line(exc)})", path=path) from None
     dec = decimal or "dot"
-    if decimal is None and sample is not None:
-        money_cols = roles.get("amount", []) + roles.get("unit_price", [])
-        if money_cols:
-            dec = money.detect_decimal(pl.concat([sample[c] for c in money_cols]))
+    dec_source = "option" if decimal else "default"
+    money_cols = roles.get("amount", []) + roles.get("unit_price", [])
+    if decimal is None and sample is not None and money_cols:
+        dec = money.detect_decimal(pl.concat([sample[c].cast(pl.String) for c in money_cols]))
+        dec_source = "detected"
     date_fmt = None
     if "date" in roles and sample is not None:
         date_fmt = dates.detect_format(sample[roles["date"][0]])
-        if date_fmt is None:
+        if date_fmt is None and sample[roles["date"][0]].drop_nulls().len():
             warnings.append(f"{path}: column {roles['date'][0]!r} has no recognisable dates")
 
     def one(role: str) -> str | None:
         hs = roles.get(role)
         return hs[0] if hs else None
 
+    line_expr = (
+        (pl.col("item").cast(pl.Int64) + line_base + 1)
+        if line_base is not None
+        else pl.lit(None, pl.Int64)
+    )
     exprs: list[pl.Expr] = [
         pl.lit(path).alias("source"),
         pl.lit(kind).alias("kind"),
         pl.col("item").cast(pl.Int64),
-        (pl.col("item").cast(pl.Int64) + header_line + 1).alias("line"),
+        line_expr.alias("line"),
         pl.lit(None, dtype=pl.String).alias("bom_ref"),
     ]
     part, desc = one("part"), one("description")
-    exprs.append(pl.col(part).alias("part") if part else pl.lit(None, pl.String).alias("part"))
     exprs.append(
-        pl.col(desc).alias("description") if desc else pl.lit(None, pl.String).alias("description")
+        pl.col(part).cast(pl.String).alias("part") if part else pl.lit(None, pl.String).alias("part")
+    )
+    exprs.append(
+        pl.col(desc).cast(pl.String).alias("description")
+        if desc
+        else pl.lit(None, pl.String).alias("description")
     )
     qty, unit, amount, cur, date = (
         one(r) for r in ("quantity", "unit_price", "amount", "currency", "date")
     )
-    q = money.amount_expr(qty, "dot") if qty else pl.lit(None, pl.Float64)
-    u = money.amount_expr(unit, dec) if unit else pl.lit(None, pl.Float64)
+    money_col = amount or unit
+    # parsed money columns, added in stages (see money.with_amount)
+    if qty:
+        lf = money.with_amount(lf, qty, "dot", schema[qty], "\x00qty")
+    if unit:
+        lf = money.with_amount(
+            lf, unit, dec, schema[unit], "\x00unit", "\x00cur" if money_col == unit else None
+        )
+    if amount:
+        lf = money.with_amount(lf, amount, dec, schema[amount], "\x00amount", "\x00cur")
+    q = pl.col("\x00qty") if qty else pl.lit(None, pl.Float64)
+    u = pl.col("\x00unit") if unit else pl.lit(None, pl.Float64)
     exprs.append(q.alias("quantity"))
     exprs.append(u.alias("unit_price"))
     if amount:
-        a = money.amount_expr(amount, dec)
+        a = pl.col("\x00amount")
     elif unit:
         a = u * pl.coalesce(q, pl.lit(1.0))
     else:
         a = pl.lit(None, pl.Float64)
     exprs.append(a.alias("amount"))
-    cur_expr = pl.col(cur).str.strip_chars().str.to_uppercase() if cur else pl.lit(None, pl.String)
-    money_col = amount or unit
+    cur_expr = (
+        pl.col(cur).cast(pl.String).str.strip_chars().str.to_uppercase()
+        if cur
+        else pl.lit(None, pl.String)
+    )
     if money_col:
-        cur_expr = pl.coalesce(cur_expr, money.currency_in_amount_expr(money_col))
+        cur_expr = pl.coalesce(cur_expr, pl.col("\x00cur"))
     exprs.append(cur_expr.alias("currency"))
     exprs.append(
         dates.date_expr(date, date_fmt).alias("date")
@@ -249,24 +397,24 @@ def read(
         else pl.lit(None, pl.Date).alias("date")
     )
     used = set(name_cols) | {c for c in (part, desc, qty, unit, amount, cur, date) if c}
-    extras = [pl.col(h).alias(EXTRA_PREFIX + h) for h in headers if h not in used]
-    # raw amount text, kept so unparsed amounts can be listed verbatim
-    raw_amount = [pl.col(money_col).alias("x:__raw_amount")] if money_col else []
+    extras = [pl.col(h).cast(pl.String).alias(EXTRA_PREFIX + h) for h in headers if h not in used]
+    internal = []
+    if money_col:
+        internal.append(pl.col(money_col).cast(pl.String).alias(RAW_AMOUNT))
+    if sentinel is not None:
+        internal.append(pl.col(sentinel).is_not_null().cast(pl.Int8).alias(RAGGED))
 
     if len(name_cols) == 1:
         named = lf.with_columns(
             pl.lit(name_cols[0]).alias("field"),
-            pl.col(name_cols[0]).str.strip_chars().alias("name"),
+            pl.col(name_cols[0]).cast(pl.String).str.strip_chars().alias("name"),
             pl.lit(True).alias("primary"),
         )
     else:
+        keep = [c for c in lf.collect_schema().names() if c not in name_cols]
         named = (
-            lf.unpivot(
-                on=name_cols,
-                index=[c for c in ["item", *headers] if c not in name_cols],
-                variable_name="field",
-                value_name="name",
-            )
+            lf.with_columns([pl.col(c).cast(pl.String) for c in name_cols])
+            .unpivot(on=name_cols, index=keep, variable_name="field", value_name="name")
             .with_columns(pl.col("name").str.strip_chars())
             .sort("item", maintain_order=True)
         )
@@ -275,28 +423,35 @@ def read(
         named = named.filter(pl.col("name").is_not_null() | ~has_name)
         named = named.with_columns((pl.int_range(pl.len()).over("item") == 0).alias("primary"))
         named = named.filter(pl.col("primary") | pl.col("name").is_not_null())
+    named = named.with_columns(
+        pl.when(pl.col("name") == "").then(None).otherwise(pl.col("name")).alias("name")
+    )
     frame = named.select(
-        [*exprs, pl.col("field"), pl.col("name"), pl.col("primary"), *extras, *raw_amount]
+        [*exprs, pl.col("field"), pl.col("name"), pl.col("primary"), *extras, *internal]
     )
     frame = conform(frame)
     meta = {
-        "delimiter": delimiter,
-        "encoding": encoding,
+        **meta,
         "decimal": dec,
+        "decimal_source": dec_source,
         "date_format": date_fmt,
-        "header_line": header_line,
         "columns": {r: hs for r, hs in roles.items()},
         "money_column": money_col,
         "name_columns": name_cols,
-        "relocate": _relocator(path, encoding, delimiter, header_line),
+        "extra_columns": [h for h in headers if h not in used],
     }
     return ReadResult(
         source=path, kind=kind, lines=frame, items_read=None, warnings=warnings, meta=meta
     )
 
 
-def _relocator(path: str, encoding: str, delimiter: str, header_line: int):
-    """Exact physical lines for some items, for files whose records are not one line each."""
+def _relocator(path: str, delimiter: str, header_line: int):
+    """Exact physical lines for some items, for files whose records are not one line each.
+
+    ``path`` is the UTF-8 file polars scanned (the original, or its transcoded copy: same lines).
+    Items are numbered like polars numbers records: every record after the header, blank
+    lines included.
+    """
 
     def relocate(items: list[int], total_items: int) -> dict[int, int] | None:
         if not items:
@@ -305,7 +460,7 @@ def _relocator(path: str, encoding: str, delimiter: str, header_line: int):
             return None  # header_line + 1 + item is right
         wanted = set(items)
         found: dict[int, int] = {}
-        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
             start_line = 0
             idx = -1
@@ -313,8 +468,6 @@ def _relocator(path: str, encoding: str, delimiter: str, header_line: int):
                 line_started = start_line + 1
                 start_line = reader.line_num
                 if line_started <= header_line:
-                    continue
-                if not _row:
                     continue
                 idx += 1
                 if idx in wanted:
@@ -340,7 +493,3 @@ def _simple_layout(path: str, header_line: int, total_items: int) -> bool:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
-
-
-def file_size(path: str) -> int:
-    return os.path.getsize(path)

@@ -1,0 +1,173 @@
+"""Ledger scale benchmark: ``bomscan report`` on a generated ledger vs a bare polars scan.
+
+Issue 6 sets the targets: on a 10,000,000-row ledger CSV (about 0.6 GB, ~50,000 distinct
+vendors, a few of them listed) ``bomscan report FILE --format json -o /dev/null`` takes at most
+1.5x the wall time and 2x the peak memory of a bare polars
+``scan_csv(...).group_by(vendor).agg(pl.col(amount).sum()).collect()`` on the same file, both
+run as subprocesses in the same run (so the machine's speed cancels out). Peak memory is the
+child's max RSS (``resource.getrusage(RUSAGE_CHILDREN)`` read after each child, in a fresh
+measuring process per command so the maxima do not mix).
+
+    python benchmarks/bench_ledger.py              # 10M rows (about a minute to generate + run)
+    python benchmarks/bench_ledger.py --rows 200000 --keep /tmp/ledger.csv
+
+The ledger is generated with polars (vectorised, a few seconds) into a temporary directory and
+deleted afterwards unless ``--keep`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+LISTED = [
+    "HANGZHOU HIKVISION DIGITAL TECH CO LTD",
+    "Dahua Technology USA Inc.",
+    "Huawei Technologies Co., Ltd.",
+    "Zhejiang Dahua Technology Co Ltd",
+    "Hikvision USA Inc",
+    "ZTE Corporation",
+]
+WORDS = (
+    "Global Pacific Northern Allied Precision United Summit Apex Delta Harbor Metro Quantum "
+    "Coastal Prime Vertex Granite Cedar Falcon Pioneer Beacon Atlas Horizon Sterling Evergreen"
+).split()
+KINDS = (
+    "Supply Electronics Logistics Components Industrial Services Systems Trading "
+    "Manufacturing Partners Packaging Fasteners Controls Plastics Metals"
+).split()
+FORMS = ["Inc", "LLC", "Ltd", "GmbH", "Co., Ltd.", "Corp", "S.A.", "BV", "Pty Ltd", "AB"]
+
+BASELINE = """
+import sys, polars as pl
+df = (
+    pl.scan_csv(sys.argv[1], infer_schema=False)
+    .group_by("Vendor Name")
+    .agg(pl.col("Amount").cast(pl.Float64, strict=False).sum())
+    .collect()
+)
+print(df.height)
+"""
+
+MEASURE = """
+import resource, subprocess, sys, time, json
+t = time.perf_counter()
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - t
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": p.returncode, "wall": wall, "maxrss_kb": ru.ru_maxrss,
+                  "stderr": p.stderr.decode(errors="replace")[-2000:]}))
+"""
+
+
+def generate(path: Path, rows: int, vendors: int, seed: int = 7) -> None:
+    """Write a ledger CSV with polars: dates, vendors (a few listed), amounts, currency."""
+    import polars as pl
+
+    n_vendors = max(vendors, len(LISTED) + 1)
+    v = pl.int_range(0, n_vendors, eager=True)
+    names = (
+        pl.DataFrame({"i": v})
+        .select(
+            pl.format(
+                "{} {} {} {}",
+                pl.lit(pl.Series(WORDS)).gather(pl.col("i") % len(WORDS)),
+                pl.lit(pl.Series(KINDS)).gather((pl.col("i") // len(WORDS)) % len(KINDS)),
+                pl.col("i"),
+                pl.lit(pl.Series(FORMS)).gather((pl.col("i") * 7) % len(FORMS)),
+            ).alias("name")
+        )["name"]
+        .to_list()
+    )
+    names[: len(LISTED)] = LISTED
+    vendor_names = pl.Series("Vendor Name", names)
+    idx = pl.int_range(0, rows, eager=True).alias("r")
+    frame = pl.DataFrame({"r": idx}).select(
+        (pl.date(2021, 1, 1) + pl.duration(days=(pl.col("r") * 7919) % 1460))
+        .dt.strftime("%Y-%m-%d")
+        .alias("Posting Date"),
+        pl.lit(vendor_names).gather((pl.col("r") * 2654435761) % n_vendors).alias("Vendor Name"),
+        pl.format("PO-{}", 4500000000 + pl.col("r") // 3).alias("PO Number"),
+        pl.format("CC-{}", 100 + (pl.col("r") * 31) % 40).alias("Cost Center"),
+        ((((pl.col("r") * 48271) % 2_000_000) + 100) / 100).round(2).alias("Amount"),
+        pl.lit("USD").alias("Currency"),
+    )
+    frame.write_csv(path)
+
+
+def measure(cmd: list[str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, check=True
+    )
+    res = json.loads(out.stdout)
+    if res["rc"] != 0:
+        raise SystemExit(f"command failed ({res['rc']}): {' '.join(cmd)}\n{res['stderr']}")
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--vendors", type=int, default=50_000)
+    ap.add_argument("--keep", help="write the ledger here and keep it (reused if it exists)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each; the best is kept")
+    args = ap.parse_args()
+
+    tmp = None
+    if args.keep:
+        path = Path(args.keep)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="bomscan-bench-")
+        path = Path(tmp.name) / "ledger.csv"
+    try:
+        if not path.exists():
+            t = time.perf_counter()
+            generate(path, args.rows, args.vendors)
+            print(
+                f"generated {args.rows:,} rows, {path.stat().st_size / 1e9:.2f} GB "
+                f"in {time.perf_counter() - t:.1f}s",
+                file=sys.stderr,
+            )
+        size = path.stat().st_size
+        base_cmd = [sys.executable, "-c", BASELINE, str(path)]
+        tool_cmd = [
+            sys.executable,
+            "-m",
+            "bomscan",
+            "--quiet",
+            "report",
+            str(path),
+            "--format",
+            "json",
+            "-o",
+            os.devnull,
+        ]
+        base = min((measure(base_cmd) for _ in range(args.repeat)), key=lambda r: r["wall"])
+        tool = min((measure(tool_cmd) for _ in range(args.repeat)), key=lambda r: r["wall"])
+        wall_ratio = tool["wall"] / base["wall"]
+        mem_ratio = tool["maxrss_kb"] / base["maxrss_kb"]
+        print(f"rows:            {args.rows:,} ({size / 1e9:.2f} GB, {args.vendors:,} vendors)")
+        print(f"baseline polars: {base['wall']:.2f} s, peak RSS {base['maxrss_kb'] / 1024:.0f} MiB")
+        print(f"bomscan report:  {tool['wall']:.2f} s, peak RSS {tool['maxrss_kb'] / 1024:.0f} MiB")
+        print(f"wall ratio:      {wall_ratio:.2f}x (target <= 1.5x)")
+        print(f"memory ratio:    {mem_ratio:.2f}x (target <= 2x)")
+        print(
+            f"rows per second: {args.rows / tool['wall']:,.0f} (baseline {args.rows / base['wall']:,.0f})"
+        )
+        ok = wall_ratio <= 1.5 and mem_ratio <= 2.0
+        print("within targets" if ok else "OVER TARGET")
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""Spend ledgers end to end: encodings, Excel/Parquet input, FX, credits, unparsed rows, slicing."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from bomscan import exposure
+from bomscan.pipeline import ReportRequest, run
+from tests.conftest import EXAMPLES, run_cli
+
+HEADER = "Posting Date,Vendor Name,Cost Center,Amount,Currency\n"
+ROWS = [
+    "2024-01-05,HANGZHOU HIKVISION DIGITAL TECH CO LTD,CC-1,\"1,000.00\",USD",
+    "2024-02-05,Acme Tools Ltd,CC-2,500.00,USD",
+    "2024-03-05,Hikvision USA Inc,CC-1,(200.00),USD",
+    "2024-03-06,Café Müller GmbH,CC-2,see invoice,USD",
+]
+
+
+SAMPLE = HEADER + "\n".join(ROWS) + "\n"
+
+
+def ledger(tmp_path, text=SAMPLE, name="l.csv", encoding="utf-8"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return str(p)
+
+
+def report(*paths, **kw):
+    return run(ReportRequest(inputs=list(paths), **kw))
+
+
+def check_basic(r):
+    s = r["summary"]
+    assert s["lines_read"] == 4
+    assert s["total_spend"] == pytest.approx(1300.0)  # credit reduces spend
+    assert s["exposed_spend"] == pytest.approx(800.0)
+    assert s["credit_lines"] == 1 and s["credits"] == pytest.approx(-200.0)
+    assert s["lines_unparsed_amount"] == 1
+    assert r["unparsed_amounts"][0]["value"] == "see invoice"
+    assert r["unparsed_amounts"][0]["line"] == 5
+    assert {f["locator"]["line"] for f in r["findings"]} == {2, 4}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_encodings_detected(tmp_path, encoding):
+    r = report(ledger(tmp_path, encoding=encoding))
+    check_basic(r)
+    assert not any("guessed" in w for w in r["warnings"])
+
+
+def test_cp1252_guessed_and_warned(tmp_path):
+    r = report(ledger(tmp_path, encoding="cp1252"))
+    check_basic(r)
+    assert any("guessed" in w for w in r["warnings"])
+    assert r["inputs"][0]["meta"]["encoding_guessed"] is True
+
+
+def test_tsv(tmp_path):
+    text = (HEADER + "\n".join(ROWS)).replace(",", "\t").replace('"1\t000.00"', "1000.00")
+    r = report(ledger(tmp_path, text=text + "\n", name="l.tsv"))
+    assert r["inputs"][0]["meta"]["delimiter"] == "\t"
+    assert r["summary"]["exposed_spend"] == pytest.approx(800.0)
+
+
+def test_parquet_input(tmp_path):
+    p = tmp_path / "l.parquet"
+    pl.DataFrame(
+        {
+            "Invoice Date": ["2024-01-05", "2024-02-05"],
+            "Supplier": ["Dahua Technology USA Inc.", "Acme Tools Ltd"],
+            "Net Amount": [250.0, -50.0],
+            "Currency": ["USD", "USD"],
+        }
+    ).with_columns(pl.col("Invoice Date").str.to_date()).write_parquet(p)
+    r = report(str(p))
+    assert r["inputs"][0]["meta"]["format"] == "parquet"
+    assert r["summary"]["total_spend"] == pytest.approx(200.0)
+    assert r["summary"]["exposed_spend"] == pytest.approx(250.0)
+    assert r["findings"][0]["date"] == "2024-01-05"
+
+
+def test_excel_input_with_title_row_and_sheet(tmp_path):
+    import xlsxwriter
+
+    p = tmp_path / "l.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    wb.add_worksheet("Notes").write_string(0, 0, "nothing here")
+    ws = wb.add_worksheet("Spend")
+    ws.write_string(0, 0, "AP export 2024")
+    ws.write_row(2, 0, ["Posting Date", "Payee", "Invoice Amount", "Company Code"])
+    ws.write_datetime(
+        3, 0, __import__("datetime").datetime(2024, 1, 5), wb.add_format({"num_format": "d/m/yy"})
+    )
+    ws.write_string(3, 1, "Huawei Technologies Co., Ltd.")
+    ws.write_number(3, 2, 1234.5)
+    ws.write_string(3, 3, "US01")
+    ws.write_string(4, 0, "2024-02-01")
+    ws.write_string(4, 1, "Acme")
+    ws.write_string(4, 2, "n/a")
+    wb.close()
+    r = report(str(p), sheet="Spend")
+    assert r["summary"]["exposed_spend"] == pytest.approx(1234.5)
+    assert r["findings"][0]["locator"]["line"] == 4  # the spreadsheet's row number
+    assert r["findings"][0]["date"] == "2024-01-05"
+    assert r["unparsed_amounts"] == [
+        {"source": str(p), "line": 5, "item": 1, "value": "n/a"}
+    ]
+    bad = run_cli("report", str(p), "--sheet", "Nope")
+    assert bad.returncode == 3 and "no sheet 'Nope'" in bad.stderr and "Spend" in bad.stderr
+
+
+def test_fx_with_rates_converts_and_records_rate(tmp_path):
+    r = report(
+        str(EXAMPLES / "procurement-ledger.csv"),
+        currency="USD",
+        fx_path=str(EXAMPLES / "fx-rates-usd.csv"),
+    )
+    s = r["summary"]
+    assert s["currency"] == "USD" and not s["mixed_currencies"]
+    cny = [f for f in r["findings"] if f["currency_original"] == "CNY"]
+    assert cny and all(f["fx_rate"] and f["fx_rate_date"] for f in cny)
+    f = cny[0]
+    assert f["spend"] == pytest.approx(f["amount_original"] * f["fx_rate"], abs=0.01)
+    assert f["fx_rate_date"] <= f["date"]
+
+
+def test_fx_missing_rate_is_counted_not_dropped(tmp_path):
+    fx = tmp_path / "fx.csv"
+    fx.write_text("date,currency,rate\n2024-02-01,EUR,1.1\n")
+    text = HEADER + "2024-01-05,Hikvision USA Inc,CC-1,100,EUR\n2024-02-05,Acme,CC-1,100,EUR\n"
+    r = report(ledger(tmp_path, text=text), currency="USD", fx_path=str(fx))
+    s = r["summary"]
+    assert s["lines_without_rate"] == 1
+    assert s["total_spend"] == pytest.approx(110.0)
+    assert any("no FX rate" in w for w in r["warnings"])
+    eur = [b for b in s["by_currency"] if b["currency"] == "EUR"]
+    assert eur and eur[0]["total_spend"] == pytest.approx(100.0)
+
+
+def test_mixed_currencies_without_rates_are_never_summed():
+    r = report(str(EXAMPLES / "procurement-ledger.csv"))
+    s = r["summary"]
+    assert s["mixed_currencies"] and s["total_spend"] is None and s["currency"] is None
+    assert s["mixed_currencies_reason"]
+    assert {b["currency"] for b in s["by_currency"]} >= {"USD", "EUR", "CNY"}
+    assert any("never summed" in w for w in r["warnings"])
+
+
+def test_period_and_group_by_with_group_totals(tmp_path):
+    r = report(ledger(tmp_path), date_from=__import__("datetime").date(2024, 2, 1),
+               group_by=["Cost Center", "month"])
+    assert r["summary"]["lines_read"] == 4
+    assert r["summary"]["lines_skipped"]["total"] == 1  # January is outside the period
+    totals = {(g["group"]["Cost Center"], g["group"]["month"]): g for g in r["group_totals"]}
+    cc1 = totals[("CC-1", "2024-03")]
+    assert cc1["total_spend"] == pytest.approx(-200.0) and cc1["exposed_spend"] == -200.0
+    assert totals[("CC-2", "2024-02")]["total_spend"] == pytest.approx(500.0)
+    assert r["findings"][0]["groups"] == {"Cost Center": "CC-1", "month": "2024-03"}
+    bad = run_cli("report", ledger(tmp_path), "--group-by", "Nope")
+    assert bad.returncode == 2 and "Cost Center" in bad.stderr
+
+
+def test_distinct_names_resolved_once(tmp_path, monkeypatch):
+    from bomscan.resolve import Resolver
+
+    seen: list[str] = []
+    orig = Resolver.match_names
+
+    def counting(self, names, min_score=0.8):
+        names = list(names)
+        seen.extend(names)
+        return orig(self, names, min_score)
+
+    monkeypatch.setattr(Resolver, "match_names", counting)
+    vendors = ["Hikvision USA Inc", "Acme Tools Ltd", "Beta Corp"]
+    rows = [f"2024-01-{1 + i % 28:02d},{vendors[i % 3]},CC-1,{i}.00,USD" for i in range(30000)]
+    r = report(ledger(tmp_path, text=HEADER + "\n".join(rows) + "\n"))
+    assert r["summary"]["lines_read"] == 30000
+    assert sorted(seen) == sorted(vendors)  # each distinct name once, not once per row
+    assert r["summary"]["names_screened"] == 3
+
+
+def test_cli_json_and_exit_code(tmp_path):
+    res = run_cli("report", ledger(tmp_path), "-f", "json")
+    assert res.returncode == 0, res.stderr
+    check_basic(json.loads(res.stdout))
+
+
+def test_namecache_is_used_by_build_report():
+    assert hasattr(exposure, "NameCache")
