@@ -278,7 +278,14 @@ def report(
         config=cfg,
         baseline=baseline,
     )
-    result = run(req)
+    from bomscan.progress import Progress
+
+    progress = Progress.for_terminal(out.quiet)
+    req.progress = progress
+    try:
+        result = run(req)
+    finally:
+        progress.close()
     for w in result["warnings"]:
         out.warn(w)
     color = ctx.obj["color"]
@@ -319,13 +326,12 @@ def explain(ctx, name, fmt, limit, rules_dirs, no_default_rules):
     """Show how NAME normalises, its best candidates with scores, and why each passes or fails."""
     import orjson
 
-    from bomscan.pipeline import ReportRequest, load_rules
-    from bomscan.resolve import Resolver
+    from bomscan.pipeline import ReportRequest, load_rules_and_resolver
 
-    ruleset = load_rules(
+    ruleset, resolver = load_rules_and_resolver(
         ReportRequest(inputs=[], rules_dirs=list(rules_dirs), default_rules=not no_default_rules)
     )
-    info = Resolver(ruleset.alias_records()).explain(name, limit=limit)
+    info = resolver.explain(name, limit=limit)
     for c in info.get("candidates", []):
         ent = ruleset.entities.get(c["entity_id"])
         c["entity_name"] = ent.name if ent else c["entity_id"]

@@ -48,18 +48,39 @@ def gate_levels(fail_on: str) -> set[str]:
     return set(LEVELS[LEVELS.index(fail_on) :])
 
 
-def load_rules(req: ReportRequest):
-    from bomscan.rules import load_rulesets, shipped_rules_dir
+def _rules_dirs(req: ReportRequest) -> list[Path]:
+    from bomscan.rules import shipped_rules_dir
 
-    dirs: list[Path | str] = []
+    dirs: list[Path] = []
     if req.default_rules:
         dirs.append(shipped_rules_dir())
-    dirs.extend(req.rules_dirs)
+    dirs.extend(Path(d) for d in req.rules_dirs)
     if not dirs:
         raise ConfigError(
             "--no-default-rules given and no --rules DIR: there is nothing to screen against"
         )
-    return load_rulesets(dirs)
+    return dirs
+
+
+def load_rules(req: ReportRequest):
+    from bomscan.rules import load_rulesets
+
+    return load_rulesets(_rules_dirs(req))
+
+
+def load_rules_and_resolver(req: ReportRequest):
+    """The rule set and a resolver over its aliases, from the cache when nothing changed."""
+    from bomscan import cache
+    from bomscan.resolve import Resolver
+    from bomscan.rules import load_rulesets
+
+    dirs = _rules_dirs(req)
+
+    def build():
+        ruleset = load_rulesets(dirs)
+        return ruleset, Resolver(ruleset.alias_records())
+
+    return cache.load_or_build(dirs, build)
 
 
 def load_fx(path: str):
@@ -94,10 +115,10 @@ def load_fx(path: str):
 
 def run(req: ReportRequest) -> dict:
     from bomscan import exposure
-    from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Resolver
+    from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD
     from bomscan.sources import read_input
 
-    ruleset = load_rules(req)
+    ruleset, resolver = load_rules_and_resolver(req)
     old = None
     if req.baseline:
         from bomscan import baseline
@@ -128,12 +149,12 @@ def run(req: ReportRequest) -> dict:
         date_from=req.date_from,
         date_to=req.date_to,
         group_by=req.group_by,
+        progress=getattr(req.progress, "update", None),
     )
     if opts.fx is not None and not opts.currency:
         raise ConfigError("--fx needs --currency (the currency the rates convert into)")
     if req.progress:
         req.progress("resolving names")
-    resolver = Resolver(ruleset.alias_records())
     try:
         report = exposure.build_report(results, ruleset, resolver, opts)
     except Exception as exc:  # polars raises while scanning lazily: that is bad input
