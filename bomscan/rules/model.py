@@ -118,20 +118,23 @@ class RuleSet:
     infos: list[RuleSetInfo] = field(default_factory=list)
 
     def alias_records(self):
-        """Every name an entity is known by, for the resolver (legal name first)."""
+        """Every name an entity is known by, for the resolver (legal name first).
+
+        A name listed under ``weak_aliases`` is weak even when it is also the legal name: a
+        name made of common words (``Pacific Networks Corp``) then matches only when equal
+        after normalisation, never fuzzily, so "Pacific Industrial GmbH" is not a candidate.
+        """
         from bomscan.resolve import AliasRecord
 
         out = []
         for ent in self.entities.values():
-            seen = set()
+            seen = set(ent.weak_aliases)
             for alias in (ent.name, *ent.aliases):
                 if alias not in seen:
                     seen.add(alias)
                     out.append(AliasRecord(ent.id, alias, False))
-            for alias in ent.weak_aliases:
-                if alias not in seen:
-                    seen.add(alias)
-                    out.append(AliasRecord(ent.id, alias, True))
+            for alias in dict.fromkeys(ent.weak_aliases):
+                out.append(AliasRecord(ent.id, alias, True))
         return out
 
     def children(self, parent_id: str) -> list[tuple[Entity, Affiliation]]:
