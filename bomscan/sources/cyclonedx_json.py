@@ -18,11 +18,8 @@ objects in the order they are written, so the n-th occurrence found is the n-th 
 from __future__ import annotations
 
 import json
-import re
 import sys
-from bisect import bisect_right
-
-import orjson
+from functools import lru_cache
 
 from bomscan.errors import InputError
 from bomscan.sources.cyclonedx_common import (
@@ -245,54 +242,55 @@ def _str(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
-_KEY_VALUE = re.compile(rb'"(bom-ref|name|publisher|author)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+@lru_cache(maxsize=1 << 16)
+def _quoted(value: str) -> tuple[bytes, ...]:
+    """The ways a JSON writer may spell the string ``value`` (raw UTF-8, or \\u-escaped)."""
+    raw = json.dumps(value, ensure_ascii=False).encode("utf-8")
+    ascii_ = json.dumps(value).encode("ascii")
+    return (raw,) if raw == ascii_ else (raw, ascii_)
 
 
 def _locate_lines(data: bytes, comps: list[Component]) -> None:
-    """Fill in the line of every organisation name (and component), in one pass over the text.
+    """Fill in the line of every organisation name (and component bom-ref), in one pass.
 
-    One regex pass indexes every ``"bom-ref"``/``"name"``/``"publisher"``/``"author"`` string
-    value with its offset. Each component is anchored at its bom-ref; each of its names takes the
-    first unused occurrence of that exact value at or after the anchor. The walk visits objects in
-    the order they are written, so "first unused" keeps occurrences in step with the walk.
+    The walk visits components in the order they are written, so each bom-ref and name is found
+    with a C-level ``bytes.find`` from where the previous one was found (falling back to the top
+    of the file when a generator wrote keys in an unusual order), and lines are counted
+    incrementally: the whole pass is linear in the file size.
     """
-    newlines = [m.start() for m in re.finditer(rb"\n", data)]
-    positions: dict[tuple[bytes, str], list[int]] = {}
-    for m in _KEY_VALUE.finditer(data):
-        raw = m.group(2)
-        try:
-            value = orjson.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
-        except (orjson.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if m.group(1) != b"bom-ref":
-            value = " ".join(value.split())
-        positions.setdefault((m.group(1), value), []).append(m.start())
-    used: dict[tuple[bytes, str], int] = {}
+    cursor = 0
+    counted_to = 0
+    newlines_before = 0
 
-    def take(key: tuple[bytes, str], floor: int) -> int | None:
-        occ = positions.get(key)
-        if not occ:
-            return None
-        i = max(used.get(key, 0), bisect_right(occ, floor - 1))
-        if i >= len(occ):
-            i = used.get(key, 0)
-            if i >= len(occ):
-                return None
-        used[key] = i + 1
-        return occ[i]
+    def line_at(pos: int) -> int:
+        nonlocal counted_to, newlines_before
+        if pos < counted_to:
+            return data.count(b"\n", 0, pos) + 1
+        newlines_before += data.count(b"\n", counted_to, pos)
+        counted_to = pos
+        return newlines_before + 1
+
+    def find(value: str) -> int:
+        for needle in _quoted(value):
+            pos = data.find(needle, cursor)
+            if pos < 0:
+                pos = data.find(needle)
+            if pos >= 0:
+                return pos
+        return -1
 
     for comp in comps:
-        anchor = 0
         if comp.bom_ref is not None:
-            pos = take((b"bom-ref", comp.bom_ref), 0)
-            if pos is not None:
-                anchor = pos
-                comp.line = bisect_right(newlines, pos) + 1
+            pos = find(comp.bom_ref)
+            if pos >= 0:
+                comp.line = line_at(pos)
+                cursor = max(cursor, pos + 1)
         located = []
         for fld, name, _ in comp.names:
-            key = fld.encode() if fld in ("publisher", "author") else b"name"
-            pos = take((key, name), anchor)
-            located.append(
-                (fld, name, bisect_right(newlines, pos) + 1 if pos is not None else None)
-            )
+            pos = find(name)
+            if pos >= 0:
+                located.append((fld, name, line_at(pos)))
+                cursor = max(cursor, pos + 1)
+            else:
+                located.append((fld, name, comp.line))
         comp.names = located
