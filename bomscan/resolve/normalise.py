@@ -189,6 +189,26 @@ _STARTS: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in _NT["starts"].ite
 del _NT
 
 
+# Lookup tables that answer _fuzzy_generic's questions without a scan of the word lists
+# (it runs for most unknown tokens, ~10-25 us each by scanning): the first legal form (in
+# list order) starting with a prefix; the generic words starting with a prefix, in list order;
+# and, per token length, the generic words an OSA distance of 1 can reach (length within 1),
+# in list order, so extractOne picks the same word as over the whole list.
+_LEGAL_BY_PREFIX: dict[str, str] = {}
+for _k in _LEGAL_LATIN:
+    for _j in range(1, len(_k) + 1):
+        _LEGAL_BY_PREFIX.setdefault(_k[:_j], _k)
+_GENERIC_BY_PREFIX: dict[str, list[str]] = {}
+for _k in _GENERIC_LATIN:
+    for _j in range(1, len(_k) + 1):
+        _GENERIC_BY_PREFIX.setdefault(_k[:_j], []).append(_k)
+_GENERIC_NEAR_LEN: dict[int, list[str]] = {
+    n: [k for k in _GENERIC_LATIN if abs(len(k) - n) <= 1]
+    for n in range(1, max(map(len, _GENERIC_LATIN), default=0) + 2)
+}
+del _k, _j
+
+
 @lru_cache(maxsize=65536)
 def _fuzzy_generic(tok: str, last: bool) -> tuple[str, str] | None:
     """A misspelt or truncated generic word / legal form ("Techology", a ledger field cut at
@@ -196,14 +216,15 @@ def _fuzzy_generic(tok: str, last: bool) -> tuple[str, str] | None:
     if len(tok) < 3 or not tok.isascii() or not tok.isalpha():
         return None
     if last and len(tok) >= 4:
-        for k in _LEGAL_LATIN:
-            if k.startswith(tok):
-                return k, "legal"
-        for k in _GENERIC_LATIN:
-            if k.startswith(tok) and len(tok) >= 0.5 * len(k):
+        k = _LEGAL_BY_PREFIX.get(tok)
+        if k is not None:
+            return k, "legal"
+        for k in _GENERIC_BY_PREFIX.get(tok, ()):
+            if len(tok) >= 0.5 * len(k):
                 return GENERIC[k], "generic"
     if len(tok) >= 7:
-        best = process.extractOne(tok, _GENERIC_LATIN, scorer=OSA.distance, score_cutoff=1)
+        near = _GENERIC_NEAR_LEN.get(len(tok))
+        best = process.extractOne(tok, near, scorer=OSA.distance, score_cutoff=1) if near else None
         if best is not None:
             return GENERIC[best[0]], "generic"
     return None

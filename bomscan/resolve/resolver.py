@@ -20,8 +20,9 @@ from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
+from ._fork import can_fork, run_pair, split_map
 from .normalise import Parsed, is_han, parse
-from .score import edit_budget, score_parsed, units
+from .score import edit_budget, prepare, score_parsed, score_prepared, units
 
 DEFAULT_THRESHOLD = 0.90
 REVIEW_THRESHOLD = 0.70
@@ -45,6 +46,11 @@ PREFILTER_MIN = 8
 # aliases share it; see Resolver._candidates.
 COMMON_KEY_MIN = 50
 COMMON_KEY_FRACTION = 0.002
+
+# Batches at least this large are split between this process and a forked child (two cores;
+# see _fork.py). Below it, forking costs more than it saves.
+PARALLEL_MIN_NAMES = 2000
+PARALLEL_MIN_ALIASES = 5000
 
 
 def sort_key(p: Parsed) -> str:
@@ -174,7 +180,7 @@ class Resolver:
     _STATE_VERSION = 1
 
     def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_choices",)}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_choices", "_prep")}
         state["aliases"] = [(r.entity_id, r.alias, r.weak) for r in self.aliases]
         state["_parsed"] = [tuple(getattr(p, f) for f in _PARSED_FIELDS) for p in self._parsed]
         return {"v": self._STATE_VERSION, "blob": marshal.dumps(state)}
@@ -187,18 +193,38 @@ class Resolver:
             state["aliases"] = [AliasRecord(*r) for r in state["aliases"]]
             state["_parsed"] = [Parsed(*t) for t in state["_parsed"]]
             state["_choices"] = {}
+            state["_prep"] = [None] * len(state["_parsed"])
             self.__dict__.update(state)
 
     def _build(self, aliases: Iterable[AliasRecord], indexed: bool) -> None:
         self.aliases: list[AliasRecord] = list(aliases)
         self.indexed = indexed
-        self._parsed: list[Parsed] = [parse(r.alias) for r in self.aliases]
+        n = len(self.aliases)
+        if n >= PARALLEL_MIN_ALIASES and can_fork():
+            # first half here, second half in a forked child; both halves' posting lists are
+            # in rule order, and every id of the second half is larger, so they concatenate
+            mid = n // 2
+            (pa, self._index), (pb, kb) = run_pair(
+                lambda: self._build_part(0, mid, indexed, False),
+                lambda: self._build_part(mid, n, indexed, True),
+            )
+            self._parsed = pa + [Parsed(*t) for t in pb]
+            idx = self._index
+            for k, ids in kb.items():
+                cur = idx.get(k)
+                if cur is None:
+                    idx[k] = ids
+                else:
+                    cur.extend(ids)
+        else:
+            self._parsed, self._index = self._build_part(0, n, indexed, False)
         self._exact: dict[str, list[int]] = {}
         self._norm: dict[str, list[int]] = {}
-        self._index: dict[str, list[int]] = {}
         self._fuzzy_ids: list[int] = []
         self._sort_keys: list[str] = [sort_key(p) for p in self._parsed]
         self._comp: list[str] = [p.compact for p in self._parsed]
+        # per alias, score.prepare() data, filled the first time the alias is scored
+        self._prep: list[tuple | None] = [None] * n
         # per common posting list (by identity): its sort keys and compact strings
         self._choices: dict[int, tuple[list[int], tuple[str, ...], tuple[str, ...]]] = {}
         self._mixed_ids = frozenset(i for i, p in enumerate(self._parsed) if p.script == "mixed")
@@ -210,9 +236,21 @@ class Resolver:
             if rec.weak or not p.distinctive:
                 continue
             self._fuzzy_ids.append(i)
-            if indexed:
+
+    def _build_part(self, lo: int, hi: int, indexed: bool, as_tuples: bool) -> tuple[list, dict]:
+        """Parsed aliases lo..hi and their index postings (plain tuples when the result
+        crosses a process boundary)."""
+        parsed = [parse(r.alias) for r in self.aliases[lo:hi]]
+        index: dict[str, list[int]] = {}
+        if indexed:
+            for i, (rec, p) in enumerate(zip(self.aliases[lo:hi], parsed, strict=True), lo):
+                if rec.weak or not p.distinctive:
+                    continue
                 for k in _parsed_keys(p):
-                    self._index.setdefault(k, []).append(i)
+                    index.setdefault(k, []).append(i)
+        if as_tuples:
+            return [tuple(getattr(p, f) for f in _PARSED_FIELDS) for p in parsed], index
+        return parsed, index
 
     # -- candidate generation --------------------------------------------------------------
     def _candidates(self, q: Parsed) -> Iterable[int]:
@@ -323,37 +361,39 @@ class Resolver:
 
     def _match_names(self, names: Sequence[str], min_score: float) -> list[Match]:
         distinct = list(dict.fromkeys(n for n in names if isinstance(n, str)))
-        parsed = [parse(n) for n in distinct]
-        bests: list[dict] = [self._exact_or_normalised(q) for q in parsed]
-        for q, best in zip(parsed, bests, strict=True):
-            if best:
-                continue
+
+        def chunk(part: Sequence[str]) -> list[tuple | None]:
+            return [self._match_one(n, min_score) for n in part]
+
+        found = split_map(chunk, distinct, PARALLEL_MIN_NAMES)
+        return [Match(*t) for t in found if t is not None]
+
+    def _match_one(self, name: str, min_score: float) -> tuple | None:
+        """The Match fields for one distinct name (a plain tuple: it may cross a process
+        boundary), or None when nothing reaches ``min_score``."""
+        q = parse(name)
+        best = self._exact_or_normalised(q)
+        if not best:
+            qp = prepare(q)
+            prep, parsed = self._prep, self._parsed
             for i in self._shortlist(q, min_score):
-                s, _ = score_parsed(q, self._parsed[i], floor=min_score)
+                ap = prep[i]
+                if ap is None:
+                    ap = prep[i] = prepare(parsed[i])
+                s = score_prepared(q, qp, parsed[i], ap, min_score)
                 if s > 0:
                     self._offer(best, q, i, s, "fuzzy")
-        out: list[Match] = []
-        for name, q, best in zip(distinct, parsed, bests, strict=True):
-            if not best:
-                continue
-            ent, (s, _, _, neg_i, method) = max(best.items(), key=lambda kv: (kv[1][:4], kv[0]))
-            if s < min_score:
-                continue
-            i = -neg_i
-            rec = self.aliases[i]
-            a = self._parsed[i]
-            info = score_parsed(q, a, detail=True)[1] if method == "fuzzy" else {}
-            out.append(
-                Match(
-                    name=name,
-                    entity_id=ent,
-                    alias=rec.alias,
-                    score=round(s, 4),
-                    method=method,
-                    reason=_reason(name, rec.alias, q, a, method, s, info),
-                )
-            )
-        return out
+        if not best:
+            return None
+        ent, (s, _, _, neg_i, method) = max(best.items(), key=lambda kv: (kv[1][:4], kv[0]))
+        if s < min_score:
+            return None
+        i = -neg_i
+        rec = self.aliases[i]
+        a = self._parsed[i]
+        info = score_parsed(q, a, detail=True)[1] if method == "fuzzy" else {}
+        reason = _reason(name, rec.alias, q, a, method, s, info)
+        return (name, ent, rec.alias, round(s, 4), method, reason)
 
     def explain(self, name: str, limit: int = 5) -> dict:
         """Why a name does or does not match: its normal form, tokens and the top candidates

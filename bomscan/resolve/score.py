@@ -260,3 +260,114 @@ def similarity(a: str, b: str) -> float:
         return round(score_parsed(parse(a), parse(b))[0], 4)
     except Exception:  # pragma: no cover - a scorer must not take a scan down
         return 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# The resolver's hot path: the same score as ``score_parsed(q, a, floor=...)[0]``, with what
+# depends on one side only (distinctive tokens minus numbers, their weights, anchor units, the
+# joined string, the glued legal form) computed once per name and once per alias instead of
+# on every pair. Bilingual names take the general path. tests/test_resolve.py checks the two
+# agree pair for pair.
+
+_WEIGHT: dict[str, float] = {}
+
+
+def _w(t: str) -> float:
+    w = _WEIGHT.get(t)
+    if w is None:
+        w = _WEIGHT[t] = _weight(t)
+    return w
+
+
+def prepare(p: Parsed) -> tuple:
+    """One side's precomputed scoring data: (tokens, weight sum, joined, anchor units as a
+    list and as a set, joined legal forms)."""
+    d = [t for t in p.distinctive if t not in p.numbers] or list(p.distinctive)
+    us = units(tuple(d))
+    return (d, sum(map(_weight, d)), "".join(d), us, frozenset(us), "".join(p.removed_legal))
+
+
+def _pen_value(q: Parsed, a: Parsed) -> float:
+    """``_penalties(q, a)[0]``, with the same float additions in the same order."""
+    pen = 0.0
+    gq, ga = q.generic, a.generic
+    if gq != ga:
+        pen += min(
+            QUERY_GENERIC_EXTRA_MAX,
+            sum(
+                QUERY_UBIQUITOUS_EXTRA if g in UBIQUITOUS_GENERIC else QUERY_GENERIC_EXTRA
+                for g in sorted(gq - ga)
+            ),
+        )
+        pen += min(ALIAS_GENERIC_EXTRA_MAX, ALIAS_GENERIC_EXTRA * len(ga - gq))
+    if q.regions and a.regions and not (q.regions & a.regions):
+        pen += REGION_CONFLICT
+    if q.numbers != a.numbers:
+        pen += NUMBER_CONFLICT if q.numbers and a.numbers else NUMBER_ONESIDED
+    return pen
+
+
+def _dice_value(qt: list[str], at: list[str], total: float) -> float:
+    """``_dice(qt, at)[0]`` given the weight total."""
+    if len(qt) == 1 and len(at) == 1:
+        s = tok_sim(qt[0], at[0])
+        if s <= 0:
+            return 0.0
+        return (s * (_w(qt[0]) + _w(at[0]))) / total if total else 0.0
+    pairs = sorted(
+        ((tok_sim(x, y), i, j) for i, x in enumerate(qt) for j, y in enumerate(at)),
+        reverse=True,
+    )
+    used_q: set[int] = set()
+    used_a: set[int] = set()
+    matched = 0.0
+    for s, i, j in pairs:
+        if i in used_q or j in used_a or s <= 0:
+            continue
+        used_q.add(i)
+        used_a.add(j)
+        matched += s * (_w(qt[i]) + _w(at[j]))
+    return matched / total if total else 0.0
+
+
+def score_prepared(q: Parsed, qp: tuple, a: Parsed, ap: tuple, floor: float) -> float:
+    """``score_parsed(q, a, floor=floor)[0]`` from prepared sides (see ``prepare``)."""
+    if q.script == "mixed" or a.script == "mixed":
+        return score_parsed(q, a, floor=floor)[0]
+    if (
+        q.norm
+        and q.norm == a.norm
+        and not (q.regions and a.regions and not (q.regions & a.regions))
+    ):
+        return 1.0
+    qd, wq, cq, qunits, _, qlegal = qp
+    ad, wa, ca, _, aunits, alegal = ap
+    if not qd or not ad:
+        return min(NO_ANCHOR_CAP, 0.6 * Indel.normalized_similarity(q.norm, a.norm))
+    pen = _pen_value(q, a)
+    lq, la = len(cq), len(ca)
+    if floor > 0.0:
+        bound = min(1.0, 2.0 * min(wq, wa) / (wq + wa) + 0.05)
+        if abs(lq - la) <= 3:
+            bound = max(bound, 1.0 - TYPO_WEIGHT * abs(lq - la) / max(lq, la, 1))
+        else:
+            bound = max(bound, OUTSIDE_BUDGET)
+        if bound - pen < floor and not (cq.startswith(ca) or ca.startswith(cq)):
+            return 0.0
+    anchor = not aunits.isdisjoint(qunits) or (abs(lq - la) <= 1 and is_anchor(cq, ca))
+    if len(qd) != len(ad):
+        qm = _merge(qd, set(ad))
+        am = _merge(ad, set(qm))
+        total = sum(map(_w, qm)) + sum(map(_w, am))
+    else:
+        qm, am = qd, ad
+        total = wq + wa
+    dice = _dice_value(qm, am, total)
+    compact = tok_sim(cq, ca) if len(qm) != len(am) else 0.0
+    if cq != ca and (cq == ca + alegal or ca == cq + qlegal):
+        compact = 1.0 - 0.5 / max(lq, la)
+        anchor = True
+    d = max(dice, compact)
+    if not anchor:
+        d = min(d, NO_ANCHOR_CAP)
+    return max(0.0, min(1.0, d - pen))

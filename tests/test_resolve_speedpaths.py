@@ -1,0 +1,94 @@
+"""The resolver's speed paths must not change a single match: the precomputed-sides scorer
+against the general one, and a batch split across two processes against one process."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+from bomscan.resolve import REVIEW_THRESHOLD, AliasRecord, Resolver, _fork
+from bomscan.resolve import resolver as resolver_mod
+from bomscan.resolve.normalise import parse
+from bomscan.resolve.score import prepare, score_parsed, score_prepared
+
+DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
+
+
+def _typo(rng: random.Random, s: str) -> str:
+    i = rng.randrange(1, max(2, len(s) - 1))
+    return rng.choice((s[:i] + s[i + 1 :], s[:i] + "e" + s[i:], s[:i] + "x" + s[i + 1 :]))
+
+
+@pytest.fixture(scope="module")
+def names_and_aliases() -> tuple[list[str], list[str]]:
+    rules = pytest.importorskip("bomscan.rules")
+    aliases = [r.alias for r in rules.load_default_ruleset().alias_records()]
+    rows = list(csv.DictReader((DATA / "labelled_vendors.csv").open(encoding="utf-8")))
+    pairs = list(csv.DictReader((DATA / "nk_org_pairs.csv").open(encoding="utf-8")))
+    rng = random.Random(7)
+    names = [r["name"] for r in rows] + [p["name1"] for p in pairs]
+    names += [_typo(rng, a) for a in aliases] + [a.upper() + " Co Ltd" for a in aliases]
+    return names, aliases + [p["name2"] for p in pairs]
+
+
+def test_prepared_scorer_equals_general_scorer(names_and_aliases) -> None:
+    names, aliases = names_and_aliases
+    prepped = [(parse(a), prepare(parse(a))) for a in aliases]
+    rng = random.Random(11)
+    checked = 0
+    for n in names:
+        q = parse(n)
+        qp = prepare(q)
+        # every shipped alias for the vendor-like names would be 300k pairs (30 s); a sample
+        # of 60 per name keeps the test fast and still covers every alias many times
+        for a, ap in rng.sample(prepped, 60):
+            for floor in (0.0, REVIEW_THRESHOLD):
+                assert score_prepared(q, qp, a, ap, floor) == score_parsed(q, a, floor=floor)[0]
+                checked += 1
+    # and the close pairs, where the score is high and every branch of the scorer runs
+    for a, _ in prepped[:400]:
+        for n in (_typo(rng, a.raw), a.raw.upper() + " Co Ltd", a.raw + " (USA)"):
+            q = parse(n)
+            for floor in (0.0, REVIEW_THRESHOLD, 0.9):
+                got = score_prepared(q, prepare(q), a, prepare(a), floor)
+                assert got == score_parsed(q, a, floor=floor)[0]
+                checked += 1
+    assert checked > 50_000
+
+
+def test_two_process_batch_equals_one_process(names_and_aliases, monkeypatch) -> None:
+    if not _fork.can_fork():
+        pytest.skip("no fork() or a single usable core: the split path cannot run here")
+    names, aliases = names_and_aliases
+    recs = [AliasRecord(f"e{i % 97}", a) for i, a in enumerate(aliases)]
+    monkeypatch.setenv(_fork.ENV_WORKERS, "1")
+    one = Resolver(recs)
+    serial = one.match_names(names, min_score=0.0)
+    monkeypatch.delenv(_fork.ENV_WORKERS)
+    monkeypatch.setattr(resolver_mod, "PARALLEL_MIN_NAMES", 2)
+    monkeypatch.setattr(resolver_mod, "PARALLEL_MIN_ALIASES", 2)
+    two = Resolver(recs)  # index built half here, half in a forked child
+    assert two._index == one._index and two._parsed == one._parsed
+    assert two.match_names(names, min_score=0.0) == serial
+    assert two.match_names(names, min_score=REVIEW_THRESHOLD) == one.match_names(
+        names, min_score=REVIEW_THRESHOLD
+    )
+
+
+def test_failed_child_falls_back_to_this_process(monkeypatch) -> None:
+    """A child that dies does not change the answer: its share is recomputed here."""
+    if not _fork.can_fork():
+        pytest.skip("no fork() or a single usable core")
+    import os
+
+    parent = os.getpid()
+
+    def work(items):
+        if os.getpid() != parent:
+            os._exit(3)
+        return [x * 2 for x in items]
+
+    assert _fork.split_map(work, list(range(10)), 2) == [x * 2 for x in range(10)]
