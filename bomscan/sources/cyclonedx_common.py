@@ -122,45 +122,49 @@ def components_to_frame(
     comps: list[Component], source: str, kind: str, warnings: list[str]
 ) -> tuple[pl.DataFrame, int]:
     """Turn walked components into canonical rows (one per name; one null-name row if none)."""
-    cols: dict[str, list] = {c: [] for c in LINE_SCHEMA}
+    rows: list[tuple] = []
+    append = rows.append
     bad_numbers = 0
     for idx, comp in enumerate(comps):
         props = comp.props
-        qty_raw = _first(props, QTY_PROPS)
-        unit_raw = _first(props, UNIT_PRICE_PROPS)
-        ext_raw = _first(props, EXT_PRICE_PROPS)
-        qty, unit, ext = parse_number(qty_raw), parse_number(unit_raw), parse_number(ext_raw)
-        for raw, val in ((qty_raw, qty), (unit_raw, unit), (ext_raw, ext)):
-            if raw is not None and val is None:
-                bad_numbers += 1
-        amount = ext
-        if amount is None and unit is not None:
-            amount = unit * (qty if qty is not None else 1.0)
-        currency = _first(props, CURRENCY_PROPS)
-        currency = currency.strip().upper() if currency else None
-        names = comp.names or [(None, None, comp.line)]
-        for k, (fld, name, line) in enumerate(names):
-            cols["primary"].append(k == 0)
-            cols["source"].append(source)
-            cols["kind"].append(kind)
-            cols["item"].append(idx)
-            cols["line"].append(line if line is not None else comp.line)
-            cols["bom_ref"].append(comp.bom_ref)
-            cols["field"].append(fld)
-            cols["name"].append(name)
-            cols["part"].append(comp.part)
-            cols["description"].append(comp.description)
-            cols["quantity"].append(qty)
-            cols["unit_price"].append(unit)
-            cols["amount"].append(amount)
-            cols["currency"].append(currency)
-            cols["date"].append(None)
+        if props:
+            qty_raw = _first(props, QTY_PROPS)
+            unit_raw = _first(props, UNIT_PRICE_PROPS)
+            ext_raw = _first(props, EXT_PRICE_PROPS)
+            qty, unit, ext = parse_number(qty_raw), parse_number(unit_raw), parse_number(ext_raw)
+            for raw, val in ((qty_raw, qty), (unit_raw, unit), (ext_raw, ext)):
+                if raw is not None and val is None:
+                    bad_numbers += 1
+            amount = ext
+            if amount is None and unit is not None:
+                amount = unit * (qty if qty is not None else 1.0)
+            currency = _first(props, CURRENCY_PROPS)
+            currency = currency.strip().upper() if currency else None
+        else:
+            qty = unit = amount = currency = None
+        ref, part, desc, cline = comp.bom_ref, comp.part, comp.description, comp.line
+        if not comp.names:
+            append((idx, cline, ref, None, None, part, desc, qty, unit, amount, currency, True))
+            continue
+        first = True
+        for fld, name, line in comp.names:
+            append((idx, cline if line is None else line, ref, fld, name, part, desc, qty, unit,
+                    amount, currency, first))
+            first = False
     if bad_numbers:
         warnings.append(
             f"{source}: {bad_numbers} quantity/price propert{'y' if bad_numbers == 1 else 'ies'} "
             "could not be read as numbers and were left empty"
         )
-    return pl.DataFrame(cols, schema=LINE_SCHEMA), len(comps)
+    cols = ("item", "line", "bom_ref", "field", "name", "part", "description", "quantity",
+            "unit_price", "amount", "currency", "primary")
+    frame = pl.DataFrame(rows, schema={c: LINE_SCHEMA[c] for c in cols}, orient="row")
+    frame = frame.with_columns(
+        pl.lit(source, pl.String).alias("source"),
+        pl.lit(kind, pl.String).alias("kind"),
+        pl.lit(None, pl.Date).alias("date"),
+    ).select(list(LINE_SCHEMA))
+    return frame, len(comps)
 
 
 def _first(props: dict[str, str], keys: tuple[str, ...]) -> str | None:

@@ -272,7 +272,10 @@ def _locate_lines(data: bytes, comps: list[Component]) -> None:
 
     def find(value: str) -> int:
         for needle in _quoted(value):
-            pos = data.find(needle, cursor)
+            # near the cursor first (a bounded search is much cheaper), then the rest
+            pos = data.find(needle, cursor, cursor + 65536)
+            if pos < 0:
+                pos = data.find(needle, cursor)
             if pos < 0:
                 pos = data.find(needle)
             if pos >= 0:
