@@ -105,6 +105,26 @@ class Component:
     line: int | None = None
 
 
+def attach_product_names(
+    comps: list[Component],
+    product: Component | None,
+    names: list[tuple[str, str, int | None]],
+    meta: dict,
+) -> None:
+    """Give the product (``metadata.component``) the makers named at metadata level.
+
+    ``metadata.manufacture`` (deprecated) and ``metadata.supplier`` name the product's maker and
+    supplier; a BOM that has them but no ``metadata.component`` still gets a product item.
+    """
+    if names:
+        if product is None:
+            product = Component(bom_ref=None, part=None, description=None)
+            comps.insert(0, product)
+        product.names.extend(names)
+    if product is not None:
+        meta["product"] = product.part
+
+
 def parse_number(text: str | None) -> float | None:
     if text is None:
         return None
@@ -148,16 +168,42 @@ def components_to_frame(
             continue
         first = True
         for fld, name, line in comp.names:
-            append((idx, cline if line is None else line, ref, fld, name, part, desc, qty, unit,
-                    amount, currency, first))
+            append(
+                (
+                    idx,
+                    cline if line is None else line,
+                    ref,
+                    fld,
+                    name,
+                    part,
+                    desc,
+                    qty,
+                    unit,
+                    amount,
+                    currency,
+                    first,
+                )
+            )
             first = False
     if bad_numbers:
         warnings.append(
             f"{source}: {bad_numbers} quantity/price propert{'y' if bad_numbers == 1 else 'ies'} "
             "could not be read as numbers and were left empty"
         )
-    cols = ("item", "line", "bom_ref", "field", "name", "part", "description", "quantity",
-            "unit_price", "amount", "currency", "primary")
+    cols = (
+        "item",
+        "line",
+        "bom_ref",
+        "field",
+        "name",
+        "part",
+        "description",
+        "quantity",
+        "unit_price",
+        "amount",
+        "currency",
+        "primary",
+    )
     frame = pl.DataFrame(rows, schema={c: LINE_SCHEMA[c] for c in cols}, orient="row")
     frame = frame.with_columns(
         pl.lit(source, pl.String).alias("source"),

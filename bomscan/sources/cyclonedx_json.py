@@ -25,6 +25,7 @@ from bomscan.errors import InputError
 from bomscan.sources.cyclonedx_common import (
     SUPPORTED_VERSIONS,
     Component,
+    attach_product_names,
     clean_name,
     components_to_frame,
     schema_check,
@@ -91,13 +92,7 @@ def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
         msupplier = _org_name(metadata.get("supplier"))
         if msupplier:
             extra.append(("metadata.supplier", msupplier, None))
-        if extra:
-            if product_comp is None:
-                product_comp = Component(bom_ref=None, part=None, description=None)
-                comps.insert(0, product_comp)
-            product_comp.names.extend(extra)
-        if product_comp is not None:
-            meta["product"] = product_comp.part
+        attach_product_names(comps, product_comp, extra, meta)
     top = doc.get("components")
     if isinstance(top, list):
         for c in top:

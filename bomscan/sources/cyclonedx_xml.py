@@ -16,6 +16,7 @@ from bomscan.errors import InputError
 from bomscan.sources.cyclonedx_common import (
     SUPPORTED_VERSIONS,
     Component,
+    attach_product_names,
     clean_name,
     components_to_frame,
     schema_check,
@@ -128,13 +129,7 @@ def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
             n = clean_name(name_el.text) if name_el is not None else None
             if n:
                 extra.append((fld, n, name_el.sourceline))
-        if extra:
-            if product_comp is None:
-                product_comp = Component(bom_ref=None, part=None, description=None)
-                comps.insert(0, product_comp)
-            product_comp.names.extend(extra)
-        if product_comp is not None:
-            meta["product"] = product_comp.part
+        attach_product_names(comps, product_comp, extra, meta)
     components = _child(root, "components", ns)
     if components is not None:
         for c in components:
