@@ -61,11 +61,11 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     has_ragged = RAGGED in names_in
     group_exprs = _group_exprs(opts.group_by, names_in, results)
 
-    # 1.-2. one streaming pass: every distinct name is resolved once, as batches go by
+    # 1.-2. one streaming pass. Polars parses and aggregates the totals; a batch callback sees
+    # each batch once, resolves its new distinct names and keeps only the rows the report lists
+    # (matched names, unparsed amounts, ragged rows). Nothing else per row reaches Python, and
+    # the pass holds no row it does not need (no wide group-by, no collect of the file).
     cache = NameCache(resolver, opts.review_threshold, progress=opts.progress)
-    lines = lines.with_row_index("_row").with_columns(
-        pl.col("name").map_batches(cache, return_dtype=pl.Int32, is_elementwise=True).alias("_m")
-    )
     period = pl.lit(True)
     if opts.date_from is not None:
         period = period & (pl.col("date") >= opts.date_from)
@@ -84,7 +84,9 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         if has_raw
         else pl.lit(False)
     )
-    ragged = (pl.col(RAGGED).cast(pl.String) == "1").fill_null(False) if has_ragged else pl.lit(False)
+    ragged = (
+        (pl.col(RAGGED).cast(pl.String) == "1").fill_null(False) if has_ragged else pl.lit(False)
+    )
     lines = lines.with_columns(
         cur.alias("_cur_native"),
         in_period.alias("_in_period"),
@@ -92,18 +94,19 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         ragged.alias("_ragged"),
         *[e.alias(f"_g{i}") for i, e in enumerate(group_exprs)],
     )
-    interesting = (
-        ((pl.col("_m") >= 0) & pl.col("_in_period")) | pl.col("_unparsed") | pl.col("_ragged")
-    )
-    keys = ["source", "_key", "_cur_native", "_in_period"]
+    keys = ["source", "_cur_native", "_in_period"]
     if opts.fx is not None:
         lines = lines.with_columns(pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day"))
         keys.append("_fx_day")
     keys += [f"_g{i}" for i in range(len(group_exprs))]
-    row_cols = [c for c in lines.collect_schema().names() if c not in keys and c != "_row"]
+    row_schema = lines.collect_schema()
+    capture = RowCapture(cache)
+    captured = pl.struct(row_schema.names()).map_batches(
+        capture, return_dtype=pl.Boolean, is_elementwise=True
+    )
     agg_q = (
         lines.with_columns(
-            pl.when(interesting).then(pl.col("_row")).alias("_key"),
+            captured.alias("_seen"),
             pl.when(primary).then(amount).alias("_pamt"),
             (primary & amount.is_not_null()).alias("_ppriced"),
             (primary & pl.col("name").is_null()).alias("_pnoname"),
@@ -122,13 +125,15 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             pl.col("_unparsed").sum().alias("_n_unparsed"),
             pl.col("_ragged").sum().alias("_n_ragged"),
             pl.col("item").max().alias("_items"),
-            *[pl.col(c).first() for c in row_cols],
+            pl.col("_seen").all().alias("_seen"),  # uses the callback's output: keeps it in
         )
     )
     agg = agg_q.collect(engine="streaming")
     if cache.error is not None:
         raise cache.error
-    agg, fx_note = _convert(agg, opts)
+    agg, fx_note = _convert(agg, opts, {"_amt_sum": "_sum", "_credit_amt": "_credit_sum"})
+    rows = capture.frame(dict(row_schema)).join(cache.known, on="name", how="left")
+    rows, _ = _convert(rows, opts, {"_amt": "amount"})
 
     # the rows the report lists (findings, unparsed amounts, ragged rows), at exact lines
     items_by_source = {
@@ -136,7 +141,6 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         for r in agg.group_by("source").agg(pl.col("_items").max()).to_dicts()
         if r["_items"] is not None
     }
-    rows = agg.filter(pl.col("_key").is_not_null())
     rows = _relocate(rows, results, items_by_source)
     mframe = cache.match_frame()
     found = rows.filter((pl.col("_m") >= 0) & pl.col("_in_period")).join(mframe, on="_m")
@@ -353,8 +357,8 @@ class NameCache:
     """Resolves every distinct name once while polars streams the lines past (``map_batches``).
 
     Each batch's distinct names are looked up in what is already known; only new ones go to the
-    resolver. The answer per row is an index into ``matches`` (-1: no match), joined back in
-    polars, so no Python runs per row. Batches can arrive from several threads: a lock keeps
+    resolver. ``known`` maps every name seen to an index into ``matches`` (-1: no match) and is
+    joined back in polars, so no Python runs per row. Batches can arrive from several threads: a lock keeps
     the cache consistent (the resolver is pure Python and holds the GIL anyway).
     """
 
@@ -365,6 +369,8 @@ class NameCache:
         self.lock = threading.Lock()
         self.known = pl.DataFrame(schema={"name": pl.String, "_m": pl.Int32})
         self.matches: list = []
+        self.matched_names: list[str] = []
+        self._matched = pl.Series("name", [], dtype=pl.String)
         self.rows_seen = 0
         self.error: BaseException | None = None
 
@@ -381,12 +387,20 @@ class NameCache:
                 raise
 
     def _lookup(self, s: pl.Series) -> pl.Series:
+        """The match index per row of ``s`` (-1: no match), resolving names not seen yet."""
         s = s.cast(pl.String)
+        self.learn(s)
+        out = s.to_frame("name").join(self.known, on="name", how="left", maintain_order="left")
+        return out["_m"]
+
+    def learn(self, s: pl.Series) -> None:
+        """Resolve the distinct names of ``s`` that are not known yet (each name once, ever)."""
         self.rows_seen += len(s)
         uniq = s.drop_nulls().unique()
-        new = uniq.filter(~uniq.is_in(self.known["name"].implode()))
-        if len(new):
-            names = new.to_list()
+        if self.known.height:
+            uniq = uniq.filter(~uniq.is_in(self.known["name"].implode()))
+        if len(uniq):
+            names = uniq.to_list()
             found = {m.name: m for m in self.resolver.match_names(names, min_score=self.min_score)}
             idx = []
             for n in names:
@@ -396,14 +410,18 @@ class NameCache:
                 else:
                     self.matches.append(m)
                     idx.append(len(self.matches) - 1)
+                    self.matched_names.append(n)
             self.known = pl.concat(
                 [self.known, pl.DataFrame({"name": names, "_m": idx}, schema=self.known.schema)],
-                rechunk=len(self.known) > 0 and len(names) > 1000,
+                rechunk=True,
             )
+            self._matched = pl.Series("name", self.matched_names, dtype=pl.String)
         if self.progress is not None:
             self.progress(rows=self.rows_seen, names=self.known.height)
-        out = s.to_frame("name").join(self.known, on="name", how="left", maintain_order="left")
-        return out["_m"]
+
+    def is_matched(self, s: pl.Series) -> pl.Series:
+        """True on the rows of ``s`` whose name matched (the matched set is small)."""
+        return s.is_in(self._matched.implode()).fill_null(False)
 
     def match_frame(self) -> pl.DataFrame:
         ms = self.matches
@@ -425,6 +443,45 @@ class NameCache:
                 "reason": pl.String,
             },
         )
+
+
+class RowCapture:
+    """The batch callback of the streaming pass: resolves names and keeps the listed rows.
+
+    It receives every batch once, as a struct of the line columns, hands the batch's new
+    distinct names to the ``NameCache`` and keeps, as small frames, the rows the report lists:
+    a matched name in the period, an unparsed amount, a ragged row. Its output (all true) is
+    only there so that polars keeps the callback in the plan; the match index of the kept rows
+    is joined afterwards. The callback costs a few hash look-ups per batch, not per-row Python. The callback runs under the cache's lock, so
+    batches from several polars threads do not interleave; the order of the kept frames is
+    therefore arbitrary and :meth:`frame` leaves sorting to the report.
+    """
+
+    def __init__(self, cache: NameCache):
+        self.cache = cache
+        self.frames: list[pl.DataFrame] = []
+
+    def __call__(self, s: pl.Series) -> pl.Series:
+        with self.cache.lock:
+            try:
+                batch = s.struct.unnest()
+                self.cache.learn(batch["name"])
+                keep = batch.filter(
+                    (self.cache.is_matched(batch["name"]) & batch["_in_period"])
+                    | batch["_unparsed"]
+                    | batch["_ragged"]
+                )
+                if keep.height:
+                    self.frames.append(keep)
+                return pl.repeat(True, len(batch), dtype=pl.Boolean, eager=True)
+            except BaseException as exc:  # re-raised by build_report, not as a polars error
+                self.cache.error = exc
+                raise
+
+    def frame(self, schema: dict) -> pl.DataFrame:
+        if not self.frames:
+            return pl.DataFrame(schema=schema)
+        return pl.concat(self.frames, how="vertical_relaxed")
 
 
 # canonical columns a role's header maps to, for --group-by on a role column
@@ -449,7 +506,9 @@ def _group_exprs(group_by: list[str], names: list[str], results: list[ReadResult
         extra = [
             c
             for c in names
-            if c.startswith(EXTRA_PREFIX) and not c.startswith(INTERNAL) and compare_form(c[2:]) == cf
+            if c.startswith(EXTRA_PREFIX)
+            and not c.startswith(INTERNAL)
+            and compare_form(c[2:]) == cf
         ]
         if extra:
             exprs.append(pl.col(extra[0]).cast(pl.String))
@@ -471,11 +530,7 @@ def _group_exprs(group_by: list[str], names: list[str], results: list[ReadResult
             exprs.append(pl.col("date").dt.strftime("%Y-%m"))
         else:
             available = sorted(
-                {
-                    c[2:]
-                    for c in names
-                    if c.startswith(EXTRA_PREFIX) and not c.startswith(INTERNAL)
-                }
+                {c[2:] for c in names if c.startswith(EXTRA_PREFIX) and not c.startswith(INTERNAL)}
                 | {h for r in results for hs in r.meta.get("columns", {}).values() for h in hs}
             )
             raise ConfigError(
@@ -486,19 +541,20 @@ def _group_exprs(group_by: list[str], names: list[str], results: list[ReadResult
     return exprs
 
 
-def _convert(agg: pl.DataFrame, opts: Options) -> tuple[pl.DataFrame, dict | None]:
-    """Add ``_cur``, ``_amt_sum``, ``_credit_amt``, ``_amt``, ``_fx_rate``, ``_fx_rate_date``.
+def _convert(
+    frame: pl.DataFrame, opts: Options, amounts: dict[str, str]
+) -> tuple[pl.DataFrame, dict | None]:
+    """Add ``_cur``, ``_fx_rate``, ``_fx_rate_date`` and each converted ``amounts`` column
+    (output name -> input column) to ``frame`` (the totals, or the rows the report lists).
 
     Conversion happens after aggregation: the pass groups by (currency, day), so each group's
     sum is multiplied by the rate of its day (or the nearest earlier one). That equals converting
     every line, without sorting or joining millions of rows.
     """
     if opts.fx is None or not opts.currency:
-        return agg.with_columns(
+        return frame.with_columns(
             pl.col("_cur_native").alias("_cur"),
-            pl.col("_sum").alias("_amt_sum"),
-            pl.col("_credit_sum").alias("_credit_amt"),
-            pl.col("amount").alias("_amt"),
+            *[pl.col(src).alias(out) for out, src in amounts.items()],
             pl.lit(None, pl.Float64).alias("_fx_rate"),
             pl.lit(None, pl.Date).alias("_fx_rate_date"),
         ), None
@@ -510,16 +566,14 @@ def _convert(agg: pl.DataFrame, opts: Options) -> tuple[pl.DataFrame, dict | Non
     target = opts.currency
     with warnings_module.catch_warnings():
         warnings_module.simplefilter("ignore")
-        agg = agg.sort("_fx_day").join_asof(
+        frame = frame.sort("_fx_day").join_asof(
             rates, left_on="_fx_day", right_on="_rate_date", by="_cur_native", strategy="backward"
         )
     same = pl.col("_cur_native") == target
     rate = pl.when(same).then(pl.lit(1.0)).otherwise(pl.col("_rate"))
-    agg = agg.with_columns(
+    frame = frame.with_columns(
         # no usable rate: the amount stays in its own currency (reported, never summed in)
-        pl.coalesce(pl.col("_sum") * rate, pl.col("_sum")).alias("_amt_sum"),
-        pl.coalesce(pl.col("_credit_sum") * rate, pl.col("_credit_sum")).alias("_credit_amt"),
-        pl.coalesce(pl.col("amount") * rate, pl.col("amount")).alias("_amt"),
+        *[pl.coalesce(pl.col(src) * rate, pl.col(src)).alias(out) for out, src in amounts.items()],
         pl.when(rate.is_not_null())
         .then(pl.lit(target))
         .otherwise(pl.col("_cur_native"))
@@ -527,7 +581,7 @@ def _convert(agg: pl.DataFrame, opts: Options) -> tuple[pl.DataFrame, dict | Non
         rate.alias("_fx_rate"),
         pl.when(same).then(None).otherwise(pl.col("_rate_date")).alias("_fx_rate_date"),
     )
-    return agg, {
+    return frame, {
         "target": target,
         "source": opts.fx_source,
         "policy": "rate on the line's date or the nearest earlier one",
@@ -616,7 +670,9 @@ class _Context:
 
     def listing_start(self, eid: str) -> date | None:
         starts = [
-            lst.start for lst in self.rules.entities[eid].active_listings(self.opts.as_of) if lst.start
+            lst.start
+            for lst in self.rules.entities[eid].active_listings(self.opts.as_of)
+            if lst.start
         ]
         return min(starts) if starts else None
 
@@ -747,7 +803,10 @@ class _Context:
         return res
 
     def exposures(self, findings: list[dict], totals_rows: list[dict]) -> list[dict]:
-        total_by_cur = {r["_cur"]: (r["total"] if r["priced"] else None) for r in totals_rows}
+        # the total as reported (cents): shares do not depend on the order floats were summed in
+        total_by_cur = {
+            r["_cur"]: (_money(r["total"]) if r["priced"] else None) for r in totals_rows
+        }
         groups: dict[tuple, dict] = {}
         seen_items: dict[tuple, set] = {}
         for f in findings:

@@ -38,8 +38,12 @@ _GROUP = "[ '\u00a0\u202f]"
 _DOT_NUMBER = rf"^(?:\d{{1,3}}(?:(?:,|{_GROUP})\d{{3}})+|\d+)(?:\.\d+)?$|^\.\d+$"
 _COMMA_NUMBER = rf"^(?:\d{{1,3}}(?:(?:\.|{_GROUP})\d{{3}})+|\d+)(?:,\d+)?$|^,\d+$"
 # unambiguous witnesses for detection
-_COMMA_WITNESS = r"^\d{1,3}(?:[.' \u00a0\u202f]\d{3})*,\d{1,2}$|^\d+,\d{1,2}$|^\d{1,3}(?:\.\d{3}){2,}$"
-_DOT_WITNESS = r"^\d{1,3}(?:[,' \u00a0\u202f]\d{3})*\.\d{1,2}$|^\d+\.\d{1,2}$|^\d{1,3}(?:,\d{3}){2,}$"
+_COMMA_WITNESS = (
+    r"^\d{1,3}(?:[.' \u00a0\u202f]\d{3})*,\d{1,2}$|^\d+,\d{1,2}$|^\d{1,3}(?:\.\d{3}){2,}$"
+)
+_DOT_WITNESS = (
+    r"^\d{1,3}(?:[,' \u00a0\u202f]\d{3})*\.\d{1,2}$|^\d+\.\d{1,2}$|^\d{1,3}(?:,\d{3}){2,}$"
+)
 
 _SYMBOL_RE = (
     r"US\$|RMB|Fr\.|zł|kr\b|[$€£¥₩₹元￥₽]|\b[A-Z]{3}\b"  # symbols and ISO 4217-shaped codes
@@ -104,16 +108,19 @@ def with_amount(
 ) -> pl.LazyFrame:
     """``lf`` plus ``alias``: the parsed amount (and ``currency_alias``: a code in the cell).
 
-    Computed in stages so each regex runs once per value; under the dot convention a plain
-    number (``1234.56``) is cast directly and the regex stages only see the other values (nulls
-    are skipped by polars' string kernels), which keeps a 10M-row ledger fast.
+    Under the dot convention a plain number (``1234.56``) is cast directly; only the other
+    values go through the regex parser (:func:`amount_expr`), once per distinct value of each
+    batch (:func:`~bomscan.sources.distinct.per_distinct`), so a 10M-row ledger of plain numbers
+    pays for one cast per row and nothing else.
     """
+    from bomscan.sources.distinct import per_distinct
+
     if dtype is not None and dtype.is_numeric():
         lf = lf.with_columns(pl.col(col).cast(pl.Float64).alias(alias))
         if currency_alias:
             lf = lf.with_columns(pl.lit(None, pl.String).alias(currency_alias))
         return lf
-    t, cr, pa, neg, fast = (f"{alias}__{k}" for k in ("t", "cr", "pa", "neg", "fast"))
+    t, slow, fast = f"{alias}__t", f"{alias}__slow", f"{alias}__fast"
     s = pl.col(col).cast(pl.String).str.strip_chars()
     if decimal == "comma":
         lf = lf.with_columns(pl.lit(None, pl.Float64).alias(fast), s.alias(t))
@@ -121,42 +128,27 @@ def with_amount(
         f = s.cast(pl.Float64, strict=False)
         lf = lf.with_columns(pl.when(f.is_finite()).then(f).alias(fast))
         lf = lf.with_columns(pl.when(pl.col(fast).is_null()).then(s).alias(t))
+
+    def parse(k: pl.Expr) -> pl.Expr:
+        fields = [amount_expr("k", decimal).alias("v")]
+        cur = currency_in_amount_expr("k") if currency_alias else pl.lit(None, pl.String)
+        fields.append(cur.alias("c"))
+        return pl.struct(fields)
+
+    dtype_slow = pl.Struct({"v": pl.Float64, "c": pl.String})
+    lf = lf.with_columns(per_distinct(pl.col(t), parse, dtype_slow).alias(slow))
+    out = [pl.coalesce(pl.col(fast), pl.col(slow).struct.field("v")).alias(alias)]
     if currency_alias:
-        lf = lf.with_columns(currency_in_amount_expr(t).alias(currency_alias))
-    lf = lf.with_columns(
-        pl.col(t).str.contains(r"(?i)\d\s*CR\.?$").alias(cr),
-        pl.col(t)
-        .str.replace(r"(?i)\s*CR\.?$", "")
-        .str.replace_all(_SYMBOL_RE, "")
-        .str.strip_chars()
-        .alias(t),
-    )
-    lf = lf.with_columns(
-        (pl.col(t).str.starts_with("(") & pl.col(t).str.ends_with(")")).alias(pa),
-        pl.col(t).str.strip_prefix("(").str.strip_suffix(")").str.strip_chars().alias(t),
-    )
-    lf = lf.with_columns(
-        (pl.col(cr) | pl.col(pa) | pl.col(t).str.starts_with("-") | pl.col(t).str.ends_with("-"))
-        .alias(neg),
-        pl.col(t).str.strip_chars_start("+-").str.strip_chars_end("-").str.strip_chars().alias(t),
-    )
-    core = pl.col(t)
-    if decimal == "comma":
-        valid = core.str.contains(_COMMA_NUMBER)
-        number = core.str.replace_all(r"[.' \u00a0\u202f]", "").str.replace(",", ".", literal=True)
-    else:
-        valid = core.str.contains(_DOT_NUMBER)
-        number = core.str.replace_all(r"[,' \u00a0\u202f]", "")
-    value = pl.when(valid).then(number.cast(pl.Float64, strict=False))
-    slow = pl.when(pl.col(neg)).then(-value).otherwise(value)
-    lf = lf.with_columns(pl.coalesce(pl.col(fast), slow).alias(alias))
-    return lf.drop(t, cr, pa, neg, fast)
+        out.append(pl.col(slow).struct.field("c").alias(currency_alias))
+    return lf.with_columns(out).drop(t, slow, fast)
 
 
 _SYMBOL_MAP = {k: v for k, v in SYMBOLS.items() if not (k.isalpha() and k.isupper())}
-_SYMBOL_EXTRACT = "(" + "|".join(
-    __import__("re").escape(k) for k in sorted(_SYMBOL_MAP, key=len, reverse=True)
-) + ")"
+_SYMBOL_EXTRACT = (
+    "("
+    + "|".join(__import__("re").escape(k) for k in sorted(_SYMBOL_MAP, key=len, reverse=True))
+    + ")"
+)
 
 
 def currency_in_amount_expr(col: str, dtype: pl.DataType | None = None) -> pl.Expr:
