@@ -305,6 +305,9 @@ class Parsed:
 
 
 def _one_pass(name: str) -> Parsed:
+    c = _clean(name)
+    if c.isascii():
+        return _one_pass_ascii(name, c)
     exact, toks = _pre_tokens_parens(name)
     # 1. split Han runs into roles
     seq: list[tuple[str, str, bool]] = []  # (text, role, in_parens)
@@ -348,41 +351,125 @@ def _one_pass(name: str) -> Parsed:
                 text, role = fz
             tagged.append((text, role, par))
             i += 1
+    texts = [t for t, _, _ in tagged]
+    roles = [r for _, r, _ in tagged]
+    pars = [p for _, _, p in tagged]
+    return _finish(name, exact, texts, roles, pars, False)
+
+
+def _one_pass_ascii(name: str, c: str) -> Parsed:
+    """``_one_pass`` for a name that is ASCII once cleaned (most vendor names and aliases):
+    no Han runs to peel, so every token starts untagged and steps 1-2 reduce to one phrase
+    lookup per token; the same decisions in the same order as the general path."""
+    exact = _tokens_of(c)
+    if _BRACKETS.search(c) is None:
+        words = _numbers(exact)
+        wpars: list[bool] | None = None
+    else:
+        words, wpars = [], []
+        depth = 0
+        for part in _PARENS.split(c):
+            if part in ("(", "[", "{"):
+                depth += 1
+            elif part in (")", "]", "}"):
+                depth = max(0, depth - 1)
+            else:
+                ts = _numbers(_tokens_of(part))
+                words.extend(ts)
+                wpars.extend([depth > 0] * len(ts))
+    texts: list[str] = []
+    roles: list[str] = []
+    pars: list[bool] = []
+    i, n = 0, len(words)
+    starts = _STARTS
+    connectors = T.CONNECTORS
+    while i < n:
+        text = words[i]
+        ms = starts.get(text)
+        if ms is not None:
+            kind = None
+            for m in ms:
+                if m > n - i:
+                    continue
+                phrase = text if m == 1 else " ".join(words[i : i + m])
+                kind = _phrase_kind(phrase)
+                if kind:
+                    break
+            if kind:
+                if kind == "generic":
+                    phrase = GENERIC[phrase]
+                elif kind == "region" and i == 0:
+                    phrase = REGION_CANON.get(phrase, phrase)
+                texts.append(phrase)
+                roles.append(kind)
+                pars.append(wpars is not None and any(wpars[i : i + m]))
+                i += m
+                continue
+        if text in connectors:
+            role = "connector"
+        else:
+            role = "word"
+            if i > 0:
+                fz = _fuzzy_generic(text, i == n - 1)
+                if fz:
+                    text, role = fz
+        texts.append(text)
+        roles.append(role)
+        pars.append(wpars is not None and wpars[i])
+        i += 1
+    return _finish(name, exact, texts, roles, pars, True)
+
+
+_TRAILING_ROLES = frozenset(("legal", "region", "place", "generic", "connector"))
+
+
+def _finish(
+    name: str,
+    exact: list[str],
+    texts: list[str],
+    roles: list[str],
+    pars: list[bool],
+    ascii_only: bool,
+) -> Parsed:
+    """Steps 3-5 of a pass over tagged tokens: what to drop, the safety net, the result."""
     # a ledger field cut inside the legal form ("HUAWEI TECHNOLOGIES CO LT")
-    if len(tagged) >= 2 and tagged[-1][1] == "word" and tagged[-2][1] == "legal":
-        if tagged[-1][0] in _LEGAL_PREFIXES:
-            tagged[-1] = (tagged[-1][0], "legal", tagged[-1][2])
+    k = len(roles)
+    if k >= 2 and roles[-1] == "word" and roles[-2] == "legal" and texts[-1] in _LEGAL_PREFIXES:
+        roles[-1] = "legal"
     # 3. decide what to drop
-    k = len(tagged)
     drop = [False] * k
-    legal, places, regions = [], [], []
-    for idx, (text, role, par) in enumerate(tagged):
-        prev_conn = idx > 0 and tagged[idx - 1][1] == "connector"
+    legal: list[str] = []
+    places: list[str] = []
+    regions: list[str] = []
+    for idx in range(k):
+        role = roles[idx]
         if role == "legal":
             drop[idx] = True
-            legal.append(text)
-        elif role == "place" and not prev_conn:
-            drop[idx] = True
-            places.append(text)
-        elif role == "region" and not prev_conn:
-            after = {r for _, r, _ in tagged[idx + 1 :]}
-            trailing = after <= {"legal", "region", "place", "generic", "connector"}
-            if par or (idx > 0 and trailing):
+            legal.append(texts[idx])
+        elif role == "place":
+            if not (idx > 0 and roles[idx - 1] == "connector"):
                 drop[idx] = True
-                regions.append(text)
+                places.append(texts[idx])
+        elif role == "region" and not (idx > 0 and roles[idx - 1] == "connector"):
+            if pars[idx] or (idx > 0 and _TRAILING_ROLES.issuperset(roles[idx + 1 :])):
+                drop[idx] = True
+                regions.append(texts[idx])
 
-    def distinctive_left() -> bool:
-        return any(not drop[j] and tagged[j][1] == "word" for j in range(k))
-
-    if not distinctive_left():
+    if not any(not drop[j] and roles[j] == "word" for j in range(k)):
         for j in range(k):
-            if tagged[j][1] in ("place", "region"):
+            if roles[j] in ("place", "region"):
                 drop[j] = False
         places, regions = [], []
-        if not any(not drop[j] and tagged[j][1] != "connector" for j in range(k)):
+        if not any(not drop[j] and roles[j] != "connector" for j in range(k)):
             drop = [False] * k
             legal = []
-    kept = [(w, r) for (t, r, _), d in zip(tagged, drop, strict=True) if not d for w in t.split()]
+    kept: list[tuple[str, str]] = []
+    for t, r, d in zip(texts, roles, drop, strict=True):
+        if not d:
+            if " " in t:
+                kept.extend((w, r) for w in t.split())
+            else:
+                kept.append((t, r))
     # leading "the" and trailing connectors carry nothing
     while len(kept) > 1 and kept[0][1] == "connector" and kept[0][0] == "the":
         kept.pop(0)
@@ -393,19 +480,24 @@ def _one_pass(name: str) -> Parsed:
     generic: set[str] = set()
     numbers: set[str] = set()
     last = len(kept) - 1
+    roman, roman1 = T.ROMAN, T.ROMAN_SINGLE
     for pos, (t, r) in enumerate(kept):
         if r == "generic":
             generic.add(t)
         elif r == "connector":
             continue
-        elif pos > 0 and (t in T.ROMAN or (t in T.ROMAN_SINGLE and pos == last)):
+        elif pos > 0 and (t in roman or (t in roman1 and pos == last)):
             numbers.add(t)
         else:
             if not t.isalpha() and any(map(str.isdigit, t)):
                 numbers.add(t)
             distinctive.append(t)
-    han = sum(1 for t in distinctive if is_han(t))
-    script = "han" if han and han == len(distinctive) else ("mixed" if han else "latin")
+    if ascii_only:
+        script = "latin"
+    else:
+        han = sum(1 for t in distinctive if is_han(t))
+        script = "han" if han and han == len(distinctive) else ("mixed" if han else "latin")
+    compact = "".join(distinctive)
     return Parsed(
         raw=name,
         exact_key=" ".join(exact),
@@ -418,7 +510,7 @@ def _one_pass(name: str) -> Parsed:
         removed_legal=tuple(legal),
         removed_places=tuple(places),
         removed_regions=tuple(regions),
-        compact="".join(distinctive),
+        compact=compact,
         script=script,
     )
 
