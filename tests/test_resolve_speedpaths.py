@@ -92,3 +92,22 @@ def test_failed_child_falls_back_to_this_process(monkeypatch) -> None:
         return [x * 2 for x in items]
 
     assert _fork.split_map(work, list(range(10)), 2) == [x * 2 for x in range(10)]
+
+
+def test_skipped_second_pass_is_a_fixed_point(names_and_aliases) -> None:
+    """parse() skips the second normalisation pass when the first says its result is a fixed
+    point; a second pass over that result must then give the same normal form."""
+    from bomscan.resolve.normalise import _first_pass, _one_pass
+
+    names, aliases = names_and_aliases
+    rng = random.Random(3)
+    extra = [f"{a} {w}" for a in aliases[:300] for w in ("Tech", "Digi", "Co", "USA", "Electr")]
+    extra += [" ".join(rng.sample(a.split() * 2, min(4, 2 * len(a.split())))) for a in aliases]
+    skipped = 0
+    for n in [*names, *aliases, *extra]:
+        first, fixed = _first_pass(n)
+        if fixed:
+            skipped += 1
+            assert _one_pass(first.norm).norm == first.norm, n
+            assert parse(n) == first
+    assert skipped > 1000

@@ -305,6 +305,12 @@ class Parsed:
 
 
 def _one_pass(name: str) -> Parsed:
+    return _first_pass(name)[0]
+
+
+def _first_pass(name: str) -> tuple[Parsed, bool]:
+    """One pass of the pipeline, and whether its result is provably a fixed point (a second
+    pass over its ``norm`` would return the same ``norm``; see ``_finish``)."""
     c = _clean(name)
     if c.isascii():
         return _one_pass_ascii(name, c)
@@ -354,10 +360,10 @@ def _one_pass(name: str) -> Parsed:
     texts = [t for t, _, _ in tagged]
     roles = [r for _, r, _ in tagged]
     pars = [p for _, _, p in tagged]
-    return _finish(name, exact, texts, roles, pars, False)
+    return _finish(name, exact, texts, roles, pars, None)
 
 
-def _one_pass_ascii(name: str, c: str) -> Parsed:
+def _one_pass_ascii(name: str, c: str) -> tuple[Parsed, bool]:
     """``_one_pass`` for a name that is ASCII once cleaned (most vendor names and aliases):
     no Han runs to peel, so every token starts untagged and steps 1-2 reduce to one phrase
     lookup per token; the same decisions in the same order as the general path."""
@@ -380,6 +386,8 @@ def _one_pass_ascii(name: str, c: str) -> Parsed:
     texts: list[str] = []
     roles: list[str] = []
     pars: list[bool] = []
+    # per tagged item: one source word, kept verbatim (see _finish's fixed-point test)
+    simple: list[bool] = []
     i, n = 0, len(words)
     starts = _STARTS
     connectors = T.CONNECTORS
@@ -400,6 +408,7 @@ def _one_pass_ascii(name: str, c: str) -> Parsed:
                     phrase = GENERIC[phrase]
                 elif kind == "region" and i == 0:
                     phrase = REGION_CANON.get(phrase, phrase)
+                simple.append(m == 1 and phrase == text)
                 texts.append(phrase)
                 roles.append(kind)
                 pars.append(wpars is not None and any(wpars[i : i + m]))
@@ -407,17 +416,18 @@ def _one_pass_ascii(name: str, c: str) -> Parsed:
                 continue
         if text in connectors:
             role = "connector"
+            simple.append(False)
         else:
             role = "word"
-            if i > 0:
-                fz = _fuzzy_generic(text, i == n - 1)
-                if fz:
-                    text, role = fz
+            fz = _fuzzy_generic(text, i == n - 1) if i > 0 else None
+            if fz:
+                text, role = fz
+            simple.append(not fz)
         texts.append(text)
         roles.append(role)
         pars.append(wpars is not None and wpars[i])
         i += 1
-    return _finish(name, exact, texts, roles, pars, True)
+    return _finish(name, exact, texts, roles, pars, simple)
 
 
 _TRAILING_ROLES = frozenset(("legal", "region", "place", "generic", "connector"))
@@ -429,9 +439,20 @@ def _finish(
     texts: list[str],
     roles: list[str],
     pars: list[bool],
-    ascii_only: bool,
-) -> Parsed:
-    """Steps 3-5 of a pass over tagged tokens: what to drop, the safety net, the result."""
+    simple: list[bool] | None,
+) -> tuple[Parsed, bool]:
+    """Steps 3-5 of a pass over tagged tokens: what to drop, the safety net, the result.
+
+    Also says whether the result is provably a fixed point, so ``parse`` can skip the second
+    pass (a third of all passes). ``simple`` (ASCII path only) marks tagged items that are one
+    source word kept verbatim. When every item kept is such a word or generic word and they
+    are contiguous, the second pass sees a contiguous run of the first pass's words: every
+    phrase it can look up was looked up (with the same answer) by the first pass; number
+    conversion is idempotent on its own output; nothing is a connector, legal form, place or
+    region, so nothing is dropped or stripped. The one decision that depends on position and
+    can differ is the fuzzy generic test on the run's last word (now last in the name), which
+    is checked here directly."""
+    ascii_only = simple is not None
     # a ledger field cut inside the legal form ("HUAWEI TECHNOLOGIES CO LT")
     k = len(roles)
     if k >= 2 and roles[-1] == "word" and roles[-2] == "legal" and texts[-1] in _LEGAL_PREFIXES:
@@ -497,8 +518,18 @@ def _finish(
     else:
         han = sum(1 for t in distinctive if is_han(t))
         script = "han" if han and han == len(distinctive) else ("mixed" if han else "latin")
+    fixed = False
+    if simple is not None and kept:
+        live = [j for j in range(k) if not drop[j]]
+        fixed = (
+            len(live) == len(kept)
+            and live[-1] - live[0] == len(live) - 1
+            and all(simple[j] and roles[j] in ("word", "generic") for j in live)
+        )
+        if fixed and len(live) > 1 and roles[live[-1]] == "word" and live[-1] < k - 1:
+            fixed = _fuzzy_generic(texts[live[-1]], True) is None
     compact = "".join(distinctive)
-    return Parsed(
+    parsed = Parsed(
         raw=name,
         exact_key=" ".join(exact),
         norm=" ".join(tokens),
@@ -513,6 +544,7 @@ def _finish(
         compact=compact,
         script=script,
     )
+    return parsed, fixed
 
 
 # Later passes run on a normal form, and normal forms repeat across names and aliases
@@ -525,7 +557,9 @@ def parse(name: str) -> Parsed:
     """Parse a raw name; the result's ``norm`` is a fixed point of the pipeline."""
     if not isinstance(name, str):
         name = "" if name is None else str(name)
-    first = _one_pass(name)
+    first, fixed = _first_pass(name)
+    if fixed:
+        return first
     if first.norm == first.exact_key and name.isascii() and not _BRACKETS.search(name):
         return first  # a second pass would see exactly the same tokens: already fixed
     cur = first
