@@ -319,7 +319,7 @@ def lines_from_frame(
     sample = None
     if sample_cols:
         try:
-            sample = lf.select(sample_cols).head(SAMPLE_ROWS).collect()
+            sample = lf.select(sample_cols).head(SAMPLE_ROWS).collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
             raise InputError(f"cannot be read ({_first_line(exc)})", path=path) from None
     dec = decimal or "dot"
