@@ -43,6 +43,7 @@ DELIMITERS = (",", ";", "\t", "|")
 SENTINEL = "\x00bomscan-extra-field"
 RAGGED = EXTRA_PREFIX + "__ragged"  # Int8: 1 when the row had more fields than the header
 RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount text, so unparsed values are listed
+MULTILINE = EXTRA_PREFIX + "__multiline"  # Int8: 1 when a field holds a line break (CSV)
 
 
 def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
@@ -312,6 +313,17 @@ def lines_from_frame(
         pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
     )
 
+    # A record spans several physical lines exactly when one of its fields holds a line break
+    # (a quoted newline; blank lines are records of their own): flagged natively per row, so
+    # the report knows whether line = header + 1 + item without counting the file's lines.
+    if sentinel is not None:
+        text_cols = [h for h in [*headers, sentinel] if schema.get(h) == pl.String]
+        lf = lf.with_columns(
+            pl.any_horizontal([pl.col(h).str.contains("\n", literal=True) for h in text_cols])
+            .fill_null(False)
+            .alias("\x00multiline")
+        )
+
     # Per-file decisions from a sample of the body.
     sample_cols = list(
         dict.fromkeys(roles.get("amount", []) + roles.get("unit_price", []) + roles.get("date", []))
@@ -352,7 +364,9 @@ def lines_from_frame(
     ]
     part, desc = one("part"), one("description")
     exprs.append(
-        pl.col(part).cast(pl.String).alias("part") if part else pl.lit(None, pl.String).alias("part")
+        pl.col(part).cast(pl.String).alias("part")
+        if part
+        else pl.lit(None, pl.String).alias("part")
     )
     exprs.append(
         pl.col(desc).cast(pl.String).alias("description")
@@ -403,6 +417,7 @@ def lines_from_frame(
         internal.append(pl.col(money_col).cast(pl.String).alias(RAW_AMOUNT))
     if sentinel is not None:
         internal.append(pl.col(sentinel).is_not_null().cast(pl.Int8).alias(RAGGED))
+        internal.append(pl.col("\x00multiline").cast(pl.Int8).alias(MULTILINE))
 
     if len(name_cols) == 1:
         named = lf.with_columns(
@@ -481,14 +496,22 @@ def _relocator(path: str, delimiter: str, header_line: int):
 
 def _simple_layout(path: str, header_line: int, total_items: int) -> bool:
     """True when the file has exactly one physical line per record after the header."""
+    return _physical_lines(path) - header_line == total_items
+
+
+def _physical_lines(path: str) -> int:
+    """Lines in the file (a last line without a newline counts), in 16 MB chunks.
+
+    Only files with a line break inside a field get here (see ``MULTILINE``). Not polars'
+    native count: it maps the whole file, and its pages then count in the peak memory.
+    """
     n = 0
     last = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 24):
             n += chunk.count(b"\n")
             last = chunk[-1:]
-    lines = n + (0 if last in (b"\n", b"") else 1)
-    return lines - header_line == total_items
+    return n + (0 if last in (b"\n", b"") else 1)
 
 
 def _first_line(exc: Exception) -> str:
