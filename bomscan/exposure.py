@@ -36,7 +36,6 @@ from bomscan.sources.schema import EXTRA_PREFIX, ReadResult, Skipped
 SCHEMA_VERSION = "1.0"
 RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount as written (see sources.tabular)
 RAGGED = EXTRA_PREFIX + "__ragged"  # 1 on rows with more fields than the header
-MULTILINE = EXTRA_PREFIX + "__multiline"  # 1 on CSV rows with a line break inside a field
 INTERNAL = EXTRA_PREFIX + "__"  # reader-internal columns: never shown as extras
 
 
@@ -61,7 +60,6 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     names_in = lines.collect_schema().names()
     has_raw = RAW_AMOUNT in names_in
     has_ragged = RAGGED in names_in
-    has_multiline = MULTILINE in names_in
     group_exprs = _group_exprs(opts.group_by, names_in, results)
 
     # 1.-2. one streaming pass. Polars parses and aggregates the totals; a batch callback sees
@@ -104,6 +102,8 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     keys += [f"_g{i}" for i in range(len(group_exprs))]
     row_schema = lines.collect_schema()
     capture = RowCapture(cache)
+    for r in results:  # CSV line counts (for exact lines) run in the background meanwhile
+        getattr(r.meta.get("relocate"), "start", lambda: None)()
     warm_known, warm_matched = _warm_up(cache, lines)
     name = pl.col("name")
     keep = (
@@ -135,11 +135,6 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             pl.col("_unparsed").sum().alias("_n_unparsed"),
             pl.col("_ragged").sum().alias("_n_ragged"),
             pl.col("item").max().alias("_items"),
-            (
-                (pl.col(MULTILINE) == "1").fill_null(False).any()
-                if has_multiline
-                else pl.lit(False)
-            ).alias("_multiline"),
             pl.col("_seen").all().alias("_seen"),  # uses the callback's output: keeps it in
         )
     )
@@ -156,8 +151,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         for r in agg.group_by("source").agg(pl.col("_items").max()).to_dicts()
         if r["_items"] is not None
     }
-    multiline = set(agg.filter(pl.col("_multiline"))["source"].to_list())
-    rows = _relocate(rows, results, items_by_source, multiline)
+    rows = _relocate(rows, results, items_by_source)
     mframe = cache.match_frame()
     found = rows.filter((pl.col("_m") >= 0) & pl.col("_in_period")).join(mframe, on="_m")
     unparsed_rows = rows.filter(pl.col("_unparsed")).sort(["source", "item"])
@@ -621,24 +615,15 @@ def _convert(
 
 
 def _relocate(
-    frame: pl.DataFrame,
-    results: list[ReadResult],
-    items_by_source: dict[str, int],
-    multiline: set[str],
+    frame: pl.DataFrame, results: list[ReadResult], items_by_source: dict[str, int]
 ) -> pl.DataFrame:
-    """Exact physical lines for the rows that need them (CSV files with multi-line records).
-
-    ``multiline``: the sources in which some field holds a line break (flagged by the reader
-    while the pass ran); in the others every record is one line and nothing is recomputed.
-    """
+    """Exact physical lines for the rows that need them (CSV files with multi-line records)."""
     if frame.height == 0:
         return frame
     fixes = []
     for r in results:
         relocate = r.meta.get("relocate")
-        if relocate is None or (
-            MULTILINE in r.lines.collect_schema() and r.source not in multiline
-        ):
+        if relocate is None:
             continue
         sub = frame.filter(pl.col("source") == r.source)
         if sub.height == 0:
