@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import threading
 import warnings as warnings_module
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import polars as pl
 
@@ -651,6 +653,27 @@ def _relocate(
     )
 
 
+@lru_cache(maxsize=256)
+def stable_path(source: str) -> str:
+    """The input's path as the fingerprint sees it: relative to its git top-level (else to the
+    working directory, else absolute), with forward slashes. ``bom.csv``, ``./bom.csv`` and
+    ``/repo/bom.csv`` are one file, so finding ids, SARIF fingerprints and baselines agree however
+    the path was typed or wherever in the repository bomscan was run."""
+    from pathlib import Path
+
+    from bomscan.config import git_toplevel
+
+    real = Path(os.path.realpath(source))
+    for root in (git_toplevel(real.parent), Path.cwd().resolve()):
+        if root is None:
+            continue
+        try:
+            return real.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return real.as_posix()
+
+
 class _Context:
     def __init__(self, ruleset: RuleSet, opts: Options):
         self.rules = ruleset
@@ -734,7 +757,7 @@ class _Context:
                     }
                 )
             key_item = r["bom_ref"] or r["part"] or ""
-            key = (r["source"], root, r["field"], r["name"], key_item)
+            key = (stable_path(r["source"]), root, r["field"], r["name"], key_item)
             occurrences[key] = occurrences.get(key, 0) + 1
             fp = hashlib.sha256("\x1f".join(str(k) for k in key).encode()).hexdigest()[:32]
             amount = r.get("_amt")

@@ -248,3 +248,19 @@ def test_wheel_ships_the_rules(tmp_path):
     shipped = {n for n in names if n.startswith("bomscan/_shipped_rules/") and n.endswith(".toml")}
     in_repo = {f"bomscan/_shipped_rules/{p.name}" for p in (REPO / "rules").glob("*.toml")}
     assert shipped == in_repo and shipped
+
+
+def test_finding_ids_do_not_depend_on_how_the_path_is_typed(cli, tmp_path):
+    """Baselines and SARIF fingerprints must match whether CI passes bom.csv or ./bom.csv."""
+    import shutil
+
+    (tmp_path / ".git").mkdir()  # a repository root
+    (tmp_path / "hw").mkdir()
+    shutil.copy(EXAMPLES / "camera-hbom.csv", tmp_path / "hw" / "bom.csv")
+    ids = []
+    for path, cwd in (("hw/bom.csv", tmp_path), ("./hw/bom.csv", tmp_path),
+                      (str(tmp_path / "hw" / "bom.csv"), REPO), ("bom.csv", tmp_path / "hw")):
+        r = cli("report", path, "--format", "json", "--as-of", "2026-11-26", cwd=cwd)
+        assert r.returncode == 0, r.stderr
+        ids.append(sorted(f["id"] for f in json.loads(r.stdout)["findings"]))
+    assert ids[0] and all(i == ids[0] for i in ids)
