@@ -87,3 +87,47 @@ def _prune(base: Path) -> None:
             old.unlink()
         except OSError:
             pass
+
+
+def content_key(data: bytes, *parts: str | None) -> str:
+    """A key for a verdict about exactly these bytes, under this bomscan and these libraries."""
+    h = hashlib.sha256(data)
+    h.update("\0".join(str(p) for p in (__version__, _libraries(), *parts)).encode())
+    return h.hexdigest()[:40]
+
+
+def _libraries() -> str:
+    """Identify the installed validators cheaply (no import): their files' size and mtime."""
+    from importlib.util import find_spec
+
+    out = []
+    for mod in ("cyclonedx", "jsonschema_rs", "lxml"):
+        spec = find_spec(mod)
+        origin = spec.origin if spec is not None else None
+        try:
+            st = os.stat(origin) if origin else None
+        except OSError:
+            st = None
+        out.append(f"{mod}:{origin}:{st.st_size}:{st.st_mtime_ns}" if st else f"{mod}:?")
+    return ",".join(out)
+
+
+def has_verdict(key: str) -> bool:
+    """True when a document with this key passed validation before (schema checks are pure)."""
+    if os.environ.get("BOMSCAN_NO_CACHE"):
+        return False
+    return (cache_dir() / "verdicts" / key).exists()
+
+
+def record_verdict(key: str) -> None:
+    if os.environ.get("BOMSCAN_NO_CACHE"):
+        return
+    try:
+        d = cache_dir() / "verdicts"
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        (d / key).touch()
+        entries = sorted(d.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[512:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -12,7 +12,6 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from bomscan.errors import RulesError
@@ -50,7 +49,9 @@ class Problem:
 
 def shipped_rules_dir() -> Path:
     """The rules shipped with the package (wheel), or the repository's ``rules/`` (checkout)."""
-    packaged = resources.files("bomscan") / "_shipped_rules"
+    # a plain path, not importlib.resources: bomscan is installed as files (wheel or checkout),
+    # and importlib.resources would pull in importlib.metadata at every start
+    packaged = Path(__file__).resolve().parents[1] / "_shipped_rules"
     if packaged.is_dir():
         return Path(str(packaged))
     return Path(__file__).resolve().parents[2] / "rules"

@@ -51,6 +51,7 @@ def schema_check(
     *,
     strict: bool,
     warnings: list[str],
+    data: bytes | None = None,
 ) -> None:
     """Validate against the schema of the document's own version; warn, or raise if ``strict``.
 
@@ -73,6 +74,11 @@ def schema_check(
             )
             raise InputError(f"--strict: CycloneDX document {why}; cannot validate", path=path)
         return
+    from bomscan import cache
+
+    verdict_key = cache.content_key(data, "cyclonedx-valid", fmt, version) if data else None
+    if verdict_key is not None and cache.has_verdict(verdict_key):
+        return  # this exact document validated before, against the same schemas
     try:
         violation = find_violation(version)
     except SchemaUnavailable as exc:
@@ -81,6 +87,8 @@ def schema_check(
         warnings.append(f"{path}: {exc}; not validated")
         return
     if violation is None:
+        if verdict_key is not None:
+            cache.record_verdict(verdict_key)
         return
     if strict:
         raise InputError(

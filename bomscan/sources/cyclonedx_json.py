@@ -74,6 +74,7 @@ def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
         lambda v: first_json_violation(doc, v),
         strict=strict,
         warnings=warnings,
+        data=data,
     )
     meta["spec_version"] = version
 
@@ -266,15 +267,14 @@ def _locate_lines(data: bytes, comps: list[Component]) -> None:
         return newlines_before + 1
 
     def find(value: str) -> int:
-        for needle in _quoted(value):
-            # near the cursor first (a bounded search is much cheaper), then the rest
-            pos = data.find(needle, cursor, cursor + 65536)
-            if pos < 0:
-                pos = data.find(needle, cursor)
-            if pos < 0:
-                pos = data.find(needle)
-            if pos >= 0:
-                return pos
+        needles = _quoted(value)
+        # every spelling near the cursor first (a bounded search is much cheaper), then after
+        # the cursor, then from the top
+        for lo, hi in ((cursor, cursor + 65536), (cursor, len(data)), (0, len(data))):
+            for needle in needles:
+                pos = data.find(needle, lo, hi)
+                if pos >= 0:
+                    return pos
         return -1
 
     for comp in comps:

@@ -114,6 +114,7 @@ def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
         lambda v: first_xml_violation(root, v),
         strict=strict,
         warnings=warnings,
+        data=data,
     )
 
     comps: list[Component] = []
