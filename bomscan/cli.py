@@ -202,7 +202,9 @@ def _common_rules_options(f):
 @click.option(
     "--show-suppressed", is_flag=True, help="List suppressed findings with their reasons."
 )
-@click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No warnings or progress on stderr.")
+@click.option(
+    "-q", "--quiet", "quiet_here", is_flag=True, help="No warnings or progress on stderr."
+)
 @click.option(
     "--color/--no-color",
     "color_here",

@@ -14,7 +14,9 @@ EXAMPLES = REPO / "examples"
 SHARED = REPO.parent / "shared"
 
 
-def run_cli(*args: str, cwd: Path | str | None = None, env: dict | None = None, timeout: float = 120):
+def run_cli(
+    *args: str, cwd: Path | str | None = None, env: dict | None = None, timeout: float = 120
+):
     """Run ``python -m bomscan`` in a subprocess (the code in this checkout)."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     full_env.pop("BOMSCAN_DEBUG", None)

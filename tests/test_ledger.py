@@ -13,7 +13,7 @@ from tests.conftest import EXAMPLES, run_cli
 
 HEADER = "Posting Date,Vendor Name,Cost Center,Amount,Currency\n"
 ROWS = [
-    "2024-01-05,HANGZHOU HIKVISION DIGITAL TECH CO LTD,CC-1,\"1,000.00\",USD",
+    '2024-01-05,HANGZHOU HIKVISION DIGITAL TECH CO LTD,CC-1,"1,000.00",USD',
     "2024-02-05,Acme Tools Ltd,CC-2,500.00,USD",
     "2024-03-05,Hikvision USA Inc,CC-1,(200.00),USD",
     "2024-03-06,Café Müller GmbH,CC-2,see invoice,USD",
@@ -106,9 +106,7 @@ def test_excel_input_with_title_row_and_sheet(tmp_path):
     assert r["summary"]["exposed_spend"] == pytest.approx(1234.5)
     assert r["findings"][0]["locator"]["line"] == 4  # the spreadsheet's row number
     assert r["findings"][0]["date"] == "2024-01-05"
-    assert r["unparsed_amounts"] == [
-        {"source": str(p), "line": 5, "item": 1, "value": "n/a"}
-    ]
+    assert r["unparsed_amounts"] == [{"source": str(p), "line": 5, "item": 1, "value": "n/a"}]
     bad = run_cli("report", str(p), "--sheet", "Nope")
     assert bad.returncode == 3 and "no sheet 'Nope'" in bad.stderr and "Spend" in bad.stderr
 
@@ -151,8 +149,11 @@ def test_mixed_currencies_without_rates_are_never_summed():
 
 
 def test_period_and_group_by_with_group_totals(tmp_path):
-    r = report(ledger(tmp_path), date_from=__import__("datetime").date(2024, 2, 1),
-               group_by=["Cost Center", "month"])
+    r = report(
+        ledger(tmp_path),
+        date_from=__import__("datetime").date(2024, 2, 1),
+        group_by=["Cost Center", "month"],
+    )
     assert r["summary"]["lines_read"] == 4
     assert r["summary"]["lines_skipped"]["total"] == 1  # January is outside the period
     totals = {(g["group"]["Cost Center"], g["group"]["month"]): g for g in r["group_totals"]}

@@ -58,8 +58,17 @@ def test_json_contract(cli):
         assert 0 < e["share_of_spend"] <= 1
     assert rep["findings"], "expected findings"
     for f in rep["findings"]:
-        assert set(f) >= {"source", "locator", "field", "value", "entity", "via", "score",
-                          "method", "spend"}
+        assert set(f) >= {
+            "source",
+            "locator",
+            "field",
+            "value",
+            "entity",
+            "via",
+            "score",
+            "method",
+            "spend",
+        }
         assert f["source"] == str(EXAMPLES / "camera-hbom.cdx.json")
         assert f["locator"]["bom_ref"]
         assert 0 <= f["score"] <= 1
@@ -91,8 +100,11 @@ def test_bom_file_author_is_not_screened_but_product_maker_is(cli, tmp_path):
         "specVersion": "1.6",
         "metadata": {
             "manufacturer": {"name": "Hangzhou Hikvision Digital Technology Co., Ltd."},
-            "component": {"type": "device", "name": "kit",
-                          "manufacturer": {"name": "Zhejiang Dahua Technology Co., Ltd."}},
+            "component": {
+                "type": "device",
+                "name": "kit",
+                "manufacturer": {"name": "Zhejiang Dahua Technology Co., Ltd."},
+            },
         },
         "components": [{"type": "device", "name": "part", "supplier": {"name": "Molex"}}],
     }
@@ -105,8 +117,11 @@ def test_bom_file_author_is_not_screened_but_product_maker_is(cli, tmp_path):
 
 
 def test_deprecated_metadata_manufacture_is_the_product_maker(cli, tmp_path):
-    bom = {"bomFormat": "CycloneDX", "specVersion": "1.5",
-           "metadata": {"manufacture": {"name": "Huawei Technologies Co., Ltd."}}}
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "metadata": {"manufacture": {"name": "Huawei Technologies Co., Ltd."}},
+    }
     p = tmp_path / "bom.json"
     p.write_text(json.dumps(bom))
     rep = report_json(cli, str(p))
@@ -115,17 +130,33 @@ def test_deprecated_metadata_manufacture_is_the_product_maker(cli, tmp_path):
 
 def test_nested_components_and_quantities(cli, tmp_path):
     def comp(name, maker, qty, price, children=()):
-        c = {"type": "device", "name": name, "manufacturer": {"name": maker},
-             "properties": [{"name": "cdx:device:quantity", "value": str(qty)},
-                            {"name": "bomscan:unitPrice", "value": str(price)},
-                            {"name": "bomscan:currency", "value": "EUR"}]}
+        c = {
+            "type": "device",
+            "name": name,
+            "manufacturer": {"name": maker},
+            "properties": [
+                {"name": "cdx:device:quantity", "value": str(qty)},
+                {"name": "bomscan:unitPrice", "value": str(price)},
+                {"name": "bomscan:currency", "value": "EUR"},
+            ],
+        }
         if children:
             c["components"] = list(children)
         return c
 
-    bom = {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
-        comp("assy", "Acme", 1, 10, [comp("cam", "Hikvision", 4, 25.5, [comp("soc", "Foo", 2, 1)])]),
-    ]}
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "components": [
+            comp(
+                "assy",
+                "Acme",
+                1,
+                10,
+                [comp("cam", "Hikvision", 4, 25.5, [comp("soc", "Foo", 2, 1)])],
+            ),
+        ],
+    }
     p = tmp_path / "bom.json"
     p.write_text(json.dumps(bom))
     rep = report_json(cli, str(p))
@@ -135,11 +166,15 @@ def test_nested_components_and_quantities(cli, tmp_path):
     assert rep["exposures"][0]["spend"] == pytest.approx(102)
 
 
-@pytest.mark.parametrize("header", ["Mfr", "MFG", "Manufacturer Name", "manufacturer", " MFR. NAME "])
+@pytest.mark.parametrize(
+    "header", ["Mfr", "MFG", "Manufacturer Name", "manufacturer", " MFR. NAME "]
+)
 def test_csv_bom_column_detection(cli, tmp_path, header):
     p = tmp_path / "bom.csv"
-    p.write_text(f"Item,Qty,{header},Part Number,Unit Price\n1,2,Dahua Technology,X1,10.00\n"
-                 "2,1,Murata,GRM155,0.10\n")
+    p.write_text(
+        f"Item,Qty,{header},Part Number,Unit Price\n1,2,Dahua Technology,X1,10.00\n"
+        "2,1,Murata,GRM155,0.10\n"
+    )
     rep = report_json(cli, str(p))
     assert rep["summary"]["lines_read"] == 2
     assert rep["findings"][0]["locator"]["line"] == 2
@@ -239,9 +274,23 @@ def test_wheel_ships_the_rules(tmp_path):
     import sys
     import zipfile
 
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps",
-                        "--no-build-isolation", "-w", str(tmp_path), "-q"],
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(REPO),
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     wheel = next(tmp_path.glob("bomscan-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
@@ -258,8 +307,12 @@ def test_finding_ids_do_not_depend_on_how_the_path_is_typed(cli, tmp_path):
     (tmp_path / "hw").mkdir()
     shutil.copy(EXAMPLES / "camera-hbom.csv", tmp_path / "hw" / "bom.csv")
     ids = []
-    for path, cwd in (("hw/bom.csv", tmp_path), ("./hw/bom.csv", tmp_path),
-                      (str(tmp_path / "hw" / "bom.csv"), REPO), ("bom.csv", tmp_path / "hw")):
+    for path, cwd in (
+        ("hw/bom.csv", tmp_path),
+        ("./hw/bom.csv", tmp_path),
+        (str(tmp_path / "hw" / "bom.csv"), REPO),
+        ("bom.csv", tmp_path / "hw"),
+    ):
         r = cli("report", path, "--format", "json", "--as-of", "2026-11-26", cwd=cwd)
         assert r.returncode == 0, r.stderr
         ids.append(sorted(f["id"] for f in json.loads(r.stdout)["findings"]))

@@ -28,8 +28,16 @@ def evil_ledger(tmp_path):
 def test_xlsx_sheets_numbers_dates_and_totals(tmp_path):
     out = tmp_path / "r.xlsx"
     res = run_cli(
-        "report", str(EXAMPLES / "procurement-ledger.csv"), "--currency", "USD",
-        "--fx", str(EXAMPLES / "fx-rates-usd.csv"), "-f", "xlsx", "-o", str(out),
+        "report",
+        str(EXAMPLES / "procurement-ledger.csv"),
+        "--currency",
+        "USD",
+        "--fx",
+        str(EXAMPLES / "fx-rates-usd.csv"),
+        "-f",
+        "xlsx",
+        "-o",
+        str(out),
     )
     assert res.returncode == 0, res.stderr
     wb = openpyxl.load_workbook(out)

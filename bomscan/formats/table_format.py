@@ -177,9 +177,7 @@ def render(report: dict, ctx) -> str:
         for x in sup:
             where = f"{x['source']}:{x['line']}" if x.get("line") else x["source"]
             until = f" (until {x['expires']})" if x.get("expires") else ""
-            con.print(
-                Text(f"  {where} {x['value']} ({x['entity']['name']}): {x['reason']}{until}")
-            )
+            con.print(Text(f"  {where} {x['value']} ({x['entity']['name']}): {x['reason']}{until}"))
     elif sup:
         con.print(Text(f"{len(sup)} finding(s) suppressed (--show-suppressed lists them)."))
     base = report.get("baseline")
@@ -192,7 +190,8 @@ def render(report: dict, ctx) -> str:
             )
         )
     rs = ", ".join(
-        f"{r['name']} {r['version']}".strip() + (f" (updated {r['updated']})" if r["updated"] else "")
+        f"{r['name']} {r['version']}".strip()
+        + (f" (updated {r['updated']})" if r["updated"] else "")
         for r in report.get("rulesets", [])
     )
     if rs:

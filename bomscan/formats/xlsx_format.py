@@ -176,8 +176,10 @@ def _source_rows(report):
 def _write(ws, row, col, value, kind, fmt):
     if value is None or value == "":
         ws.write_blank(row, col, None)
-    elif kind in ("money", "pct", "num") and isinstance(value, int | float) and not isinstance(
-        value, bool
+    elif (
+        kind in ("money", "pct", "num")
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
     ):
         ws.write_number(row, col, value, fmt.get(kind) if kind != "num" else None)
     elif kind == "date" and isinstance(value, str):
@@ -241,8 +243,12 @@ def _summary(wb, report, fmt):
     if s.get("total_spend") is not None:
         rows += [
             ("Share exposed", s.get("share_exposed"), "pct", s.get("currency")),
-            ("Exposed spend since listing", s.get("exposed_spend_since_listing"), "money",
-             s.get("currency")),
+            (
+                "Exposed spend since listing",
+                s.get("exposed_spend_since_listing"),
+                "money",
+                s.get("currency"),
+            ),
         ]
     for i, (label, value, kind, cur) in enumerate(rows, start=1):
         ws.write_string(i, 0, label)

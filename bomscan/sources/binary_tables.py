@@ -40,7 +40,9 @@ def _read_parquet(path, overrides, decimal):
         lf = pl.scan_parquet(path)
         schema = lf.collect_schema()
     except (OSError, pl.exceptions.PolarsError) as exc:
-        raise InputError(f"cannot be read as Parquet ({tabular._first_line(exc)})", path=path) from None
+        raise InputError(
+            f"cannot be read as Parquet ({tabular._first_line(exc)})", path=path
+        ) from None
     headers = list(schema.names())
     casts = []
     for h, dt in schema.items():
