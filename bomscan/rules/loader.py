@@ -322,6 +322,20 @@ def _url_ok(v: str) -> bool:
     return v.startswith(("https://", "http://")) or bool(v.strip())
 
 
+def _req_id(d: dict, what: str, path: str, line, problems) -> str | None:
+    """The required ``id`` of a list or entity: a string in lowercase kebab-case."""
+    ident = _req_str(d, "id", what, path, line, problems)
+    if ident is not None and not _id_ok(ident):
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"{what}: id must be lowercase kebab-case (a-z, 0-9, '-'; at most 120 characters)",
+            )
+        )
+    return ident
+
+
 def _list(d, path, line, problems) -> ListDef | None:
     if not isinstance(d, dict):
         problems.append(Problem(path, line, "each [[list]] must be a table"))
@@ -336,15 +350,7 @@ def _list(d, path, line, problems) -> ListDef | None:
         problems,
     )
     n = len(problems)
-    lid = _req_str(d, "id", what, path, line, problems)
-    if lid is not None and not _id_ok(lid):
-        problems.append(
-            Problem(
-                path,
-                line,
-                f"{what}: id must be lowercase kebab-case (a-z, 0-9, '-'; at most 120 characters)",
-            )
-        )
+    lid = _req_id(d, what, path, line, problems)
     name = _req_str(d, "name", what, path, line, problems)
     authority = _req_str(d, "authority", what, path, line, problems)
     url = _req_str(d, "url", what, path, line, problems)
@@ -399,15 +405,7 @@ def _entity(
         problems,
     )
     n = len(problems)
-    eid = _req_str(d, "id", what, path, line, problems)
-    if eid is not None and not _id_ok(eid):
-        problems.append(
-            Problem(
-                path,
-                line,
-                f"{what}: id must be lowercase kebab-case (a-z, 0-9, '-'; at most 120 characters)",
-            )
-        )
+    eid = _req_id(d, what, path, line, problems)
     name = _req_str(d, "name", what, path, line, problems)
     if name is not None and len(name) > MAX_NAME:
         problems.append(Problem(path, line, f"{what}: 'name' is longer than {MAX_NAME} characters"))
