@@ -20,7 +20,6 @@ then source path and line.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import threading
 import warnings as warnings_module
@@ -64,10 +63,13 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     has_ragged = RAGGED in names_in
     group_exprs = _group_exprs(opts.group_by, names_in, results)
 
-    # 1.-2. one streaming pass. Polars parses and aggregates the totals; a batch callback sees
-    # each batch once, resolves its new distinct names and keeps only the rows the report lists
-    # (matched names, unparsed amounts, ragged rows). Nothing else per row reaches Python, and
-    # the pass holds no row it does not need (no wide group-by, no collect of the file).
+    # 1.-2. one native streaming pass (see _warm_up and docs/ledgers.md). The names of the first
+    # rows are resolved before it; the pass then groups by the totals' keys plus two columns
+    # that are null on almost every row: ``_kept`` (the row's index, on the rows the report
+    # lists: a name matched in the warm-up, an unparsed amount, a ragged row) and ``_new`` (a
+    # name the warm-up did not see). So the few listed rows come out as one-row groups (their
+    # columns taken with ``first``), new names as a handful of groups, and the totals as the
+    # rest; no row reaches Python and the pass holds no row it does not need.
     cache = NameCache(resolver, opts.review_threshold, progress=opts.progress)
     period = pl.lit(True)
     if opts.date_from is not None:
@@ -102,30 +104,40 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         lines = lines.with_columns(pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day"))
         keys.append("_fx_day")
     keys += [f"_g{i}" for i in range(len(group_exprs))]
-    row_schema = lines.collect_schema()
-    capture = RowCapture(cache)
+    row_cols = lines.collect_schema().names()
     for r in results:  # CSV line counts (for exact lines) run in the background meanwhile
         getattr(r.meta.get("relocate"), "start", lambda: None)()
     warm_known, warm_matched = _warm_up(cache, lines)
     name = pl.col("name")
-    keep = (
-        (name.is_in(warm_matched.implode()).fill_null(False) & pl.col("_in_period"))
-        | pl.col("_unparsed")
-        | pl.col("_ragged")
-    )
-    new_name = pl.when(name.is_in(warm_known.implode())).then(None).otherwise(name)
-    captured = pl.struct(*row_schema.names(), keep.alias("_keep"), new_name.alias("_new"))
-    captured = captured.map_batches(capture, return_dtype=pl.Boolean, is_elementwise=True)
-    agg_q = (
-        lines.with_columns(
-            captured.alias("_seen"),
+
+    def listed(matched: pl.Series) -> pl.Expr:
+        """True on the rows the report lists: a matched name in the period, unparsed, ragged."""
+        return (
+            (name.is_in(matched.implode()).fill_null(False) & pl.col("_in_period"))
+            | pl.col("_unparsed")
+            | pl.col("_ragged")
+        )
+
+    ticks = []
+    if _progress_shown(opts.progress):  # a terminal: count rows as batches go by
+        ticks.append(
+            pl.col("primary")
+            .map_batches(RowTicker(cache), return_dtype=pl.Boolean, is_elementwise=True)
+            .all()
+            .alias("_ticks")
+        )
+    parts = (
+        lines.with_row_index("_rix")
+        .with_columns(
+            pl.when(listed(warm_matched)).then(pl.col("_rix")).alias("_kept"),
+            pl.when(name.is_in(warm_known.implode())).then(None).otherwise(name).alias("_new"),
             pl.when(primary).then(amount).alias("_pamt"),
             (primary & amount.is_not_null()).alias("_ppriced"),
             (primary & pl.col("name").is_null()).alias("_pnoname"),
             (primary & amount.is_null()).alias("_pnoamount"),
             pl.when(primary & (amount < 0)).then(amount).alias("_pcredit"),
         )
-        .group_by(keys)
+        .group_by([*keys, "_kept", "_new"])
         .agg(
             pl.col("primary").sum().alias("_lines"),
             pl.col("_pamt").sum().alias("_sum"),
@@ -137,14 +149,43 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             pl.col("_unparsed").sum().alias("_n_unparsed"),
             pl.col("_ragged").sum().alias("_n_ragged"),
             pl.col("item").max().alias("_items"),
-            pl.col("_seen").all().alias("_seen"),  # uses the callback's output: keeps it in
+            *[pl.col(c).first().alias("_r" + c) for c in row_cols if c not in keys],
+            *ticks,
         )
+        .collect(engine="streaming")
     )
-    agg = agg_q.collect(engine="streaming")
     if cache.error is not None:
         raise cache.error
+    # the totals: the groups above summed over the two extra keys
+    agg = parts.group_by(keys).agg(
+        *[
+            pl.col(c).sum()
+            for c in (
+                "_lines",
+                "_sum",
+                "_priced",
+                "_no_name",
+                "_no_amount",
+                "_credit_lines",
+                "_credit_sum",
+                "_n_unparsed",
+                "_n_ragged",
+            )
+        ],
+        pl.col("_items").max(),
+    )
+    kept_rows = (
+        parts.filter(pl.col("_kept").is_not_null())
+        .sort("_kept")
+        .select([pl.col(c) if c in keys else pl.col("_r" + c).alias(c) for c in row_cols])
+    )
+    cache.rows_seen = int(agg["_lines"].sum() or 0)
+    if cache.learn(parts["_new"]):
+        # a name first seen after the warm-up matched (rare: a vendor whose first row comes
+        # after WARM_UP_ROWS): one more pass, filtered natively, for the rows of every match
+        kept_rows = lines.filter(listed(cache.matched_names)).collect(engine="streaming")
     agg, fx_note = _convert(agg, opts, {"_amt_sum": "_sum", "_credit_amt": "_credit_sum"})
-    rows = capture.frame(dict(row_schema)).join(cache.known, on="name", how="left")
+    rows = kept_rows.join(cache.known, on="name", how="left")
     rows, _ = _convert(rows, opts, {"_amt": "amount"})
 
     # the rows the report lists (findings, unparsed amounts, ragged rows), at exact lines
@@ -366,8 +407,8 @@ def _money(v: float | None) -> float | None:
 
 
 class NameCache:
-    """Resolves every distinct name once: those of the first rows before the pass, the rest as
-    batches go by.
+    """Resolves every distinct name once: those of the first rows before the pass, the few the
+    pass first met after them once it is done.
 
     ``known`` maps every name seen to an index into ``matches`` (-1: no match); it is joined
     onto the few rows the report lists, so no Python runs per row.
@@ -444,72 +485,51 @@ def _warm_up(cache: NameCache, lines: pl.LazyFrame) -> tuple[pl.Series, pl.Serie
     A ledger's vendors mostly appear early. Resolving them up front (the resolver splits a big
     batch over both cores) lets the pass test "known?" and "matched?" natively (``is_in``), so
     in the common case no batch sends names to Python at all, and the pass never stalls on the
-    resolver while polars keeps parsing and buffering behind it. Names first seen later are
-    resolved in the pass (:class:`RowCapture`); the answer is the same either way.
+    resolver while polars keeps parsing and buffering behind it. Names first seen later come
+    out of the pass as groups of their own and are resolved after it; if one of them matches,
+    :func:`build_report` runs one more (filtered) pass for its rows, so the answer is the same
+    either way.
     """
     head = lines.select("name").head(WARM_UP_ROWS).collect(engine="streaming")["name"]
     cache.learn(head)
     return cache.known["name"], cache.matched_names
 
 
-def _compact(frame: pl.DataFrame) -> pl.DataFrame:
-    """A copy of a few rows that owns its strings.
+def _progress_shown(progress) -> bool:
+    """Whether the pass should count rows for a progress line (a terminal is watching).
 
-    A filtered frame's string columns still point into the whole batch's text buffers; keeping
-    a few rows of each of hundreds of batches kept every batch's text alive (a 10M-row ledger
-    peaked 330 MB higher). The Arrow round trip through plain (non-view) strings copies just
-    the kept rows.
+    Counting needs a batch callback, and a Python callback in the streaming pass costs (it
+    holds back the native pipeline): the pass runs without one when no progress line is shown
+    (piped, ``--quiet``, CI, benchmarks). ``progress`` is ``Progress.update`` or None.
     """
-    buf = io.BytesIO()
-    frame.write_ipc(buf, compat_level=pl.CompatLevel.oldest())
-    buf.seek(0)
-    return pl.read_ipc(buf)
+    if progress is None:
+        return False
+    return bool(getattr(getattr(progress, "__self__", None), "enabled", True))
 
 
-class RowCapture:
-    """The batch callback of the streaming pass: keeps the rows the report lists.
+class RowTicker:
+    """The batch callback of the streaming pass when a progress line is shown: counts rows.
 
-    It receives every batch once, as a struct of the line columns plus ``_keep`` (computed
-    natively: a name matched in the warm-up, in the period; an unparsed amount; a ragged row)
-    and ``_new`` (the name when the warm-up did not see it, else null). Names in ``_new`` go to
-    the ``NameCache`` (each resolved once); rows of those that match are kept too. Its output
-    (all true) is only there so that polars keeps the callback in the plan. Batches are handled
-    under the cache's lock, one at a time; the kept frames are in arbitrary order and the
-    report sorts them.
+    It receives only the ``primary`` column; its output (all true, one cached series per batch
+    length) is only there so that polars keeps it in the plan.
     """
 
     def __init__(self, cache: NameCache):
         self.cache = cache
-        self.frames: list[pl.DataFrame] = []
-        self.late_matches = False
+        self.true = pl.Series(dtype=pl.Boolean)
 
     def __call__(self, s: pl.Series) -> pl.Series:
         with self.cache.lock:
             try:
-                batch = s.struct.unnest()
-                self.cache.rows_seen += batch.height
-                keep = batch["_keep"]
-                new = batch["_new"]
-                if new.null_count() < len(new):
-                    self.late_matches |= self.cache.learn(new)
-                    if self.late_matches:
-                        keep = keep | (
-                            new.is_in(self.cache.matched_names.implode()).fill_null(False)
-                            & batch["_in_period"]
-                        )
-                if keep.any():
-                    self.frames.append(_compact(batch.filter(keep).drop("_keep", "_new")))
-                elif self.cache.progress is not None:
+                self.cache.rows_seen += len(s)
+                if self.cache.progress is not None:
                     self.cache.progress(rows=self.cache.rows_seen)
-                return pl.repeat(True, len(batch), dtype=pl.Boolean, eager=True)
+                if len(self.true) != len(s):
+                    self.true = pl.repeat(True, len(s), dtype=pl.Boolean, eager=True)
+                return self.true
             except BaseException as exc:  # re-raised by build_report, not as a polars error
                 self.cache.error = exc
                 raise
-
-    def frame(self, schema: dict) -> pl.DataFrame:
-        if not self.frames:
-            return pl.DataFrame(schema=schema)
-        return pl.concat(self.frames, how="vertical_relaxed")
 
 
 # canonical columns a role's header maps to, for --group-by on a role column
