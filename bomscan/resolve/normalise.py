@@ -151,7 +151,14 @@ def _pre_tokens_parens(name: str) -> tuple[list[str], list[tuple[str, bool]]]:
     if not _BRACKETS.search(c):
         toks = _tokens_of(c)
         return toks, [(t, False) for t in _numbers(toks)]
-    out: list[tuple[str, bool]] = []
+    words, flags = _bracketed_words(c)
+    return _tokens_of(c), list(zip(words, flags, strict=True))
+
+
+def _bracketed_words(c: str) -> tuple[list[str], list[bool]]:
+    """The tokens of ``c`` (numbers as digits), each flagged True when it sits inside brackets."""
+    words: list[str] = []
+    flags: list[bool] = []
     depth = 0
     for part in _PARENS.split(c):
         if part in ("(", "[", "{"):
@@ -159,8 +166,10 @@ def _pre_tokens_parens(name: str) -> tuple[list[str], list[tuple[str, bool]]]:
         elif part in (")", "]", "}"):
             depth = max(0, depth - 1)
         else:
-            out.extend((t, depth > 0) for t in _numbers(_tokens_of(part)))
-    return _tokens_of(c), out
+            ts = _numbers(_tokens_of(part))
+            words.extend(ts)
+            flags.extend([depth > 0] * len(ts))
+    return words, flags
 
 
 _BRACKETS = re.compile(r"[()\[\]{}]")
@@ -372,17 +381,7 @@ def _one_pass_ascii(name: str, c: str) -> tuple[Parsed, bool]:
         words = _numbers(exact)
         wpars: list[bool] | None = None
     else:
-        words, wpars = [], []
-        depth = 0
-        for part in _PARENS.split(c):
-            if part in ("(", "[", "{"):
-                depth += 1
-            elif part in (")", "]", "}"):
-                depth = max(0, depth - 1)
-            else:
-                ts = _numbers(_tokens_of(part))
-                words.extend(ts)
-                wpars.extend([depth > 0] * len(ts))
+        words, wpars = _bracketed_words(c)
     texts: list[str] = []
     roles: list[str] = []
     pars: list[bool] = []

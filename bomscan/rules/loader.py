@@ -322,6 +322,12 @@ def _url_ok(v: str) -> bool:
     return v.startswith(("https://", "http://")) or bool(v.strip())
 
 
+def _sub_line(lines: dict, key: str, j: int, fallback):
+    """Line of the j-th ``[[entity.<key>]]`` header, else the entity's own line."""
+    found = lines.get(key, [])
+    return found[j] if j < len(found) and found[j] else fallback
+
+
 def _req_id(d: dict, what: str, path: str, line, problems) -> str | None:
     """The required ``id`` of a list or entity: a string in lowercase kebab-case."""
     ident = _req_str(d, "id", what, path, line, problems)
@@ -424,8 +430,7 @@ def _entity(
         problems.append(Problem(path, line, f"{what}: 'listing' must be an array of tables"))
         raw_listings = []
     for j, lst in enumerate(raw_listings):
-        ll = lines.get("listing", [])
-        lline = ll[j] if j < len(ll) and ll[j] else line
+        lline = _sub_line(lines, "listing", j, line)
         lw = f"{what} listing {j + 1}"
         if not isinstance(lst, dict):
             problems.append(Problem(path, lline, f"{lw}: must be a table"))
@@ -472,8 +477,7 @@ def _entity(
         problems.append(Problem(path, line, f"{what}: 'affiliation' must be an array of tables"))
         raw_affs = []
     for j, a in enumerate(raw_affs):
-        al = lines.get("affiliation", [])
-        aline = al[j] if j < len(al) and al[j] else line
+        aline = _sub_line(lines, "affiliation", j, line)
         aw = f"{what} affiliation {j + 1}"
         if not isinstance(a, dict):
             problems.append(Problem(path, aline, f"{aw}: must be a table"))
