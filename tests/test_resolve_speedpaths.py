@@ -111,3 +111,28 @@ def test_skipped_second_pass_is_a_fixed_point(names_and_aliases) -> None:
             assert _one_pass(first.norm).norm == first.norm, n
             assert parse(n) == first
     assert skipped > 1000
+
+
+def test_batched_common_key_shortlists_equal_one_name_path(names_and_aliases) -> None:
+    """Names met only through words shared by thousands of aliases get their prefilter
+    ratios from one rapidfuzz cdist call per word for many names; the matches must be those
+    of the one-name path (one process.extract per name), indexed and unindexed."""
+    names, aliases = names_and_aliases
+    rng = random.Random(5)
+    words = ["Vision", "Pacific", "Systems Group", "Holdings", "Power", "Optical Network"]
+    syl = "ba ko ri te lu ma xin dor vel qua sen tro pix zen".split()
+    brands = ["".join(rng.sample(syl, 3)).capitalize() for _ in range(3000)]
+    extra = [f"{b} {rng.choice(words)}" for b in brands]
+    recs = [AliasRecord(f"e{i % 997}", a) for i, a in enumerate(aliases + extra)]
+    queries = names[:400] + [_typo(rng, a) for a in extra[:300]]
+    queries += [f"{rng.choice(syl).capitalize()}xy {rng.choice(words)} Ltd" for _ in range(300)]
+    queries += [f"{rng.choice(words)} {rng.choice(words)}" for _ in range(50)]
+    queries = list(dict.fromkeys(queries))
+    big = Resolver(recs)
+    assert any(len(v) > big._common_limit for v in big._index.values())
+    small = Resolver(
+        [AliasRecord(f"e{i % 7}", a) for i, a in enumerate(aliases[:300])], indexed=False
+    )
+    for r in (big, small):
+        for th in (0.5, REVIEW_THRESHOLD, 0.9):
+            assert r._match_chunk(queries, th) == [r._match_one(n, th) for n in queries]

@@ -47,6 +47,21 @@ PREFILTER_MIN = 8
 COMMON_KEY_MIN = 50
 COMMON_KEY_FRACTION = 0.002
 
+# Names waiting on one common key go through rapidfuzz cdist this many at a time (bounds the
+# float64 ratio matrix: 256 x a few thousand aliases).
+_CDIST_ROWS = 256
+# The posting "key" of every fuzzy-matchable alias (the unindexed resolver); no index key
+# starts with \x01.
+_ALL = "\x01all"
+
+
+def _top_k(best: dict[int, float]) -> list[int]:
+    """The PREFILTER_TOP_K ids with the highest ratio, ties to rule order."""
+    if len(best) <= PREFILTER_TOP_K:
+        return list(best)
+    return sorted(best, key=lambda i: (-best[i], i))[:PREFILTER_TOP_K]
+
+
 # Batches at least this large are split between this process and a forked child (two cores;
 # see _fork.py). Below it, forking costs more than it saves.
 PARALLEL_MIN_NAMES = 2000
@@ -225,8 +240,8 @@ class Resolver:
         self._comp: list[str] = [p.compact for p in self._parsed]
         # per alias, score.prepare() data, filled the first time the alias is scored
         self._prep: list[tuple | None] = [None] * n
-        # per common posting list (by identity): its sort keys and compact strings
-        self._choices: dict[int, tuple[list[int], tuple[str, ...], tuple[str, ...]]] = {}
+        # per common key: its posting list's choice strings (see _common_choices)
+        self._choices: dict[str, tuple] = {}
         self._mixed_ids = frozenset(i for i, p in enumerate(self._parsed) if p.script == "mixed")
         self._common_limit = max(COMMON_KEY_MIN, int(COMMON_KEY_FRACTION * len(self.aliases)))
         for i, (rec, p) in enumerate(zip(self.aliases, self._parsed, strict=True)):
@@ -259,26 +274,35 @@ class Resolver:
         has no rarer key: an alias met only through such a word and no other near token
         cannot reach the review band except through multi-typo variants, and scoring
         thousands of them per name is what an index exists to avoid."""
+        rare, common = self._candidate_sets(q)
+        if rare or not common:
+            return rare
+        if len(common) == 1:
+            return self._posting(common[0])  # already in rule order
+        return {i for k in common for i in self._posting(k)}
+
+    def _posting(self, key: str) -> list[int]:
+        return self._fuzzy_ids if key == _ALL else self._index[key]
+
+    def _candidate_sets(self, q: Parsed) -> tuple[set[int], list[str]]:
+        """(ids from rare keys, common keys): see ``_candidates``. Unindexed, every fuzzy
+        alias is one "common" posting list (``_ALL``)."""
         if not self.indexed:
-            return self._fuzzy_ids
+            return set(), [_ALL]
         if not q.distinctive:
-            return ()
+            return set(), []
         idx = self._index
         rare: set[int] = set()
-        common: list[list[int]] = []
+        common: list[str] = []
         limit = self._common_limit
         for k in _parsed_keys(q):
             hit = idx.get(k)
             if hit:
                 if len(hit) > limit:
-                    common.append(hit)
+                    common.append(k)
                 else:
                     rare.update(hit)
-        if rare or not common:
-            return rare
-        if len(common) == 1:
-            return common[0]  # already in rule order; _shortlist caches its choice strings
-        return {i for hit in common for i in hit}
+        return rare, common
 
     # -- scoring -----------------------------------------------------------------------------
     def _offer(self, best: dict, q: Parsed, i: int, s: float, method: str) -> None:
@@ -315,6 +339,17 @@ class Resolver:
         get = itemgetter(*ids)
         return get(self._sort_keys), get(self._comp)
 
+    def _common_choices(self, key: str) -> tuple:
+        """A common key's posting list with its choice strings (sort keys, compact strings)
+        and the columns of its mixed-script aliases, built once per process."""
+        got = self._choices.get(key)
+        if got is None:
+            ids = self._posting(key)
+            mixed = self._mixed_ids
+            cols = [j for j, i in enumerate(ids) if i in mixed] if mixed else []
+            got = self._choices[key] = (*self._choice_strings(ids), ids, cols)
+        return got
+
     def _shortlist(self, q: Parsed, min_score: float) -> list[int]:
         """Index candidates of a name, cut to the few worth scoring in Python.
 
@@ -324,19 +359,24 @@ class Resolver:
         (ratio, rule order); aliases in mixed script always pass. Candidates are in rule
         order, so each ratio's own top K (rapidfuzz breaks ties by position) contains every
         member of the combined top K: ``limit=K`` is exact, and saves building the rest.
+
+        This is the one-name form (the definition); ``_match_chunk`` computes the same list
+        for names met only through common keys in one C call per key for many names.
         """
-        found = self._candidates(q)
-        # one common key's posting list: its choice strings are built once and reused
-        shared = found if isinstance(found, list) and len(found) > self._common_limit else None
-        cands = found if shared is not None else sorted(found)
-        cut = 100.0 * min_score - PREFILTER_MARGIN
+        rare, common = self._candidate_sets(q)
+        return self._shortlist_of(q, rare, common, 100.0 * min_score - PREFILTER_MARGIN)
+
+    def _shortlist_of(self, q: Parsed, rare: set[int], common: list[str], cut: float) -> list:
+        if rare or not common:
+            cands: Sequence[int] = sorted(rare)
+        elif len(common) == 1:
+            cands = self._posting(common[0])
+        else:
+            cands = sorted({i for k in common for i in self._posting(k)})
         if len(cands) < PREFILTER_MIN or cut <= 0 or q.script == "mixed":
             return list(cands)
-        if shared is not None:
-            got = self._choices.get(id(shared))
-            if got is None or got[0] is not shared:
-                got = self._choices[id(shared)] = (shared, *self._choice_strings(shared))
-            sort_choices, comp_choices = got[1], got[2]
+        if not rare and len(common) == 1:
+            sort_choices, comp_choices = self._common_choices(common[0])[:2]
         else:
             sort_choices, comp_choices = self._choice_strings(cands)
         best: dict[int, float] = {}
@@ -349,9 +389,7 @@ class Resolver:
                 i = cands[j]
                 if r > best.get(i, -1.0):
                     best[i] = r
-        if len(best) <= PREFILTER_TOP_K:
-            return list(best)
-        return sorted(best, key=lambda i: (-best[i], i))[:PREFILTER_TOP_K]
+        return _top_k(best)
 
     def match_names(self, names: Sequence[str], min_score: float = REVIEW_THRESHOLD) -> list[Match]:
         """Best match (one entity) per distinct name whose score >= min_score; names with
@@ -363,28 +401,118 @@ class Resolver:
         distinct = list(dict.fromkeys(n for n in names if isinstance(n, str)))
 
         def chunk(part: Sequence[str]) -> list[tuple | None]:
-            return [self._match_one(n, min_score) for n in part]
+            return self._match_chunk(part, min_score)
 
         found = split_map(chunk, distinct, PARALLEL_MIN_NAMES)
         return [Match(*t) for t in found if t is not None]
 
+    def _match_chunk(self, names: Sequence[str], min_score: float) -> list[tuple | None]:
+        """The Match fields for each name (plain tuples: they may cross a process boundary),
+        or None when nothing reaches ``min_score``.
+
+        A name met only through common keys (a word shared by thousands of aliases) needs
+        the prefilter ratio against each of those aliases. Instead of one rapidfuzz call per
+        name, the names waiting on the same key go through ``process.cdist`` together (one
+        C call, vectorised across names: about 10x less per pair), and each row keeps its
+        top K by (ratio, rule order). An alias has the same ratio in every list it is in, so
+        the union of the per-key top Ks holds the combined top K: the same shortlist as
+        ``_shortlist`` (tests/test_resolve_speedpaths.py checks it name for name).
+        """
+        out: list[tuple | None] = [None] * len(names)
+        cut = 100.0 * min_score - PREFILTER_MARGIN
+        pending: list[tuple[int, Parsed, dict[int, float]]] = []
+        waiting: dict[str, list[int]] = {}
+        for pos, name in enumerate(names):
+            q = parse(name)
+            best = self._exact_or_normalised(q)
+            if best:
+                out[pos] = self._result(name, q, best, min_score)
+                continue
+            rare, common = self._candidate_sets(q)
+            if (
+                rare
+                or not common
+                or cut <= 0
+                or q.script == "mixed"
+                or len(self._posting(common[0])) < PREFILTER_MIN  # a tiny unindexed set
+            ):
+                shortlist = self._shortlist_of(q, rare, common, cut)
+                out[pos] = self._score_shortlist(name, q, shortlist, min_score)
+                continue
+            for key in common:
+                waiting.setdefault(key, []).append(len(pending))
+            pending.append((pos, q, {}))
+        if waiting:
+            self._common_ratios(pending, waiting, cut)
+        for pos, q, got in pending:
+            out[pos] = self._score_shortlist(names[pos], q, _top_k(got), min_score)
+        return out
+
+    def _common_ratios(self, pending: list, waiting: dict[str, list[int]], cut: float) -> None:
+        """Fill each pending name's {alias id: prefilter ratio} with the top K of every common
+        posting list it waits on (see ``_match_chunk``)."""
+        import numpy as np
+
+        k_top = PREFILTER_TOP_K
+        for key, ks in waiting.items():
+            sort_choices, comp_choices, ids, mixed_cols = self._common_choices(key)
+            for lo in range(0, len(ks), _CDIST_ROWS):
+                part = ks[lo : lo + _CDIST_ROWS]
+                qs = [pending[k][1] for k in part]
+                m = process.cdist(
+                    [sort_key(q) for q in qs],
+                    sort_choices,
+                    scorer=fuzz.ratio,
+                    score_cutoff=cut,
+                    dtype=np.float64,
+                    workers=1,
+                )
+                m2 = process.cdist(
+                    [q.compact for q in qs],
+                    comp_choices,
+                    scorer=fuzz.ratio,
+                    score_cutoff=cut,
+                    dtype=np.float64,
+                    workers=1,
+                )
+                np.maximum(m, m2, out=m)
+                if mixed_cols:
+                    m[:, mixed_cols] = 101.0
+                # per row, every column at or above both the cut and the row's K-th
+                # largest ratio (ties included), in column (= rule) order
+                if m.shape[1] > k_top:
+                    floor = np.maximum(np.partition(m, -k_top, axis=1)[:, -k_top], cut)
+                    rows, cols = np.nonzero(m >= floor[:, None])
+                else:
+                    rows, cols = np.nonzero(m >= cut)
+                vals = m[rows, cols]
+                for r, j, v in zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True):
+                    pending[part[r]][2][ids[j]] = v
+
+    def _score_shortlist(
+        self, name: str, q: Parsed, shortlist: Iterable[int], min_score: float
+    ) -> tuple | None:
+        best: dict[str, tuple] = {}
+        qp = prepare(q)
+        prep, parsed = self._prep, self._parsed
+        for i in shortlist:
+            ap = prep[i]
+            if ap is None:
+                ap = prep[i] = prepare(parsed[i])
+            s = score_prepared(q, qp, parsed[i], ap, min_score)
+            if s > 0:
+                self._offer(best, q, i, s, "fuzzy")
+        return self._result(name, q, best, min_score) if best else None
+
     def _match_one(self, name: str, min_score: float) -> tuple | None:
-        """The Match fields for one distinct name (a plain tuple: it may cross a process
-        boundary), or None when nothing reaches ``min_score``."""
+        """``_match_chunk`` for one name, through the one-name ``_shortlist``."""
         q = parse(name)
         best = self._exact_or_normalised(q)
-        if not best:
-            qp = prepare(q)
-            prep, parsed = self._prep, self._parsed
-            for i in self._shortlist(q, min_score):
-                ap = prep[i]
-                if ap is None:
-                    ap = prep[i] = prepare(parsed[i])
-                s = score_prepared(q, qp, parsed[i], ap, min_score)
-                if s > 0:
-                    self._offer(best, q, i, s, "fuzzy")
-        if not best:
-            return None
+        if best:
+            return self._result(name, q, best, min_score)
+        return self._score_shortlist(name, q, self._shortlist(q, min_score), min_score)
+
+    def _result(self, name: str, q: Parsed, best: dict[str, tuple], min_score: float):
         ent, (s, _, _, neg_i, method) = max(best.items(), key=lambda kv: (kv[1][:4], kv[0]))
         if s < min_score:
             return None
