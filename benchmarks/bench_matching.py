@@ -398,7 +398,16 @@ def _clear_caches() -> None:
     """Empty the per-process memo caches, so each timing starts as a new process would."""
     nm = sys.modules["bomscan.resolve.normalise"]  # the package re-exports a same-named function
     sc = sys.modules["bomscan.resolve.score"]
-    for f in (nm.parse, nm._later_pass, nm._clean, nm._fuzzy_generic, sc.tok_sim, sc.units):
+    for f in (
+        nm.parse,
+        nm._later_pass,
+        nm._clean,
+        nm._fuzzy_generic,
+        sc.tok_sim,
+        sc.units,
+        sc.is_anchor,
+        sc._generic_pen,
+    ):
         f.cache_clear()
     sc._WEIGHT.clear()
 

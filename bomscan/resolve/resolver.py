@@ -97,13 +97,22 @@ _PARSED_FIELDS = tuple(f.name for f in fields(Parsed))
 def _gc_paused() -> Iterator[None]:
     """Building the index and resolving a batch allocate hundreds of thousands of small
     acyclic objects (parsed names, key lists); the cyclic collector would otherwise rescan
-    them over and over (measured: 60% of index build time). Nothing here creates cycles."""
+    them over and over (measured: 60% of index build time). Nothing here creates cycles.
+
+    On the way out, everything allocated meanwhile is moved to the oldest generation
+    (``freeze`` + ``unfreeze``, a list splice), as if it had survived two collections, so
+    the young collections that follow do not scan it all again (measured: 0.4-0.6 s of
+    collector time after loading and matching a CSL-sized index). Objects stay collectable;
+    skipped when the application has frozen objects of its own."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -311,12 +320,15 @@ class Resolver:
         legal form ("Dahua Technology USA Inc" -> the USA arm, "Dahua Tech" -> the parent;
         "Kaspersky Labs Inc." -> "Kaspersky Lab, Inc."), then rule order."""
         ent = self.aliases[i].entity_id
+        rs = round(s, 6)
+        cur = best.get(ent)
+        if cur is not None and rs < cur[0]:
+            return  # loses on score alone
         a = self._parsed[i]
         same_region = (2 if q.regions == a.regions else 1 if q.regions & a.regions else 0) + (
             1 if set(q.removed_legal) & set(a.removed_legal) else 0
         )
-        cand = (round(s, 6), -_METHOD_RANK[method], same_region, -i, method)
-        cur = best.get(ent)
+        cand = (rs, -_METHOD_RANK[method], same_region, -i, method)
         if cur is None or cand[:4] > cur[:4]:
             best[ent] = cand
 

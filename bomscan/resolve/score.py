@@ -78,6 +78,7 @@ def tok_sim(x: str, y: str) -> float:
     return OUTSIDE_BUDGET * Indel.normalized_similarity(x, y)
 
 
+@lru_cache(maxsize=262144)
 def is_anchor(x: str, y: str) -> bool:
     """Equal, or one edit apart when the longer token has a non-zero budget."""
     if x == y:
@@ -281,10 +282,26 @@ def _w(t: str) -> float:
 
 def prepare(p: Parsed) -> tuple:
     """One side's precomputed scoring data: (tokens, weight sum, joined, anchor units as a
-    list and as a set, joined legal forms)."""
+    list and as a set, joined legal forms, token weights, token set)."""
     d = [t for t in p.distinctive if t not in p.numbers] or list(p.distinctive)
     us = units(tuple(d))
-    return (d, sum(map(_weight, d)), "".join(d), us, frozenset(us), "".join(p.removed_legal))
+    ws = [_w(t) for t in d]
+    return (d, sum(ws), "".join(d), us, frozenset(us), "".join(p.removed_legal), ws, set(d))
+
+
+@lru_cache(maxsize=65536)
+def _generic_pen(gq: frozenset[str], ga: frozenset[str]) -> tuple[float, float]:
+    """The two generic-word terms of ``_penalties`` (name extras, alias extras)."""
+    return (
+        min(
+            QUERY_GENERIC_EXTRA_MAX,
+            sum(
+                QUERY_UBIQUITOUS_EXTRA if g in UBIQUITOUS_GENERIC else QUERY_GENERIC_EXTRA
+                for g in sorted(gq - ga)
+            ),
+        ),
+        min(ALIAS_GENERIC_EXTRA_MAX, ALIAS_GENERIC_EXTRA * len(ga - gq)),
+    )
 
 
 def _pen_value(q: Parsed, a: Parsed) -> float:
@@ -292,14 +309,9 @@ def _pen_value(q: Parsed, a: Parsed) -> float:
     pen = 0.0
     gq, ga = q.generic, a.generic
     if gq != ga:
-        pen += min(
-            QUERY_GENERIC_EXTRA_MAX,
-            sum(
-                QUERY_UBIQUITOUS_EXTRA if g in UBIQUITOUS_GENERIC else QUERY_GENERIC_EXTRA
-                for g in sorted(gq - ga)
-            ),
-        )
-        pen += min(ALIAS_GENERIC_EXTRA_MAX, ALIAS_GENERIC_EXTRA * len(ga - gq))
+        g1, g2 = _generic_pen(gq, ga)
+        pen += g1
+        pen += g2
     if q.regions and a.regions and not (q.regions & a.regions):
         pen += REGION_CONFLICT
     if q.numbers != a.numbers:
@@ -307,15 +319,27 @@ def _pen_value(q: Parsed, a: Parsed) -> float:
     return pen
 
 
-def _dice_value(qt: list[str], at: list[str], total: float) -> float:
-    """``_dice(qt, at)[0]`` given the weight total."""
-    if len(qt) == 1 and len(at) == 1:
-        s = tok_sim(qt[0], at[0])
+def _dice_value(qt: list[str], qw: list[float], at: list[str], aw: list[float], total: float):
+    """``_dice(qt, at)[0]`` given the token weights and their total. With one token on a
+    side, the greedy alignment is the single best pair (ties to the highest index, as the
+    general sort has it)."""
+    if len(qt) == 1:
+        x = qt[0]
+        if len(at) == 1:
+            s, j = tok_sim(x, at[0]), 0
+        else:
+            s, j = max([(tok_sim(x, y), j) for j, y in enumerate(at)])
         if s <= 0:
             return 0.0
-        return (s * (_w(qt[0]) + _w(at[0]))) / total if total else 0.0
+        return (s * (qw[0] + aw[j])) / total if total else 0.0
+    if len(at) == 1:
+        y = at[0]
+        s, i = max([(tok_sim(x, y), i) for i, x in enumerate(qt)])
+        if s <= 0:
+            return 0.0
+        return (s * (qw[i] + aw[0])) / total if total else 0.0
     pairs = sorted(
-        ((tok_sim(x, y), i, j) for i, x in enumerate(qt) for j, y in enumerate(at)),
+        [(tok_sim(x, y), i, j) for i, x in enumerate(qt) for j, y in enumerate(at)],
         reverse=True,
     )
     used_q: set[int] = set()
@@ -326,7 +350,7 @@ def _dice_value(qt: list[str], at: list[str], total: float) -> float:
             continue
         used_q.add(i)
         used_a.add(j)
-        matched += s * (_w(qt[i]) + _w(at[j]))
+        matched += s * (qw[i] + aw[j])
     return matched / total if total else 0.0
 
 
@@ -340,8 +364,8 @@ def score_prepared(q: Parsed, qp: tuple, a: Parsed, ap: tuple, floor: float) -> 
         and not (q.regions and a.regions and not (q.regions & a.regions))
     ):
         return 1.0
-    qd, wq, cq, qunits, _, qlegal = qp
-    ad, wa, ca, _, aunits, alegal = ap
+    qd, wq, cq, qunits, _, qlegal, qws, _ = qp
+    ad, wa, ca, _, aunits, alegal, aws, aset = ap
     if not qd or not ad:
         return min(NO_ANCHOR_CAP, 0.6 * Indel.normalized_similarity(q.norm, a.norm))
     pen = _pen_value(q, a)
@@ -356,14 +380,15 @@ def score_prepared(q: Parsed, qp: tuple, a: Parsed, ap: tuple, floor: float) -> 
             return 0.0
     anchor = not aunits.isdisjoint(qunits) or (abs(lq - la) <= 1 and is_anchor(cq, ca))
     if len(qd) != len(ad):
-        qm = _merge(qd, set(ad))
+        qm = _merge(qd, aset)
         am = _merge(ad, set(qm))
-        total = sum(map(_w, qm)) + sum(map(_w, am))
+        qmw = qws if qm == qd else [_w(t) for t in qm]
+        amw = aws if am == ad else [_w(t) for t in am]
+        dice = _dice_value(qm, qmw, am, amw, sum(qmw) + sum(amw))
+        compact = tok_sim(cq, ca) if len(qm) != len(am) else 0.0
     else:
-        qm, am = qd, ad
-        total = wq + wa
-    dice = _dice_value(qm, am, total)
-    compact = tok_sim(cq, ca) if len(qm) != len(am) else 0.0
+        dice = _dice_value(qd, qws, ad, aws, wq + wa)
+        compact = 0.0
     if cq != ca and (cq == ca + alegal or ca == cq + qlegal):
         compact = 1.0 - 0.5 / max(lq, la)
         anchor = True
