@@ -32,7 +32,9 @@ import polars as pl
 from bomscan import __version__
 from bomscan.resolve.affiliates import paths_frame
 from bomscan.rules.model import LEVELS, RuleSet
+from bomscan.sources.dates import TYPED
 from bomscan.sources.schema import EXTRA_PREFIX, ReadResult, Skipped
+from bomscan.sources.tabular import RAW_DATE
 
 SCHEMA_VERSION = "1.0"
 RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount as written (see sources.tabular)
@@ -57,11 +59,28 @@ class Options:
 def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Options) -> dict:
     warnings: list[str] = [w for r in results for w in r.warnings]
     frames = [r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines for r in results]
+    # the pass keys on a small integer per input, not on the path text (a string key per row
+    # costs), and only when there are several inputs; ``source`` is put back on its output
+    frames = [f.with_columns(pl.lit(i, pl.Int32).alias("_src")) for i, f in enumerate(frames)]
     lines = pl.concat(frames, how="diagonal_relaxed")
     names_in = lines.collect_schema().names()
     has_raw = RAW_AMOUNT in names_in
     has_ragged = RAGGED in names_in
     group_exprs = _group_exprs(opts.group_by, names_in, results)
+    # Dates on every row only when something per row needs them (a period, FX, a group by year
+    # or month); otherwise the pass keeps the date text of the rows it lists and parses that.
+    dates_per_row = (
+        opts.date_from is not None
+        or opts.date_to is not None
+        or opts.fx is not None
+        or any("date" in e.meta.root_names() for e in group_exprs)
+    )
+    date_formats = {i: r.meta.get("date_format") for i, r in enumerate(results)}
+    defer_date = (
+        not dates_per_row
+        and RAW_DATE in names_in
+        and all(f != TYPED for f in date_formats.values())  # typed dates have no text
+    )
 
     # 1.-2. one native streaming pass (see _warm_up and docs/ledgers.md). The names of the first
     # rows are resolved before it; the pass then groups by the totals' keys plus two columns
@@ -76,16 +95,22 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         period = period & (pl.col("date") >= opts.date_from)
     if opts.date_to is not None:
         period = period & (pl.col("date") <= opts.date_to)
-    in_period = period.fill_null(False) if (opts.date_from or opts.date_to) else pl.lit(True)
+    has_period = opts.date_from is not None or opts.date_to is not None
+    in_period = period.fill_null(False) if has_period else pl.lit(True)
     cur = pl.col("currency")
     if opts.currency and opts.fx is None:
         cur = pl.coalesce(cur, pl.lit(opts.currency))  # the assumed currency of undeclared lines
     primary = pl.col("primary")
     amount = pl.col("amount")
+    # the text test runs only where the amount is null (elsewhere the text is masked to null)
     unparsed = (
         primary
-        & amount.is_null()
-        & pl.col(RAW_AMOUNT).str.strip_chars().str.len_bytes().fill_null(0).gt(0)
+        & pl.when(amount.is_null())
+        .then(pl.col(RAW_AMOUNT))
+        .str.strip_chars()
+        .str.len_bytes()
+        .fill_null(0)
+        .gt(0)
         if has_raw
         else pl.lit(False)
     )
@@ -99,12 +124,20 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         ragged.alias("_ragged"),
         *[e.alias(f"_g{i}") for i, e in enumerate(group_exprs)],
     )
-    keys = ["source", "_cur_native", "_in_period"]
+    keys = ["_cur_native"]
+    if len(results) > 1:
+        keys.insert(0, "_src")
+    if has_period:
+        keys.append("_in_period")
     if opts.fx is not None:
         lines = lines.with_columns(pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day"))
         keys.append("_fx_day")
     keys += [f"_g{i}" for i in range(len(group_exprs))]
-    row_cols = lines.collect_schema().names()
+    row_cols = [
+        c
+        for c in lines.collect_schema().names()
+        if c not in ("source", "_src", "_in_period") and not (defer_date and c == "date")
+    ]
     for r in results:  # CSV line counts (for exact lines) run in the background meanwhile
         getattr(r.meta.get("relocate"), "start", lambda: None)()
     warm_known, warm_matched = _warm_up(cache, lines)
@@ -156,6 +189,12 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     )
     if cache.error is not None:
         raise cache.error
+    # the keys a single input or an unset period left out of the pass
+    parts = parts.with_columns(
+        *([] if "_src" in keys else [pl.lit(0, pl.Int32).alias("_src")]),
+        *([] if "_in_period" in keys else [pl.lit(True).alias("_in_period")]),
+    )
+    keys = list(dict.fromkeys(["_src", *keys, "_in_period"]))
     # the totals: the groups above summed over the two extra keys
     agg = parts.group_by(keys).agg(
         *[
@@ -177,13 +216,21 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     kept_rows = (
         parts.filter(pl.col("_kept").is_not_null())
         .sort("_kept")
-        .select([pl.col(c) if c in keys else pl.col("_r" + c).alias(c) for c in row_cols])
+        .select(
+            *[pl.col(c) if c in keys else pl.col("_r" + c).alias(c) for c in row_cols],
+            pl.col("_src"),
+            pl.col("_in_period"),
+        )
     )
     cache.rows_seen = int(agg["_lines"].sum() or 0)
     if cache.learn(parts["_new"]):
         # a name first seen after the warm-up matched (rare: a vendor whose first row comes
         # after WARM_UP_ROWS): one more pass, filtered natively, for the rows of every match
         kept_rows = lines.filter(listed(cache.matched_names)).collect(engine="streaming")
+    agg = _with_source(agg, results)
+    kept_rows = _with_source(kept_rows, results)
+    if "date" not in kept_rows.columns:
+        kept_rows = _dates_from_text(kept_rows, date_formats)
     agg, fx_note = _convert(agg, opts, {"_amt_sum": "_sum", "_credit_amt": "_credit_sum"})
     rows = kept_rows.join(cache.known, on="name", how="left")
     rows, _ = _convert(rows, opts, {"_amt": "amount"})
@@ -634,6 +681,31 @@ def _convert(
         "source": opts.fx_source,
         "policy": "rate on the line's date or the nearest earlier one",
     }
+
+
+def _with_source(frame: pl.DataFrame, results: list[ReadResult]) -> pl.DataFrame:
+    """``source`` (the input's path) from the pass's integer ``_src``."""
+    return frame.with_columns(
+        pl.col("_src")
+        .replace_strict(
+            list(range(len(results))), [r.source for r in results], return_dtype=pl.String
+        )
+        .alias("source")
+    )
+
+
+def _dates_from_text(frame: pl.DataFrame, formats: dict[int, str | None]) -> pl.DataFrame:
+    """``date`` parsed from the kept date text, in each input's own format (the pass deferred
+    it: see ``defer_date`` in :func:`build_report`)."""
+    from bomscan.sources.dates import date_expr
+
+    parts = [
+        pl.when(pl.col("_src") == i).then(date_expr(RAW_DATE, fmt))
+        for i, fmt in formats.items()
+        if fmt is not None
+    ]
+    date = pl.coalesce(parts) if parts else pl.lit(None, pl.Date)
+    return frame.with_columns(date.cast(pl.Date).alias("date"))
 
 
 def _relocate(

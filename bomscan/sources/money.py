@@ -125,12 +125,20 @@ def with_amount(
     if decimal == "comma":
         lf = lf.with_columns(pl.lit(None, pl.Float64).alias(fast), s.alias(t))
     else:
-        f = s.cast(pl.Float64, strict=False)
+        # the cast alone (no strip: " 12.50" fails it and takes the slow path, which strips)
+        f = pl.col(col).cast(pl.String).cast(pl.Float64, strict=False)
         lf = lf.with_columns(pl.when(f.is_finite()).then(f).alias(fast))
-        lf = lf.with_columns(pl.when(pl.col(fast).is_null()).then(s).alias(t))
+        # the rest as written (parse() strips): no string op runs on the rows the cast took
+        lf = lf.with_columns(
+            pl.when(pl.col(fast).is_null()).then(pl.col(col).cast(pl.String)).alias(t)
+        )
 
     def parse(k: pl.Expr) -> pl.Expr:
-        fields = [amount_expr("k", decimal).alias("v")]
+        v = amount_expr("k", decimal)
+        if decimal != "comma":  # " 1e3 ": a number the fast cast refused only for its spaces
+            c = pl.col("k").str.strip_chars().cast(pl.Float64, strict=False)
+            v = pl.coalesce(pl.when(c.is_finite()).then(c), v)
+        fields = [v.alias("v")]
         cur = currency_in_amount_expr("k") if currency_alias else pl.lit(None, pl.String)
         fields.append(cur.alias("c"))
         return pl.struct(fields)

@@ -44,6 +44,8 @@ DELIMITERS = (",", ";", "\t", "|")
 SENTINEL = "\x00bomscan-extra-field"
 RAGGED = EXTRA_PREFIX + "__ragged"  # "1" when the row had more fields than the header
 RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount text, so unparsed values are listed
+# the date text: a ledger pass that needs dates only on the rows it lists parses them there
+RAW_DATE = EXTRA_PREFIX + "__raw_date"
 
 
 def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
@@ -404,6 +406,8 @@ def lines_from_frame(
     internal = []
     if money_col:
         internal.append(pl.col(money_col).cast(pl.String).alias(RAW_AMOUNT))
+    if date and date_fmt not in (None, dates.TYPED):
+        internal.append(pl.col(date).cast(pl.String).alias(RAW_DATE))
     if sentinel is not None:
         # "1" or null: text flags (extras are text), mostly null, so they cost nothing per row
         internal.append(pl.when(pl.col(sentinel).is_not_null()).then(pl.lit("1")).alias(RAGGED))
