@@ -118,7 +118,7 @@ def _numbers(toks: list[str]) -> list[str]:
     i = 0
     while i < len(toks):
         t = toks[i]
-        m = _ORD.match(t)
+        m = _ORD.match(t) if t[:1].isdigit() else None
         if m:
             out.append(str(int(m.group(1))))
         elif t in T.TENS_WORDS:
@@ -451,31 +451,33 @@ def _finish(
     region, so nothing is dropped or stripped. The one decision that depends on position and
     can differ is the fuzzy generic test on the run's last word (now last in the name), which
     is checked here directly."""
-    ascii_only = simple is not None
     # a ledger field cut inside the legal form ("HUAWEI TECHNOLOGIES CO LT")
     k = len(roles)
     if k >= 2 and roles[-1] == "word" and roles[-2] == "legal" and texts[-1] in _LEGAL_PREFIXES:
         roles[-1] = "legal"
-    # 3. decide what to drop
+    # 3. decide what to drop (words, generic words and connectors are never dropped here)
     drop = [False] * k
     legal: list[str] = []
     places: list[str] = []
     regions: list[str] = []
-    for idx in range(k):
-        role = roles[idx]
-        if role == "legal":
+    prev = ""
+    for idx, role in enumerate(roles):
+        if role == "word" or role == "generic":
+            pass
+        elif role == "legal":
             drop[idx] = True
             legal.append(texts[idx])
         elif role == "place":
-            if not (idx > 0 and roles[idx - 1] == "connector"):
+            if prev != "connector":
                 drop[idx] = True
                 places.append(texts[idx])
-        elif role == "region" and not (idx > 0 and roles[idx - 1] == "connector"):
+        elif role == "region" and prev != "connector":
             if pars[idx] or (idx > 0 and _TRAILING_ROLES.issuperset(roles[idx + 1 :])):
                 drop[idx] = True
                 regions.append(texts[idx])
+        prev = role
 
-    if not any(not drop[j] and roles[j] == "word" for j in range(k)):
+    if "word" not in roles:
         for j in range(k):
             if roles[j] in ("place", "region"):
                 drop[j] = False
@@ -495,7 +497,6 @@ def _finish(
         kept.pop(0)
     while len(kept) > 1 and kept[-1][1] == "connector":
         kept.pop()
-    tokens = tuple(t for t, _ in kept)
     distinctive: list[str] = []
     generic: set[str] = set()
     numbers: set[str] = set()
@@ -509,10 +510,10 @@ def _finish(
         elif pos > 0 and (t in roman or (t in roman1 and pos == last)):
             numbers.add(t)
         else:
-            if not t.isalpha() and any(map(str.isdigit, t)):
+            if not t.isalpha() and _has_digit(t):
                 numbers.add(t)
             distinctive.append(t)
-    if ascii_only:
+    if simple is not None:
         script = "latin"
     else:
         han = sum(1 for t in distinctive if is_han(t))
@@ -520,30 +521,43 @@ def _finish(
     fixed = False
     if simple is not None and kept:
         live = [j for j in range(k) if not drop[j]]
-        fixed = (
-            len(live) == len(kept)
-            and live[-1] - live[0] == len(live) - 1
-            and all(simple[j] and roles[j] in ("word", "generic") for j in live)
-        )
+        fixed = len(live) == len(kept) and live[-1] - live[0] == len(live) - 1
+        if fixed:
+            for j in live:
+                if not simple[j] or (roles[j] != "word" and roles[j] != "generic"):
+                    fixed = False
+                    break
         if fixed and len(live) > 1 and roles[live[-1]] == "word" and live[-1] < k - 1:
             fixed = _fuzzy_generic(texts[live[-1]], True) is None
-    compact = "".join(distinctive)
+    tokens = tuple([t for t, _ in kept])
     parsed = Parsed(
-        raw=name,
-        exact_key=" ".join(exact),
-        norm=" ".join(tokens),
-        tokens=tokens,
-        distinctive=tuple(distinctive),
-        generic=frozenset(generic),
-        numbers=frozenset(numbers),
-        regions=frozenset(REGION_CANON.get(r, r) for r in regions),
-        removed_legal=tuple(legal),
-        removed_places=tuple(places),
-        removed_regions=tuple(regions),
-        compact=compact,
-        script=script,
+        name,
+        " ".join(exact),
+        " ".join(tokens),
+        tokens,
+        tuple(distinctive),
+        frozenset(generic),
+        frozenset(numbers),
+        frozenset([REGION_CANON.get(r, r) for r in regions]) if regions else _EMPTY,
+        tuple(legal),
+        tuple(places),
+        tuple(regions),
+        "".join(distinctive),
+        script,
+        (),
     )
     return parsed, fixed
+
+
+_EMPTY: frozenset[str] = frozenset()
+_DIGITS = frozenset("0123456789")
+
+
+def _has_digit(t: str) -> bool:
+    """``any(map(str.isdigit, t))``; the common ASCII case without a per-character call."""
+    if t.isascii():
+        return not _DIGITS.isdisjoint(t)
+    return any(map(str.isdigit, t))
 
 
 # Later passes run on a normal form, and normal forms repeat across names and aliases
