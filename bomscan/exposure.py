@@ -133,10 +133,16 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         lines = lines.with_columns(pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day"))
         keys.append("_fx_day")
     keys += [f"_g{i}" for i in range(len(group_exprs))]
+    # columns that are constant per input (or ``line``, item + a per-input offset) are not
+    # carried through the pass: the rows it keeps get them back from their ``_src``
+    constants = _row_constants(results)
+    all_cols = lines.collect_schema().names()
     row_cols = [
         c
-        for c in lines.collect_schema().names()
-        if c not in ("source", "_src", "_in_period") and not (defer_date and c == "date")
+        for c in all_cols
+        if c not in ("source", "_src", "_in_period")
+        and c not in constants
+        and not (defer_date and c == "date")
     ]
     for r in results:  # CSV line counts (for exact lines) run in the background meanwhile
         getattr(r.meta.get("relocate"), "start", lambda: None)()
@@ -231,6 +237,11 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     kept_rows = _with_source(kept_rows, results)
     if "date" not in kept_rows.columns:
         kept_rows = _dates_from_text(kept_rows, date_formats)
+    missing = [c for c in constants if c not in kept_rows.columns]
+    if missing:
+        kept_rows = kept_rows.with_columns([constants[c].alias(c) for c in missing]).select(
+            [c for c in all_cols if c in kept_rows.columns or c in missing]
+        )
     agg, fx_note = _convert(agg, opts, {"_amt_sum": "_sum", "_credit_amt": "_credit_sum"})
     rows = kept_rows.join(cache.known, on="name", how="left")
     rows, _ = _convert(rows, opts, {"_amt": "amount"})
@@ -397,7 +408,9 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             {
                 "source": r.source,
                 "kind": r.kind,
-                "meta": {k: v for k, v in r.meta.items() if not callable(v)},
+                "meta": {
+                    k: v for k, v in r.meta.items() if not callable(v) and k not in _PASS_META
+                },
             }
             for r in results
         ],
@@ -692,6 +705,32 @@ def _with_source(frame: pl.DataFrame, results: list[ReadResult]) -> pl.DataFrame
         )
         .alias("source")
     )
+
+
+_PASS_META = ("row_constants", "line_offset")  # readers' notes for the pass, not for the report
+
+
+def _row_constants(results: list[ReadResult]) -> dict[str, pl.Expr]:
+    """Canonical columns every input declares constant (``meta["row_constants"]``), plus
+    ``line`` when every input derives it from ``item``; each as an expression on ``_src``
+    (and ``item``) that gives the value back on the rows a pass kept."""
+    from bomscan.sources.schema import LINE_SCHEMA
+
+    consts = [r.meta.get("row_constants") for r in results]
+    if not results or any(c is None for c in consts):
+        return {}
+    idx = list(range(len(results)))
+    out: dict[str, pl.Expr] = {}
+    for col in set.intersection(*(set(c) for c in consts)):
+        out[col] = pl.col("_src").replace_strict(
+            idx, [c[col] for c in consts], return_dtype=LINE_SCHEMA[col]
+        )
+    if all("line_offset" in r.meta for r in results):
+        offsets = [r.meta["line_offset"] for r in results]
+        out["line"] = pl.col("item") + pl.col("_src").replace_strict(
+            idx, offsets, return_dtype=pl.Int64
+        )
+    return out
 
 
 def _dates_from_text(frame: pl.DataFrame, formats: dict[int, str | None]) -> pl.DataFrame:

@@ -447,6 +447,18 @@ def lines_from_frame(
         "money_column": money_col,
         "name_columns": name_cols,
         "extra_columns": [h for h in headers if h not in used],
+        # canonical columns that hold one value on every row of this input, and the offset
+        # from ``item`` to ``line``: a pass over millions of rows need not carry them
+        "row_constants": {
+            "kind": kind,
+            "bom_ref": None,
+            **({} if part else {"part": None}),
+            **({} if desc else {"description": None}),
+            **({} if qty else {"quantity": None}),
+            **({} if unit else {"unit_price": None}),
+            **({"field": name_cols[0], "primary": True} if len(name_cols) == 1 else {}),
+        },
+        "line_offset": None if line_base is None else line_base + 1,
     }
     return ReadResult(
         source=path, kind=kind, lines=frame, items_read=None, warnings=warnings, meta=meta
