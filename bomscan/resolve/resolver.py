@@ -121,7 +121,11 @@ def _parsed_keys(p: Parsed) -> set[str]:
     whole distinctive string) as-is; the whole distinctive string's one-deletion variants
     (SymSpell-style, so a single typo anywhere still meets); Han character bigrams (so
     near-miss Chinese names are at least scored and explainable)."""
-    toks = tuple(t for t in p.distinctive if t not in p.numbers) or p.distinctive
+    numbers = p.numbers
+    toks = (tuple([t for t in p.distinctive if t not in numbers]) if numbers else ()) or (
+        p.distinctive
+    )
+    latin = p.script == "latin"  # no Han token among the distinctive ones
     groups = [toks]
     if p.script == "mixed":  # the scorer compares a bilingual name one script at a time
         groups += [tuple(t for t in toks if is_han(t)), tuple(t for t in toks if not is_han(t))]
@@ -131,8 +135,13 @@ def _parsed_keys(p: Parsed) -> set[str]:
             continue
         keys.update(units(g))
         c = "".join(g)
-        if edit_budget(len(c) + 1, is_han(c)) >= 1:
-            keys.update(c[:i] + c[i + 1 :] for i in range(len(c)))
+        n = len(c)
+        if latin:
+            if n >= 4:  # edit_budget(n + 1, False) >= 1
+                keys.update([c[:i] + c[i + 1 :] for i in range(n)])
+            continue
+        if edit_budget(n + 1, is_han(c)) >= 1:
+            keys.update([c[:i] + c[i + 1 :] for i in range(n)])
         for t in g:
             if is_han(t):
                 keys.update("\x00" + t[i : i + 2] for i in range(len(t) - 1))
