@@ -335,7 +335,7 @@ class Resolver:
             return  # loses on score alone
         a = self._parsed[i]
         same_region = (2 if q.regions == a.regions else 1 if q.regions & a.regions else 0) + (
-            1 if set(q.removed_legal) & set(a.removed_legal) else 0
+            1 if q.removed_legal and not set(q.removed_legal).isdisjoint(a.removed_legal) else 0
         )
         cand = (rs, -_METHOD_RANK[method], same_region, -i, method)
         if cur is None or cand[:4] > cur[:4]:

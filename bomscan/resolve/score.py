@@ -120,7 +120,11 @@ def _merge(xs: list[str], ys: set[str]) -> list[str]:
     while i < len(xs):
         if i + 1 < len(xs):
             cat = xs[i] + xs[i + 1]
-            if cat in ys or any(is_anchor(cat, y) for y in ys if len(y) >= 5):
+            n = len(cat)
+            # is_anchor needs equal strings or one edit, so lengths within one
+            if cat in ys or any(
+                is_anchor(cat, y) for y in ys if len(y) >= 5 and n - 1 <= len(y) <= n + 1
+            ):
                 out.append(cat)
                 i += 2
                 continue
@@ -338,13 +342,33 @@ def _dice_value(qt: list[str], qw: list[float], at: list[str], aw: list[float], 
         if s <= 0:
             return 0.0
         return (s * (qw[i] + aw[0])) / total if total else 0.0
-    pairs = sorted(
-        [(tok_sim(x, y), i, j) for i, x in enumerate(qt) for j, y in enumerate(at)],
-        reverse=True,
-    )
+    # Equal tokens are the pairs scoring exactly 1.0 (tok_sim of unequal tokens is below 1),
+    # so the greedy pass takes them first, in descending (i, j) order; only the tokens left
+    # over need tok_sim. Same alignment and the same float additions as sorting every pair.
     used_q: set[int] = set()
     used_a: set[int] = set()
     matched = 0.0
+    aset = set(at)
+    if not aset.isdisjoint(qt):
+        for i in range(len(qt) - 1, -1, -1):
+            x = qt[i]
+            if x in aset:
+                for j in range(len(at) - 1, -1, -1):
+                    if at[j] == x and j not in used_a:
+                        used_q.add(i)
+                        used_a.add(j)
+                        matched += 1.0 * (qw[i] + aw[j])
+                        break
+    pairs = sorted(
+        [
+            (tok_sim(x, y), i, j)
+            for i, x in enumerate(qt)
+            if i not in used_q
+            for j, y in enumerate(at)
+            if j not in used_a
+        ],
+        reverse=True,
+    )
     for s, i, j in pairs:
         if i in used_q or j in used_a or s <= 0:
             continue
