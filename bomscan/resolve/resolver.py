@@ -313,13 +313,12 @@ class Resolver:
         rare: set[int] = set()
         common: list[str] = []
         limit = self._common_limit
-        for k in _parsed_keys(q):
-            hit = idx.get(k)
-            if hit:
-                if len(hit) > limit:
-                    common.append(k)
-                else:
-                    rare.update(hit)
+        keys = _parsed_keys(q)
+        for hit in filter(None, map(idx.get, keys)):  # most keys miss: looked up in C
+            if len(hit) > limit:
+                common.extend([k for k in keys if idx.get(k) is hit])
+            else:
+                rare.update(hit)
         return rare, common
 
     # -- scoring -----------------------------------------------------------------------------
