@@ -423,6 +423,9 @@ class Resolver:
         def chunk(part: Sequence[str]) -> list[tuple | None]:
             return self._match_chunk(part, min_score)
 
+        if len(distinct) >= PARALLEL_MIN_NAMES:
+            import numpy  # noqa: F401  (for _common_ratios: imported once, before a fork)
+
         found = split_map(chunk, distinct, PARALLEL_MIN_NAMES)
         return [Match(*t) for t in found if t is not None]
 
