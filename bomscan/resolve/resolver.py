@@ -452,6 +452,8 @@ class Resolver:
                 out[pos] = self._result(name, q, best, min_score)
                 continue
             rare, common = self._candidate_sets(q)
+            if not rare and not common:
+                continue  # no index key hits: nothing to score (most unrelated vendors)
             if (
                 rare
                 or not common
@@ -513,9 +515,11 @@ class Resolver:
                     pending[part[r]][2][ids[j]] = v
 
     def _score_shortlist(
-        self, name: str, q: Parsed, shortlist: Iterable[int], min_score: float
+        self, name: str, q: Parsed, shortlist: list[int], min_score: float
     ) -> tuple | None:
         best: dict[str, tuple] = {}
+        if not shortlist:
+            return None
         qp = prepare(q)
         prep, parsed = self._prep, self._parsed
         for i in shortlist:
