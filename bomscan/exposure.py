@@ -31,6 +31,7 @@ import polars as pl
 
 from bomscan import __version__
 from bomscan.resolve.affiliates import paths_frame
+from bomscan.resolve.gate import NameGate
 from bomscan.rules.model import LEVELS, RuleSet
 from bomscan.sources.dates import TYPED
 from bomscan.sources.schema import EXTRA_PREFIX, ReadResult, Skipped
@@ -476,6 +477,7 @@ class NameCache:
 
     def __init__(self, resolver, min_score: float, progress=None):
         self.resolver = resolver
+        self.gate = NameGate(resolver)
         self.min_score = min_score
         self.progress = progress
         self.lock = threading.Lock()
@@ -496,7 +498,9 @@ class NameCache:
         if new.height == 0:
             return False
         todo = new["name"].to_list()
-        found = {m.name: m for m in self.resolver.match_names(todo, min_score=self.min_score)}
+        # names that share no word with any alias key never reach the resolver (gate.py)
+        candidates = new["name"].filter(self.gate.mask(new["name"])).to_list()
+        found = {m.name: m for m in self.resolver.match_names(candidates, min_score=self.min_score)}
         idx, hit = [], []
         for n in todo:
             m = found.get(n)
