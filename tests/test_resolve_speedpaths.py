@@ -12,7 +12,7 @@ import pytest
 from bomscan.resolve import REVIEW_THRESHOLD, AliasRecord, Resolver, _fork
 from bomscan.resolve import resolver as resolver_mod
 from bomscan.resolve.normalise import parse
-from bomscan.resolve.score import prepare, score_parsed, score_prepared
+from bomscan.resolve.score import detail_prepared, prepare, score_parsed, score_prepared
 
 DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
 
@@ -57,6 +57,27 @@ def test_prepared_scorer_equals_general_scorer(names_and_aliases) -> None:
                 assert got == score_parsed(q, a, floor=floor)[0]
                 checked += 1
     assert checked > 50_000
+
+
+def test_prepared_detail_equals_general_detail(names_and_aliases) -> None:
+    """The reason of every fuzzy match comes from the prepared-sides detail; it must be
+    ``score_parsed(..., detail=True)`` exactly (score, alignment order, anchor, penalties)."""
+    names, aliases = names_and_aliases
+    prepped = [(parse(a), prepare(parse(a))) for a in aliases]
+    rng = random.Random(13)
+    checked = 0
+    for n in names[::3]:
+        q = parse(n)
+        qp = prepare(q)
+        for a, ap in rng.sample(prepped, 20):
+            assert detail_prepared(q, qp, a, ap) == score_parsed(q, a, detail=True)
+            checked += 1
+    for a, ap in prepped[:400]:
+        for n in (_typo(rng, a.raw), a.raw.upper() + " Co Ltd", a.raw + " (USA)"):
+            q = parse(n)
+            assert detail_prepared(q, prepare(q), a, ap) == score_parsed(q, a, detail=True)
+            checked += 1
+    assert checked > 5_000
 
 
 def test_two_process_batch_equals_one_process(names_and_aliases, monkeypatch) -> None:

@@ -22,7 +22,14 @@ from rapidfuzz import fuzz, process
 
 from ._fork import can_fork, run_pair, split_map
 from .normalise import Parsed, is_han, parse
-from .score import edit_budget, prepare, score_parsed, score_prepared, units
+from .score import (
+    detail_prepared,
+    edit_budget,
+    prepare,
+    score_parsed,
+    score_prepared,
+    units,
+)
 
 DEFAULT_THRESHOLD = 0.90
 REVIEW_THRESHOLD = 0.70
@@ -529,7 +536,7 @@ class Resolver:
             s = score_prepared(q, qp, parsed[i], ap, min_score)
             if s > 0:
                 self._offer(best, q, i, s, "fuzzy")
-        return self._result(name, q, best, min_score) if best else None
+        return self._result(name, q, best, min_score, qp) if best else None
 
     def _match_one(self, name: str, min_score: float) -> tuple | None:
         """``_match_chunk`` for one name, through the one-name ``_shortlist``."""
@@ -539,14 +546,21 @@ class Resolver:
             return self._result(name, q, best, min_score)
         return self._score_shortlist(name, q, self._shortlist(q, min_score), min_score)
 
-    def _result(self, name: str, q: Parsed, best: dict[str, tuple], min_score: float):
+    def _result(
+        self, name: str, q: Parsed, best: dict[str, tuple], min_score: float, qp: tuple = ()
+    ) -> tuple | None:
+        """The Match fields for the best entry of ``best`` (``qp``: the name's prepared
+        scoring data, when a fuzzy score may win), or None below ``min_score``."""
         ent, (s, _, _, neg_i, method) = max(best.items(), key=lambda kv: (kv[1][:4], kv[0]))
         if s < min_score:
             return None
         i = -neg_i
         rec = self.aliases[i]
         a = self._parsed[i]
-        info = score_parsed(q, a, detail=True)[1] if method == "fuzzy" else {}
+        info = {}
+        if method == "fuzzy":
+            ap = self._prep[i] or prepare(a)
+            info = detail_prepared(q, qp or prepare(q), a, ap)[1]
         reason = _reason(name, rec.alias, q, a, method, s, info)
         return (name, ent, rec.alias, round(s, 4), method, reason)
 

@@ -420,3 +420,99 @@ def score_prepared(q: Parsed, qp: tuple, a: Parsed, ap: tuple, floor: float) -> 
     if not anchor:
         d = min(d, NO_ANCHOR_CAP)
     return max(0.0, min(1.0, d - pen))
+
+
+def _dice_detail(
+    qt: list[str], qw: list[float], at: list[str], aw: list[float], total: float
+) -> tuple[float, list[tuple[str, str, float]]]:
+    """``_dice(qt, at)`` given the token weights and their total: the same alignment, in
+    the same order, with equal tokens taken first as in ``_dice_value``."""
+    used_q: set[int] = set()
+    used_a: set[int] = set()
+    matched = 0.0
+    aligned: list[tuple[str, str, float]] = []
+    aset = set(at)
+    if not aset.isdisjoint(qt):
+        for i in range(len(qt) - 1, -1, -1):
+            x = qt[i]
+            if x in aset:
+                for j in range(len(at) - 1, -1, -1):
+                    if at[j] == x and j not in used_a:
+                        used_q.add(i)
+                        used_a.add(j)
+                        matched += 1.0 * (qw[i] + aw[j])
+                        aligned.append((x, at[j], 1.0))
+                        break
+    pairs = sorted(
+        [
+            (tok_sim(x, y), i, j)
+            for i, x in enumerate(qt)
+            if i not in used_q
+            for j, y in enumerate(at)
+            if j not in used_a
+        ],
+        reverse=True,
+    )
+    for s, i, j in pairs:
+        if i in used_q or j in used_a or s <= 0:
+            continue
+        used_q.add(i)
+        used_a.add(j)
+        matched += s * (qw[i] + aw[j])
+        aligned.append((qt[i], at[j], s))
+    return (matched / total if total else 0.0), aligned
+
+
+def detail_prepared(q: Parsed, qp: tuple, a: Parsed, ap: tuple) -> tuple[float, dict]:
+    """``score_parsed(q, a, detail=True)`` from prepared sides (see ``prepare``): the
+    resolver explains every fuzzy match it returns."""
+    if q.script == "mixed" or a.script == "mixed":
+        return score_parsed(q, a, detail=True)
+    reg_conflict = bool(q.regions and a.regions and not (q.regions & a.regions))
+    if q.norm and q.norm == a.norm and not reg_conflict:
+        return 1.0, {"kind": "normalised"}
+    qd, _, cq, qunits, _, qlegal, qws, _ = qp
+    ad, _, ca, _, aunits, alegal, aws, aset = ap
+    if not qd or not ad:
+        s = min(NO_ANCHOR_CAP, 0.6 * Indel.normalized_similarity(q.norm, a.norm))
+        return s, {"kind": "generic-only", "d": s}
+    pen0, q_extra, a_extra, num = _penalties(q, a)
+    pen = 0.0
+    pen += pen0
+    anchor: tuple[str, str] | None = None
+    for x in qunits:
+        if x in aunits:
+            anchor = (x, x)
+            break
+    else:
+        if abs(len(cq) - len(ca)) <= 1 and is_anchor(cq, ca):
+            anchor = (cq, ca)
+    if len(qd) != len(ad):
+        qm = _merge(qd, aset)
+        am = _merge(ad, set(qm))
+    else:
+        qm, am = qd, ad
+    qmw = qws if qm == qd else [_w(t) for t in qm]
+    amw = aws if am == ad else [_w(t) for t in am]
+    dice, aligned = _dice_detail(qm, qmw, am, amw, sum(qmw) + sum(amw))
+    compact = tok_sim(cq, ca) if len(qm) != len(am) else 0.0
+    if cq != ca and (cq == ca + alegal or ca == cq + qlegal):
+        compact = 1.0 - 0.5 / max(len(cq), len(ca))
+        anchor = anchor or (cq, ca)
+    d = max(dice, compact)
+    if anchor is None:
+        d = min(d, NO_ANCHOR_CAP)
+    s = max(0.0, min(1.0, d - pen))
+    return s, {
+        "kind": "fuzzy",
+        "anchor": anchor,
+        "aligned": aligned,
+        "dice": dice,
+        "compact": compact,
+        "d": d,
+        "gen_q_extra": q_extra,
+        "gen_a_extra": a_extra,
+        "reg_conflict": reg_conflict,
+        "num": num,
+        "penalty": pen,
+    }
