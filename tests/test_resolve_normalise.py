@@ -91,3 +91,14 @@ def test_stored_phrase_tables_match_their_sources() -> None:
 )
 def test_ascii_and_unicode_paths_agree_on_examples(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
+
+
+def test_phrase_kind_table_matches_the_tables() -> None:
+    """The tagging loops look phrase kinds up in one dict; it must answer as the ordered
+    membership tests do, for every phrase of every table."""
+    import importlib
+
+    nm = importlib.import_module("bomscan.resolve.normalise")  # the module, not the function
+    phrases = {*nm.LEGAL, *nm.REGIONS, *nm.CN_PLACES, *nm.GENERIC, "hikvision", "", "of"}
+    for p in phrases:
+        assert nm._PHRASE_KIND.get(p) == nm._phrase_kind(p), p

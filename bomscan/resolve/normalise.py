@@ -253,6 +253,16 @@ def _phrase_kind(phrase: str) -> str | None:
     return None
 
 
+# ``_phrase_kind`` as one dict lookup (the tagging loops run it for most tokens): the tables
+# are entered lowest priority first, so a phrase in several gets the kind tested first above.
+_PHRASE_KIND: dict[str, str] = {
+    **dict.fromkeys(GENERIC, "generic"),
+    **dict.fromkeys(CN_PLACES, "place"),
+    **dict.fromkeys(REGIONS, "region"),
+    **dict.fromkeys(LEGAL, "legal"),
+}
+
+
 def _peel_han(tok: str) -> list[tuple[str, str]]:
     """Split one Han run into [(text, role)], role in place/word/generic/legal."""
     if tok in HAN_PLACES:
@@ -334,6 +344,7 @@ def _first_pass(name: str) -> tuple[Parsed, bool]:
         else:
             seq.append((t, "", par))
     # 2. longest phrase match for latin tokens
+    phrase_kind = _PHRASE_KIND.get
     tagged: list[tuple[str, str, bool]] = []
     i, n = 0, len(seq)
     while i < n:
@@ -349,7 +360,7 @@ def _first_pass(name: str) -> tuple[Parsed, bool]:
             if any(seq[j][1] for j in range(i, i + m)):
                 continue
             phrase = " ".join(seq[j][0] for j in range(i, i + m))
-            kind = _phrase_kind(phrase)
+            kind = phrase_kind(phrase)
             if kind:
                 hit = (phrase, kind, m)
                 break
@@ -391,6 +402,7 @@ def _one_pass_ascii(name: str, c: str) -> tuple[Parsed, bool]:
     simple: list[bool] = []
     i, n = 0, len(words)
     starts = _STARTS
+    phrase_kind = _PHRASE_KIND.get
     connectors = T.CONNECTORS
     while i < n:
         text = words[i]
@@ -401,7 +413,7 @@ def _one_pass_ascii(name: str, c: str) -> tuple[Parsed, bool]:
                 if m > n - i:
                     continue
                 phrase = text if m == 1 else " ".join(words[i : i + m])
-                kind = _phrase_kind(phrase)
+                kind = phrase_kind(phrase)
                 if kind:
                     break
             if kind:
