@@ -166,10 +166,14 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             .all()
             .alias("_ticks")
         )
+    # a row's key in the pass: its item when each item is one row (one name column; with
+    # several inputs ``_src`` is a key too), else a row index (the pass then numbers rows)
+    one_row_items = all("primary" in (r.meta.get("row_constants") or {}) for r in results)
+    numbered = lines if one_row_items else lines.with_row_index("_rix")
+    row_key = pl.col("item" if one_row_items else "_rix")
     parts = (
-        lines.with_row_index("_rix")
-        .with_columns(
-            pl.when(listed(warm_matched)).then(pl.col("_rix")).alias("_kept"),
+        numbered.with_columns(
+            pl.when(listed(warm_matched)).then(row_key).alias("_kept"),
             pl.when(name.is_in(warm_known.implode())).then(None).otherwise(name).alias("_new"),
             pl.when(primary).then(amount).alias("_pamt"),
             (primary & amount.is_not_null()).alias("_ppriced"),
@@ -222,7 +226,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     )
     kept_rows = (
         parts.filter(pl.col("_kept").is_not_null())
-        .sort("_kept")
+        .sort("_src", "_kept")
         .select(
             *[pl.col(c) if c in keys else pl.col("_r" + c).alias(c) for c in row_cols],
             pl.col("_src"),
