@@ -196,3 +196,25 @@ def test_cli_json_and_exit_code(tmp_path):
 
 def test_namecache_is_used_by_build_report():
     assert hasattr(exposure, "NameCache")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"a",
+        b"a\n",
+        b"a\nb",
+        b"\n\n",
+        b"x" * (1 << 20),
+        b"x" * (1 << 20) + b"\n",
+        b"x\ny" * 400_000,
+    ],
+)
+def test_physical_line_count(tmp_path, data):
+    """The count that decides whether item -> line is exact (chunk edges, no final newline)."""
+    from bomscan.sources.tabular import _physical_lines
+
+    p = tmp_path / "f.csv"
+    p.write_bytes(data)
+    assert _physical_lines(str(p)) == data.count(b"\n") + (0 if data[-1:] in (b"\n", b"") else 1)

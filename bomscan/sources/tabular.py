@@ -514,18 +514,24 @@ def _relocator(path: str, delimiter: str, header_line: int):
 
 
 def _physical_lines(path: str) -> int:
-    """Lines in the file (a last line without a newline counts), in 16 MB chunks.
+    """Lines in the file (a last line without a newline counts), read in 1 MiB chunks into one
+    reused buffer and counted with numpy (``bytes.count`` managed about 1 GB/s: 0.74 s of CPU
+    at 10M rows, competing with the pass; this is about 0.23 s).
 
     Not polars' native count (0.06 s at 10M rows): it maps the whole file, and the mapped pages
     then count in the peak memory (+440 MB).
     """
+    import numpy as np
+
+    buf = bytearray(1 << 20)
+    arr = np.frombuffer(buf, dtype=np.uint8)
     n = 0
-    last = b""
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 24):
-            n += chunk.count(b"\n")
-            last = chunk[-1:]
-    return n + (0 if last in (b"\n", b"") else 1)
+    last = 10
+    with open(path, "rb", buffering=0) as fh:
+        while k := fh.readinto(buf):
+            n += int(np.count_nonzero(arr[:k] == 10))
+            last = buf[k - 1]
+    return n + (0 if last == 10 else 1)
 
 
 def _first_line(exc: Exception) -> str:
