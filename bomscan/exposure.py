@@ -471,6 +471,9 @@ def _money(v: float | None) -> float | None:
     return None if v is None else round(float(v), 2)
 
 
+GATE_MIN_NAMES = 1000  # distinct new names from which a batch goes through the name gate
+
+
 class NameCache:
     """Resolves every distinct name once: those of the first rows before the pass, the few the
     pass first met after them once it is done.
@@ -481,7 +484,7 @@ class NameCache:
 
     def __init__(self, resolver, min_score: float, progress=None):
         self.resolver = resolver
-        self.gate = NameGate(resolver)
+        self.gate: NameGate | None = None
         self.min_score = min_score
         self.progress = progress
         self.lock = threading.Lock()
@@ -502,8 +505,13 @@ class NameCache:
         if new.height == 0:
             return False
         todo = new["name"].to_list()
-        # names that share no word with any alias key never reach the resolver (gate.py)
-        candidates = new["name"].filter(self.gate.mask(new["name"])).to_list()
+        # in a large batch, names that share no word with any alias key never reach the
+        # resolver (gate.py; building it costs ~50 ms, more than a small batch's resolution)
+        candidates = todo
+        if len(todo) >= GATE_MIN_NAMES:
+            if self.gate is None:
+                self.gate = NameGate(self.resolver)
+            candidates = new["name"].filter(self.gate.mask(new["name"])).to_list()
         found = {m.name: m for m in self.resolver.match_names(candidates, min_score=self.min_score)}
         idx, hit = [], []
         for n in todo:
