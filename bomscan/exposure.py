@@ -147,7 +147,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     ]
     for r in results:  # CSV line counts (for exact lines) run in the background meanwhile
         getattr(r.meta.get("relocate"), "start", lambda: None)()
-    warm_known, warm_matched = _warm_up(cache, lines)
+    warm_known, warm_matched = _warm_up(cache, results)
     name = pl.col("name")
 
     def listed(matched: pl.Series) -> pl.Expr:
@@ -555,7 +555,7 @@ class NameCache:
 WARM_UP_ROWS = 500_000
 
 
-def _warm_up(cache: NameCache, lines: pl.LazyFrame) -> tuple[pl.Series, pl.Series]:
+def _warm_up(cache: NameCache, results: list[ReadResult]) -> tuple[pl.Series, pl.Series]:
     """Resolve the names of the first rows before the pass; (names known, names matched).
 
     A ledger's vendors mostly appear early. Resolving them up front (the resolver splits a big
@@ -566,7 +566,13 @@ def _warm_up(cache: NameCache, lines: pl.LazyFrame) -> tuple[pl.Series, pl.Serie
     :func:`build_report` runs one more (filtered) pass for its rows, so the answer is the same
     either way.
     """
-    head = lines.select("name").head(WARM_UP_ROWS).collect(engine="streaming")["name"]
+    frames = [
+        r.meta.get("names_only")
+        if r.meta.get("names_only") is not None
+        else (r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines).select("name")
+        for r in results
+    ]
+    head = pl.concat(frames).head(WARM_UP_ROWS).collect(engine="streaming")["name"]
     cache.learn(head)
     return cache.known["name"], cache.matched_names
 
@@ -723,7 +729,11 @@ def _with_source(frame: pl.DataFrame, results: list[ReadResult]) -> pl.DataFrame
     )
 
 
-_PASS_META = ("row_constants", "line_offset")  # readers' notes for the pass, not for the report
+_PASS_META = (
+    "row_constants",
+    "line_offset",
+    "names_only",
+)  # readers' notes for the pass, not for the report
 
 
 def _row_constants(results: list[ReadResult]) -> dict[str, pl.Expr]:

@@ -309,6 +309,12 @@ def lines_from_frame(
         )
     kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
     schema = lf.collect_schema()
+    # the names alone, in row order, as ``name`` holds them (stripped, empty as null): what a
+    # ledger pass's warm-up reads, without the rest of this frame's work
+    names_only = None
+    if len(name_cols) == 1:
+        n = pl.col(name_cols[0]).cast(pl.String).str.strip_chars()
+        names_only = lf.select(pl.when(n == "").then(None).otherwise(n).alias("name"))
 
     # every data record gets an item number; records with no field at all (blank lines) go
     lf = lf.with_row_index("item").filter(
@@ -459,6 +465,7 @@ def lines_from_frame(
             **({"field": name_cols[0], "primary": True} if len(name_cols) == 1 else {}),
         },
         "line_offset": None if line_base is None else line_base + 1,
+        "names_only": names_only,
     }
     return ReadResult(
         source=path, kind=kind, lines=frame, items_read=None, warnings=warnings, meta=meta
