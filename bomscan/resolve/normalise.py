@@ -114,8 +114,19 @@ _NUMBER_TRIGGERS = frozenset((*T.TENS_WORDS, *T.NUMBER_WORDS, *T.ORDINAL_WORDS))
 
 def _numbers(toks: list[str]) -> list[str]:
     """Number words and ordinals to digits: "forty four" / "forty-4" -> "44", "1st" -> "1"."""
-    if _NUMBER_TRIGGERS.isdisjoint(toks) and not _has_digit("".join([t[:1] for t in toks])):
-        return toks  # no number word and no token starting with a digit
+    if _NUMBER_TRIGGERS.isdisjoint(toks):
+        # no number word: only an ordinal ("1st", a token starting with a digit) can change
+        if not _has_digit("".join([t[:1] for t in toks])):
+            return toks
+        out = None
+        for k, t in enumerate(toks):
+            if t[:1].isdigit():
+                m = _ORD.match(t)
+                if m:
+                    if out is None:
+                        out = list(toks)
+                    out[k] = str(int(m.group(1)))
+        return toks if out is None else out
     out: list[str] = []
     i = 0
     while i < len(toks):
