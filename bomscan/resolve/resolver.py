@@ -569,7 +569,10 @@ class Resolver:
     ) -> tuple | None:
         """The Match fields for the best entry of ``best`` (``qp``: the name's prepared
         scoring data, when a fuzzy score may win), or None below ``min_score``."""
-        ent, (s, _, _, neg_i, method) = max(best.items(), key=lambda kv: (kv[1][:4], kv[0]))
+        if len(best) == 1:
+            ((ent, (s, _, _, neg_i, method)),) = best.items()
+        else:
+            ent, (s, _, _, neg_i, method) = max(best.items(), key=lambda kv: (kv[1][:4], kv[0]))
         if s < min_score:
             return None
         i = -neg_i

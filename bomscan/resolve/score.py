@@ -287,9 +287,15 @@ def _w(t: str) -> float:
 def prepare(p: Parsed) -> tuple:
     """One side's precomputed scoring data: (tokens, weight sum, joined, anchor units as a
     list and as a set, joined legal forms, token weights, token set)."""
-    d = [t for t in p.distinctive if t not in p.numbers] or list(p.distinctive)
-    us = units(tuple(d))
-    ws = [_w(t) for t in d]
+    nums = p.numbers
+    if nums:
+        d = [t for t in p.distinctive if t not in nums] or list(p.distinctive)
+        us = units(tuple(d))
+    else:
+        d = list(p.distinctive)
+        us = units(p.distinctive)
+    get = _WEIGHT.get
+    ws = [get(t) or _w(t) for t in d]
     return (d, sum(ws), "".join(d), us, frozenset(us), "".join(p.removed_legal), ws, set(d))
 
 
