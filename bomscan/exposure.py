@@ -35,7 +35,7 @@ from bomscan.resolve.gate import NameGate
 from bomscan.rules.model import LEVELS, RuleSet
 from bomscan.sources.dates import TYPED
 from bomscan.sources.schema import EXTRA_PREFIX, ReadResult, Skipped
-from bomscan.sources.tabular import RAW_DATE
+from bomscan.sources.tabular import RAW_CURRENCY, RAW_DATE, currency_from_text
 
 SCHEMA_VERSION = "1.0"
 RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount as written (see sources.tabular)
@@ -62,7 +62,15 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     frames = [r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines for r in results]
     # the pass keys on a small integer per input, not on the path text (a string key per row
     # costs), and only when there are several inputs; ``source`` is put back on its output
-    frames = [f.with_columns(pl.lit(i, pl.Int32).alias("_src")) for i, f in enumerate(frames)]
+    # ... and on the currency as written where the reader says ``currency`` is that text
+    # stripped and upper-cased: done after the pass on a few values, not on every row
+    frames = [
+        f.with_columns(
+            pl.lit(i, pl.Int32).alias("_src"),
+            pl.col(RAW_CURRENCY if r.meta.get("currency_text") else "currency").alias("_cur_key"),
+        )
+        for i, (f, r) in enumerate(zip(frames, results, strict=True))
+    ]
     lines = pl.concat(frames, how="diagonal_relaxed")
     names_in = lines.collect_schema().names()
     has_raw = RAW_AMOUNT in names_in
@@ -98,7 +106,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         period = period & (pl.col("date") <= opts.date_to)
     has_period = opts.date_from is not None or opts.date_to is not None
     in_period = period.fill_null(False) if has_period else pl.lit(True)
-    cur = pl.col("currency")
+    cur = currency_from_text(pl.col("_cur_key"))
     if opts.currency and opts.fx is None:
         cur = pl.coalesce(cur, pl.lit(opts.currency))  # the assumed currency of undeclared lines
     primary = pl.col("primary")
@@ -125,7 +133,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         ragged.alias("_ragged"),
         *[e.alias(f"_g{i}") for i, e in enumerate(group_exprs)],
     )
-    keys = ["_cur_native"]
+    keys = ["_cur_key"]
     if len(results) > 1:
         keys.insert(0, "_src")
     if has_period:
@@ -141,7 +149,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     row_cols = [
         c
         for c in all_cols
-        if c not in ("source", "_src", "_in_period")
+        if c not in ("source", "_src", "_in_period", "currency", "_cur_native", RAW_CURRENCY)
         and c not in constants
         and not (defer_date and c == "date")
     ]
@@ -205,7 +213,10 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         *([] if "_src" in keys else [pl.lit(0, pl.Int32).alias("_src")]),
         *([] if "_in_period" in keys else [pl.lit(True).alias("_in_period")]),
     )
+    pass_keys = set(keys)
     keys = list(dict.fromkeys(["_src", *keys, "_in_period"]))
+    parts = parts.with_columns(cur.alias("_cur_native"))
+    keys[keys.index("_cur_key")] = "_cur_native"
     # the totals: the groups above summed over the two extra keys
     agg = parts.group_by(keys).agg(
         *[
@@ -228,10 +239,15 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         parts.filter(pl.col("_kept").is_not_null())
         .sort("_src", "_kept")
         .select(
-            *[pl.col(c) if c in keys else pl.col("_r" + c).alias(c) for c in row_cols],
+            *[
+                pl.col(c) if c in keys or c in pass_keys else pl.col("_r" + c).alias(c)
+                for c in row_cols
+            ],
             pl.col("_src"),
             pl.col("_in_period"),
+            pl.col("_cur_native"),
         )
+        .with_columns(currency_from_text(pl.col("_cur_key")).alias("currency"))
     )
     cache.rows_seen = int(agg["_lines"].sum() or 0)
     if cache.learn(parts["_new"]):
@@ -729,11 +745,8 @@ def _with_source(frame: pl.DataFrame, results: list[ReadResult]) -> pl.DataFrame
     )
 
 
-_PASS_META = (
-    "row_constants",
-    "line_offset",
-    "names_only",
-)  # readers' notes for the pass, not for the report
+# readers' notes for the pass, not for the report
+_PASS_META = ("row_constants", "line_offset", "names_only", "currency_text")
 
 
 def _row_constants(results: list[ReadResult]) -> dict[str, pl.Expr]:

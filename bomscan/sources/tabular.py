@@ -46,6 +46,12 @@ RAGGED = EXTRA_PREFIX + "__ragged"  # "1" when the row had more fields than the 
 RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount text, so unparsed values are listed
 # the date text: a ledger pass that needs dates only on the rows it lists parses them there
 RAW_DATE = EXTRA_PREFIX + "__raw_date"
+RAW_CURRENCY = EXTRA_PREFIX + "__raw_currency"  # the currency text (see currency_from_text)
+
+
+def currency_from_text(text: pl.Expr) -> pl.Expr:
+    """The ``currency`` column from the currency as written."""
+    return text.str.strip_chars().str.to_uppercase()
 
 
 def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
@@ -394,14 +400,13 @@ def lines_from_frame(
     else:
         a = pl.lit(None, pl.Float64)
     exprs.append(a.alias("amount"))
-    cur_expr = (
-        pl.col(cur).cast(pl.String).str.strip_chars().str.to_uppercase()
-        if cur
-        else pl.lit(None, pl.String)
-    )
+    # the currency as written (or a code inside the amount cell); ``currency`` is it stripped
+    # and upper-cased (codes found in amounts already are), which a ledger pass does after
+    # grouping, on a few distinct values, instead of on every row (see RAW_CURRENCY)
+    raw_cur = pl.col(cur).cast(pl.String) if cur else pl.lit(None, pl.String)
     if money_col:
-        cur_expr = pl.coalesce(cur_expr, pl.col("\x00cur"))
-    exprs.append(cur_expr.alias("currency"))
+        raw_cur = pl.coalesce(raw_cur, pl.col("\x00cur"))
+    exprs.append(currency_from_text(raw_cur).alias("currency"))
     exprs.append(
         dates.date_expr(date, date_fmt).alias("date")
         if date
@@ -412,6 +417,7 @@ def lines_from_frame(
     internal = []
     if money_col:
         internal.append(pl.col(money_col).cast(pl.String).alias(RAW_AMOUNT))
+    internal.append(raw_cur.alias(RAW_CURRENCY))
     if date and date_fmt not in (None, dates.TYPED):
         internal.append(pl.col(date).cast(pl.String).alias(RAW_DATE))
     if sentinel is not None:
@@ -466,6 +472,7 @@ def lines_from_frame(
         },
         "line_offset": None if line_base is None else line_base + 1,
         "names_only": names_only,
+        "currency_text": True,  # ``currency`` == currency_from_text(RAW_CURRENCY)
     }
     return ReadResult(
         source=path, kind=kind, lines=frame, items_read=None, warnings=warnings, meta=meta
