@@ -357,13 +357,17 @@ class Resolver:
         cur = best.get(ent)
         if cur is not None and rs < cur[0]:
             return  # loses on score alone
-        a = self._parsed[i]
-        same_region = (2 if q.regions == a.regions else 1 if q.regions & a.regions else 0) + (
-            1 if q.removed_legal and not set(q.removed_legal).isdisjoint(a.removed_legal) else 0
-        )
-        cand = (rs, -_METHOD_RANK[method], same_region, -i, method)
+        cand = (rs, -_METHOD_RANK[method], self._same_region(q, i), -i, method)
         if cur is None or cand[:4] > cur[:4]:
             best[ent] = cand
+
+    def _same_region(self, q: Parsed, i: int) -> int:
+        """The tie-break after score and method: same market qualifier (2, or 1 for an
+        overlap), plus 1 for a shared legal form."""
+        a = self._parsed[i]
+        return (2 if q.regions == a.regions else 1 if q.regions & a.regions else 0) + (
+            1 if q.removed_legal and not set(q.removed_legal).isdisjoint(a.removed_legal) else 0
+        )
 
     def _exact_or_normalised(self, q: Parsed) -> dict[str, tuple]:
         """Exact, else normalised, hits. Either scores 1.0 and outranks any fuzzy score
@@ -542,19 +546,36 @@ class Resolver:
     def _score_shortlist(
         self, name: str, q: Parsed, shortlist: list[int], min_score: float
     ) -> tuple | None:
-        best: dict[str, tuple] = {}
+        """Score the shortlist and return the best match's fields (see ``_result``).
+
+        Every key ``_offer`` ranks by ends in the alias index, so the best of the per-entity
+        bests is simply the best candidate: the highest rounded score, then (only among
+        candidates tied on it) the region/legal-form tie-break, then rule order."""
         if not shortlist:
             return None
         qp = prepare(q)
         prep, parsed = self._prep, self._parsed
+        top = -1.0
+        tops: list[int] = []
         for i in shortlist:
             ap = prep[i]
             if ap is None:
                 ap = prep[i] = prepare(parsed[i])
             s = score_prepared(q, qp, parsed[i], ap, min_score)
             if s > 0:
-                self._offer(best, q, i, s, "fuzzy")
-        return self._result(name, q, best, min_score, qp) if best else None
+                rs = round(s, 6)
+                if rs > top:
+                    top, tops = rs, [i]
+                elif rs == top:
+                    tops.append(i)
+        if not tops:
+            return None
+        if len(tops) == 1:
+            i = tops[0]
+        else:
+            i = max(tops, key=lambda j: (self._same_region(q, j), -j))
+        cand = (top, -_METHOD_RANK["fuzzy"], self._same_region(q, i), -i, "fuzzy")
+        return self._result(name, q, {self.aliases[i].entity_id: cand}, min_score, qp)
 
     def _match_one(self, name: str, min_score: float) -> tuple | None:
         """``_match_chunk`` for one name, through the one-name ``_shortlist``."""
