@@ -198,6 +198,19 @@ def test_resolver_survives_pickling_as_the_cache_stores_it(resolver: Resolver) -
     assert copy.match_names(names, min_score=0.0) == before
 
 
+def test_resolver_loaded_from_cache_pickles_again(resolver: Resolver) -> None:
+    """The cached state stores posting lists compactly; a loaded resolver must survive
+    another round trip and still match like the original."""
+    import pickle
+
+    names = ["Hikvison", "Hik Vision", "DAHUA ELECTRONICS CORPORATION", "Zhejiang Dahau Tech"]
+    before = resolver.match_names(names, min_score=0.0)
+    once = pickle.loads(pickle.dumps(resolver, protocol=pickle.HIGHEST_PROTOCOL))
+    twice = pickle.loads(pickle.dumps(once, protocol=pickle.HIGHEST_PROTOCOL))
+    assert twice._index == once._index
+    assert twice.match_names(names, min_score=0.0) == before
+
+
 def test_common_word_candidates_found_at_scale() -> None:
     """A name whose only index key is a word shared by many aliases still finds its match
     (the shared posting list path), and repeated calls agree."""

@@ -232,7 +232,9 @@ class Resolver:
         state["_parsed"] = [tuple(getattr(p, f) for f in _PARSED_FIELDS) for p in self._parsed]
         pool: dict[tuple[int, ...], int | list[int]] = {}
         state["_index"] = {
-            k: pool.setdefault(tuple(ids), ids[0] if len(ids) == 1 else ids)
+            k: ids  # a resolver loaded from a cache has bare ids already
+            if ids.__class__ is int
+            else pool.setdefault(tuple(ids), ids[0] if len(ids) == 1 else ids)
             for k, ids in self._index.items()
         }
         return {"v": self._STATE_VERSION, "blob": marshal.dumps(state)}
