@@ -151,9 +151,12 @@ def test_batched_common_key_shortlists_equal_one_name_path(names_and_aliases) ->
     queries = list(dict.fromkeys(queries))
     big = Resolver(recs)
     assert any(len(v) > big._common_limit for v in big._index.values())
+    assert big._has_common_keys()  # so a large batch imports numpy before forking
     small = Resolver(
         [AliasRecord(f"e{i % 7}", a) for i, a in enumerate(aliases[:300])], indexed=False
     )
+    assert small._has_common_keys()  # unindexed: every fuzzy alias is one common list
+    assert not Resolver([AliasRecord("e", a) for a in aliases[:40]])._has_common_keys()
     for r in (big, small):
         for th in (0.5, REVIEW_THRESHOLD, 0.9):
             assert r._match_chunk(queries, th) == [r._match_one(n, th) for n in queries]

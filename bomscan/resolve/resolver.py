@@ -290,6 +290,8 @@ class Resolver:
             if rec.weak or not p.distinctive:
                 continue
             self._fuzzy_ids.append(i)
+        self._common_any: bool | None = None
+        self._has_common_keys()  # stored with the cached index
 
     def _build_part(self, lo: int, hi: int, indexed: bool, as_tuples: bool) -> tuple[list, dict]:
         """Parsed aliases lo..hi and their index postings (plain tuples when the result
@@ -454,11 +456,24 @@ class Resolver:
         def chunk(part: Sequence[str]) -> list[tuple | None]:
             return self._match_chunk(part, min_score)
 
-        if len(distinct) >= PARALLEL_MIN_NAMES:
+        if len(distinct) >= PARALLEL_MIN_NAMES and self._has_common_keys():
             import numpy  # noqa: F401  (for _common_ratios: imported once, before a fork)
 
         found = split_map(chunk, distinct, PARALLEL_MIN_NAMES)
         return [Match(*t) for t in found if t is not None]
+
+    def _has_common_keys(self) -> bool:
+        """Whether any name can take the common-key path (and so need numpy): computed once
+        per resolver (a resolver from an older cache entry computes it on first use)."""
+        got = self.__dict__.get("_common_any")
+        if got is None:
+            if not self.indexed:
+                got = len(self._fuzzy_ids) >= PREFILTER_MIN
+            else:
+                limit = self._common_limit
+                got = any(v.__class__ is not int and len(v) > limit for v in self._index.values())
+            self._common_any = got
+        return got
 
     def _match_chunk(self, names: Sequence[str], min_score: float) -> list[tuple | None]:
         """The Match fields for each name (plain tuples: they may cross a process boundary),
