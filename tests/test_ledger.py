@@ -241,3 +241,29 @@ def test_physical_line_count(tmp_path, monkeypatch, data, numpy_from):
     p.write_bytes(data)
     want = data.count(b"\n") + (0 if data[-1:] in (b"\n", b"") else 1)
     assert tabular._physical_lines(str(p)) == want
+
+
+def test_each_ledger_keeps_its_own_date_format_and_currency_text(tmp_path):
+    """Two ledgers, one ISO-dated, one day-first, in one report: each finding carries the date
+    its own file meant (the pass parses the dates of the rows it lists afterwards, per file),
+    and currency cells written ' usd ' and 'USD' are one currency."""
+    iso = ledger(
+        tmp_path,
+        text=HEADER
+        + "2018-06-01,Hikvision USA Inc,CC-1,100.00, usd \n2024-01-02,Acme,CC-1,5,USD\n",
+        name="iso.csv",
+    )
+    dayfirst = ledger(
+        tmp_path,
+        text=HEADER + "25/12/2020,ZTE Corporation,CC-2,40.00,USD\n13/01/2021,Acme,CC-2,1,USD\n",
+        name="dmy.csv",
+    )
+    r = report(iso, dayfirst)
+    dates = {f["value"]: f["date"] for f in r["findings"]}
+    assert dates == {"Hikvision USA Inc": "2018-06-01", "ZTE Corporation": "2020-12-25"}
+    assert [b["currency"] for b in r["summary"]["by_currency"]] == ["USD"]
+    assert r["summary"]["total_spend"] == pytest.approx(146.0)
+    # Hikvision's first listing is NDAA section 889 (2018-08-13): June 2018 is before it;
+    # ZTE's December 2020 spend is after its listings
+    since = {e["entity"]["id"]: e["spend_since_listing"] for e in r["exposures"]}
+    assert since == {"hikvision": pytest.approx(0.0), "zte": pytest.approx(40.0)}
