@@ -165,7 +165,9 @@ def test_period_and_group_by_with_group_totals(tmp_path):
     assert bad.returncode == 2 and "Cost Center" in bad.stderr
 
 
-def test_distinct_names_resolved_once(tmp_path, monkeypatch):
+@pytest.fixture
+def resolver_calls(monkeypatch) -> list[str]:
+    """Every name the resolver is asked about during the test, in order."""
     from bomscan.resolve import Resolver
 
     seen: list[str] = []
@@ -177,6 +179,11 @@ def test_distinct_names_resolved_once(tmp_path, monkeypatch):
         return orig(self, names, min_score)
 
     monkeypatch.setattr(Resolver, "match_names", counting)
+    return seen
+
+
+def test_distinct_names_resolved_once(tmp_path, resolver_calls):
+    seen = resolver_calls
     vendors = ["Hikvision USA Inc", "Acme Tools Ltd", "Beta Corp"]
     rows = [f"2024-01-{1 + i % 28:02d},{vendors[i % 3]},CC-1,{i}.00,USD" for i in range(30000)]
     r = report(ledger(tmp_path, text=HEADER + "\n".join(rows) + "\n"))
@@ -185,20 +192,10 @@ def test_distinct_names_resolved_once(tmp_path, monkeypatch):
     assert r["summary"]["names_screened"] == 3
 
 
-def test_many_vendors_go_through_the_name_gate(tmp_path, monkeypatch):
+def test_many_vendors_go_through_the_name_gate(tmp_path, resolver_calls):
     """With thousands of vendors, those sharing no word with any alias key are screened out
     before the resolver (resolve/gate.py), and the report is the same."""
-    from bomscan.resolve import Resolver
-
-    seen: list[str] = []
-    orig = Resolver.match_names
-
-    def counting(self, names, min_score=0.8):
-        names = list(names)
-        seen.extend(names)
-        return orig(self, names, min_score)
-
-    monkeypatch.setattr(Resolver, "match_names", counting)
+    seen = resolver_calls
     vendors = [f"Acme Tools {i} Ltd" for i in range(1500)] + ["Hikvision USA Inc"]
     rows = [f"2024-01-02,{v},CC-1,10.00,USD" for v in vendors]
     r = report(ledger(tmp_path, text=HEADER + "\n".join(rows) + "\n"))
