@@ -264,3 +264,28 @@ def test_each_ledger_keeps_its_own_date_format_and_currency_text(tmp_path):
     # ZTE's December 2020 spend is after its listings
     since = {e["entity"]["id"]: e["spend_since_listing"] for e in r["exposures"]}
     assert since == {"hikvision": pytest.approx(0.0), "zte": pytest.approx(40.0)}
+
+
+def test_vendor_first_seen_after_the_warm_up_is_still_found(tmp_path, monkeypatch):
+    """A listed vendor whose first row comes after the warm-up rows is resolved after the pass
+    and its rows are collected by one more pass: the report equals one where the warm-up saw
+    every row (findings, dates, lines, totals)."""
+    from bomscan import exposure
+
+    rows = [f"2024-01-{1 + i % 28:02d},Acme Tools {i % 7} Ltd,CC-1,{i}.00, usd " for i in range(40)]
+    rows += [
+        "2024-02-05,ZTE Corporation,CC-2,250.00,USD",
+        "2024-03-01,Hikvision USA Inc,CC-1,(10.00),",
+    ]
+    path = ledger(tmp_path, text=HEADER + "\n".join(rows) + "\n")
+    full = report(path)
+    monkeypatch.setattr(exposure, "WARM_UP_ROWS", 5)
+    late = report(path)
+    strip = ("generated_at",)
+    assert {k: v for k, v in late.items() if k not in strip} == {
+        k: v for k, v in full.items() if k not in strip
+    }
+    assert [(f["value"], f["date"], f["locator"]["line"]) for f in late["findings"]] == [
+        ("ZTE Corporation", "2024-02-05", 42),
+        ("Hikvision USA Inc", "2024-03-01", 43),
+    ]
