@@ -348,40 +348,7 @@ def _dice_value(qt: list[str], qw: list[float], at: list[str], aw: list[float], 
         if s <= 0:
             return 0.0
         return (s * (qw[i] + aw[0])) / total if total else 0.0
-    # Equal tokens are the pairs scoring exactly 1.0 (tok_sim of unequal tokens is below 1),
-    # so the greedy pass takes them first, in descending (i, j) order; only the tokens left
-    # over need tok_sim. Same alignment and the same float additions as sorting every pair.
-    used_q: set[int] = set()
-    used_a: set[int] = set()
-    matched = 0.0
-    aset = set(at)
-    if not aset.isdisjoint(qt):
-        for i in range(len(qt) - 1, -1, -1):
-            x = qt[i]
-            if x in aset:
-                for j in range(len(at) - 1, -1, -1):
-                    if at[j] == x and j not in used_a:
-                        used_q.add(i)
-                        used_a.add(j)
-                        matched += 1.0 * (qw[i] + aw[j])
-                        break
-    pairs = sorted(
-        [
-            (tok_sim(x, y), i, j)
-            for i, x in enumerate(qt)
-            if i not in used_q
-            for j, y in enumerate(at)
-            if j not in used_a
-        ],
-        reverse=True,
-    )
-    for s, i, j in pairs:
-        if i in used_q or j in used_a or s <= 0:
-            continue
-        used_q.add(i)
-        used_a.add(j)
-        matched += s * (qw[i] + aw[j])
-    return matched / total if total else 0.0
+    return _dice_detail(qt, qw, at, aw, total)[0]
 
 
 def score_prepared(q: Parsed, qp: tuple, a: Parsed, ap: tuple, floor: float) -> float:
@@ -432,7 +399,10 @@ def _dice_detail(
     qt: list[str], qw: list[float], at: list[str], aw: list[float], total: float
 ) -> tuple[float, list[tuple[str, str, float]]]:
     """``_dice(qt, at)`` given the token weights and their total: the same alignment, in
-    the same order, with equal tokens taken first as in ``_dice_value``."""
+    the same order. Equal tokens are the pairs scoring exactly 1.0 (tok_sim of unequal tokens
+    is below 1), so the greedy pass takes them first, in descending (i, j) order; only the
+    tokens left over need tok_sim. Same alignment and the same float additions as sorting
+    every pair."""
     used_q: set[int] = set()
     used_a: set[int] = set()
     matched = 0.0
