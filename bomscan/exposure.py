@@ -33,13 +33,17 @@ from bomscan import __version__
 from bomscan.resolve.affiliates import paths_frame
 from bomscan.resolve.gate import NameGate
 from bomscan.rules.model import LEVELS, RuleSet
-from bomscan.sources.dates import TYPED
-from bomscan.sources.schema import EXTRA_PREFIX, ReadResult, Skipped
-from bomscan.sources.tabular import RAW_CURRENCY, RAW_DATE, currency_from_text
+from bomscan.sources.dates import TYPED, date_expr
+from bomscan.sources.schema import EXTRA_PREFIX, LINE_SCHEMA, ReadResult, Skipped
+from bomscan.sources.tabular import (
+    RAGGED,  # "1" on rows with more fields than the header
+    RAW_AMOUNT,  # the amount as written
+    RAW_CURRENCY,
+    RAW_DATE,
+    currency_from_text,
+)
 
 SCHEMA_VERSION = "1.0"
-RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount as written (see sources.tabular)
-RAGGED = EXTRA_PREFIX + "__ragged"  # 1 on rows with more fields than the header
 INTERNAL = EXTRA_PREFIX + "__"  # reader-internal columns: never shown as extras
 
 
@@ -133,15 +137,18 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         ragged.alias("_ragged"),
         *[e.alias(f"_g{i}") for i, e in enumerate(group_exprs)],
     )
-    keys = ["_cur_key"]
-    if len(results) > 1:
-        keys.insert(0, "_src")
-    if has_period:
-        keys.append("_in_period")
+    # the totals' keys beyond currency, input and period (each of which the pass keys on only
+    # in the form and when it has to: see below)
+    more_keys = [f"_g{i}" for i in range(len(group_exprs))]
     if opts.fx is not None:
         lines = lines.with_columns(pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day"))
-        keys.append("_fx_day")
-    keys += [f"_g{i}" for i in range(len(group_exprs))]
+        more_keys.insert(0, "_fx_day")
+    pass_keys = [
+        *(["_src"] if len(results) > 1 else []),
+        "_cur_key",
+        *(["_in_period"] if has_period else []),
+        *more_keys,
+    ]
     # columns that are constant per input (or ``line``, item + a per-input offset) are not
     # carried through the pass: the rows it keeps get them back from their ``_src``
     constants = _row_constants(results)
@@ -189,7 +196,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             (primary & amount.is_null()).alias("_pnoamount"),
             pl.when(primary & (amount < 0)).then(amount).alias("_pcredit"),
         )
-        .group_by([*keys, "_kept", "_new"])
+        .group_by([*pass_keys, "_kept", "_new"])
         .agg(
             pl.col("primary").sum().alias("_lines"),
             pl.col("_pamt").sum().alias("_sum"),
@@ -201,22 +208,21 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             pl.col("_unparsed").sum().alias("_n_unparsed"),
             pl.col("_ragged").sum().alias("_n_ragged"),
             pl.col("item").max().alias("_items"),
-            *[pl.col(c).first().alias("_r" + c) for c in row_cols if c not in keys],
+            *[pl.col(c).first().alias("_r" + c) for c in row_cols if c not in pass_keys],
             *ticks,
         )
         .collect(engine="streaming")
     )
     if cache.error is not None:
         raise cache.error
-    # the keys a single input or an unset period left out of the pass
+    # the keys a single input or an unset period left out of the pass, and the currency
+    # normalised from the text it was grouped on
     parts = parts.with_columns(
-        *([] if "_src" in keys else [pl.lit(0, pl.Int32).alias("_src")]),
-        *([] if "_in_period" in keys else [pl.lit(True).alias("_in_period")]),
+        *([] if "_src" in pass_keys else [pl.lit(0, pl.Int32).alias("_src")]),
+        *([] if "_in_period" in pass_keys else [pl.lit(True).alias("_in_period")]),
+        cur.alias("_cur_native"),
     )
-    pass_keys = set(keys)
-    keys = list(dict.fromkeys(["_src", *keys, "_in_period"]))
-    parts = parts.with_columns(cur.alias("_cur_native"))
-    keys[keys.index("_cur_key")] = "_cur_native"
+    keys = ["_src", "_cur_native", "_in_period", *more_keys]
     # the totals: the groups above summed over the two extra keys
     agg = parts.group_by(keys).agg(
         *[
@@ -239,10 +245,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         parts.filter(pl.col("_kept").is_not_null())
         .sort("_src", "_kept")
         .select(
-            *[
-                pl.col(c) if c in keys or c in pass_keys else pl.col("_r" + c).alias(c)
-                for c in row_cols
-            ],
+            *[pl.col(c) if c in pass_keys else pl.col("_r" + c).alias(c) for c in row_cols],
             pl.col("_src"),
             pl.col("_in_period"),
             pl.col("_cur_native"),
@@ -734,15 +737,14 @@ def _convert(
     }
 
 
+def _per_input(values: list, dtype: pl.DataType) -> pl.Expr:
+    """The value of each row's input (``values[_src]``) on the rows a pass kept."""
+    return pl.col("_src").replace_strict(list(range(len(values))), values, return_dtype=dtype)
+
+
 def _with_source(frame: pl.DataFrame, results: list[ReadResult]) -> pl.DataFrame:
     """``source`` (the input's path) from the pass's integer ``_src``."""
-    return frame.with_columns(
-        pl.col("_src")
-        .replace_strict(
-            list(range(len(results))), [r.source for r in results], return_dtype=pl.String
-        )
-        .alias("source")
-    )
+    return frame.with_columns(_per_input([r.source for r in results], pl.String).alias("source"))
 
 
 # readers' notes for the pass, not for the report
@@ -753,30 +755,21 @@ def _row_constants(results: list[ReadResult]) -> dict[str, pl.Expr]:
     """Canonical columns every input declares constant (``meta["row_constants"]``), plus
     ``line`` when every input derives it from ``item``; each as an expression on ``_src``
     (and ``item``) that gives the value back on the rows a pass kept."""
-    from bomscan.sources.schema import LINE_SCHEMA
-
     consts = [r.meta.get("row_constants") for r in results]
     if not results or any(c is None for c in consts):
         return {}
-    idx = list(range(len(results)))
     out: dict[str, pl.Expr] = {}
     for col in set.intersection(*(set(c) for c in consts)):
-        out[col] = pl.col("_src").replace_strict(
-            idx, [c[col] for c in consts], return_dtype=LINE_SCHEMA[col]
-        )
+        out[col] = _per_input([c[col] for c in consts], LINE_SCHEMA[col])
     if all("line_offset" in r.meta for r in results):
         offsets = [r.meta["line_offset"] for r in results]
-        out["line"] = pl.col("item") + pl.col("_src").replace_strict(
-            idx, offsets, return_dtype=pl.Int64
-        )
+        out["line"] = pl.col("item") + _per_input(offsets, pl.Int64)
     return out
 
 
 def _dates_from_text(frame: pl.DataFrame, formats: dict[int, str | None]) -> pl.DataFrame:
     """``date`` parsed from the kept date text, in each input's own format (the pass deferred
     it: see ``defer_date`` in :func:`build_report`)."""
-    from bomscan.sources.dates import date_expr
-
     parts = [
         pl.when(pl.col("_src") == i).then(date_expr(RAW_DATE, fmt))
         for i, fmt in formats.items()
