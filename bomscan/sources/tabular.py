@@ -49,6 +49,12 @@ RAW_DATE = EXTRA_PREFIX + "__raw_date"
 RAW_CURRENCY = EXTRA_PREFIX + "__raw_currency"  # the currency text (see currency_from_text)
 
 
+def _name_text(cell: pl.Expr) -> pl.Expr:
+    """A name cell as the ``name`` column holds it: stripped, empty as null."""
+    s = cell.cast(pl.String).str.strip_chars()
+    return pl.when(s == "").then(None).otherwise(s)
+
+
 def currency_from_text(text: pl.Expr) -> pl.Expr:
     """The ``currency`` column from the currency as written."""
     return text.str.strip_chars().str.to_uppercase()
@@ -326,13 +332,11 @@ def lines_from_frame(
     # ledger pass's warm-up reads, without the rest of this frame's work
     names_only = None
     if len(name_cols) == 1:
-        n = pl.col(name_cols[0]).cast(pl.String).str.strip_chars()
-        names_only = lf.select(pl.when(n == "").then(None).otherwise(n).alias("name"))
+        names_only = lf.select(_name_text(pl.col(name_cols[0])).alias("name"))
 
     # every data record gets an item number; records with no field at all (blank lines) go
-    lf = lf.with_row_index("item").filter(
-        pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
-    )
+    not_blank = pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
+    lf = lf.with_row_index("item").filter(not_blank)
 
     # Per-file decisions from a sample of the body.
     sample_cols = list(
@@ -343,9 +347,7 @@ def lines_from_frame(
         try:
             src = lf
             if sample_lf is not None:  # the same rows, from a scan of the first ones only
-                src = sample_lf.filter(
-                    pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
-                )
+                src = sample_lf.filter(not_blank)
             sample = src.select(sample_cols).head(SAMPLE_ROWS).collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
             raise InputError(f"cannot be read ({_first_line(exc)})", path=path) from None
@@ -439,7 +441,7 @@ def lines_from_frame(
     if len(name_cols) == 1:
         named = lf.with_columns(
             pl.lit(name_cols[0]).alias("field"),
-            pl.col(name_cols[0]).cast(pl.String).str.strip_chars().alias("name"),
+            _name_text(pl.col(name_cols[0])).alias("name"),
             pl.lit(True).alias("primary"),
         )
     else:
@@ -455,9 +457,9 @@ def lines_from_frame(
         named = named.filter(pl.col("name").is_not_null() | ~has_name)
         named = named.with_columns((pl.int_range(pl.len()).over("item") == 0).alias("primary"))
         named = named.filter(pl.col("primary") | pl.col("name").is_not_null())
-    named = named.with_columns(
-        pl.when(pl.col("name") == "").then(None).otherwise(pl.col("name")).alias("name")
-    )
+        named = named.with_columns(
+            pl.when(pl.col("name") == "").then(None).otherwise(pl.col("name")).alias("name")
+        )
     frame = named.select(
         [*exprs, pl.col("field"), pl.col("name"), pl.col("primary"), *extras, *internal]
     )
