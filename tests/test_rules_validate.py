@@ -173,6 +173,18 @@ CASES = [
         "relation 'cousin' is not one of",
         13,
     ),
+    (
+        "listing not an array of tables",
+        {"lists": LISTS, "ents": ENTITY.split("\n\n")[0] + '\nlisting = "EL"\n'},
+        "entity 'acme': 'listing' must be an array of tables",
+        1,
+    ),
+    (
+        "affiliation entry not a table",
+        {"lists": LISTS, "ents": ENTITY.split("\n\n")[0] + '\naffiliation = ["acme-parent"]\n'},
+        "entity 'acme' affiliation 1: must be a table",
+        1,
+    ),
 ]
 
 

@@ -328,6 +328,22 @@ def _sub_line(lines: dict, key: str, j: int, fallback):
     return found[j] if j < len(found) and found[j] else fallback
 
 
+def _sub_tables(d: dict, key: str, what: str, path: str, line, lines: dict, problems):
+    """Each ``[[entity.<key>]]`` table of an entity, as (table, its line, its label for
+    messages); a value that is not an array of tables is reported and skipped."""
+    raw = d.get(key, [])
+    if not isinstance(raw, list):
+        problems.append(Problem(path, line, f"{what}: '{key}' must be an array of tables"))
+        return
+    for j, table in enumerate(raw):
+        tline = _sub_line(lines, key, j, line)
+        label = f"{what} {key} {j + 1}"
+        if not isinstance(table, dict):
+            problems.append(Problem(path, tline, f"{label}: must be a table"))
+            continue
+        yield table, tline, label
+
+
 def _req_id(d: dict, what: str, path: str, line, problems) -> str | None:
     """The required ``id`` of a list or entity: a string in lowercase kebab-case."""
     ident = _req_str(d, "id", what, path, line, problems)
@@ -425,16 +441,7 @@ def _entity(
         problems.append(Problem(path, line, f"{what}: has aliases but no 'sources' backing them"))
     notes = _opt_str(d, "notes", what, path, line, problems)
     listings = []
-    raw_listings = d.get("listing", [])
-    if not isinstance(raw_listings, list):
-        problems.append(Problem(path, line, f"{what}: 'listing' must be an array of tables"))
-        raw_listings = []
-    for j, lst in enumerate(raw_listings):
-        lline = _sub_line(lines, "listing", j, line)
-        lw = f"{what} listing {j + 1}"
-        if not isinstance(lst, dict):
-            problems.append(Problem(path, lline, f"{lw}: must be a table"))
-            continue
+    for lst, lline, lw in _sub_tables(d, "listing", what, path, line, lines, problems):
         _unknown(
             lst,
             {
@@ -472,16 +479,7 @@ def _entity(
         if len(problems) == m:
             listings.append(Listing(list_id, citation, start, src, end, **extra))
     affs = []
-    raw_affs = d.get("affiliation", [])
-    if not isinstance(raw_affs, list):
-        problems.append(Problem(path, line, f"{what}: 'affiliation' must be an array of tables"))
-        raw_affs = []
-    for j, a in enumerate(raw_affs):
-        aline = _sub_line(lines, "affiliation", j, line)
-        aw = f"{what} affiliation {j + 1}"
-        if not isinstance(a, dict):
-            problems.append(Problem(path, aline, f"{aw}: must be a table"))
-            continue
+    for a, aline, aw in _sub_tables(d, "affiliation", what, path, line, lines, problems):
         _unknown(
             a,
             {"parent", "relation", "valid_from", "valid_to", "source_url"},
