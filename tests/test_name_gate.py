@@ -163,3 +163,102 @@ def test_gate_stands_aside_for_large_or_unindexed_rule_sets(shipped, monkeypatch
 def test_non_ascii_names_always_pass(shipped) -> None:
     g = NameGate(shipped)
     assert g.passes("大华银行") and g.passes("Société Générale")
+
+
+@pytest.fixture(scope="module")
+def small() -> Resolver:
+    return Resolver(
+        [
+            AliasRecord("e1", "Quartz Xenon Holdings"),
+            AliasRecord("e2", "Hikvision Digital Technology Co., Ltd."),
+            AliasRecord("e3", "Zeta Photonics GmbH"),
+        ]
+    )
+
+
+def _odd_name(rng: random.Random, keys: list[str]) -> str:
+    """A name made to need the tokeniser's rewrites: key fragments spelt as dotted
+    initialisms or cut by apostrophes, ampersands, control characters and brackets, among
+    legal forms, numbers and the words of region phrases."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    filler = ["Ltd", "LLC", "Co.,", "S.A.", "GmbH", "Inc", "and", "of", "United", "States", "New"]
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        k = rng.random()
+        if k < 0.35:
+            frag = "".join(c for c in rng.choice(keys) if c in letters) or "q"
+            i = rng.randrange(len(frag))
+            frag = frag[i : i + rng.randint(1, 5)]
+            sep = rng.choice([".", ".", "'", "`", "&", ". ", ".."])
+            parts.append(sep.join(frag) + rng.choice(["", sep, "x", "1", ".z"]))
+        elif k < 0.55:
+            n = rng.randint(1, 5)
+            parts.append(".".join(rng.choice(letters) for _ in range(n)) + rng.choice(["", "."]))
+        elif k < 0.8:
+            parts.append(rng.choice(filler))
+        elif k < 0.9:
+            parts.append(str(rng.randint(0, 9999)) + rng.choice(["", "th", "x"]))
+        else:
+            parts.append(rng.choice("()[]{}-,/&'`\t\x01") + rng.choice(filler))
+    seps = [rng.choice([" ", " ", " ", "", "  ", ".", "(", ")"]) for _ in parts]
+    name = "".join(p + s for p, s in zip(parts, seps, strict=True))
+    return name.upper() if rng.random() < 0.2 else name
+
+
+def test_column_form_follows_the_tokeniser_rewrites(small, shipped) -> None:
+    """The column form re-does ``_tokens_of``'s rewrites natively, one space-separated piece at
+    a time: names whose answer they decide, and thousands of generated ones, get the answer
+    of ``passes``."""
+    g = NameGate(small)
+    decided = {
+        "Q X Ltd": True,  # "q" and "x" are each part of an alias key...
+        "Q.X. Ltd": False,  # ...but the tokeniser joins initialisms: "qx" is not
+        "Z. Q. 55": True,
+        "Z.Q. 55": False,
+        "1q.x. Ltd": False,
+        "Q'X Ltd": False,  # apostrophes dropped: "qx"
+        "Q X' Ltd": True,
+        "Q\x01X Ltd": True,  # a control character is a space
+        "H.I.K. 7": True,  # "hik"
+        "Xenonn 7": True,  # a key plus one character
+        "Xenonnn 7": False,
+        "United Steel 7": False,
+        "United 7 (States)": True,  # a region that may form
+        "States 7 (United)": True,  # the tagger's bracket words come after the name's own
+        "Ltd & Co": True,  # nothing but legal forms and connectors
+        "": True,
+    }
+    assert {n: g.passes(n) for n in decided} == decided
+    for resolver, seed in ((small, 5), (shipped, 6)):
+        g = NameGate(resolver)
+        rng = random.Random(seed)
+        keys = sorted(k for k in g._keys if k.isascii())
+        names = list(decided) + [_odd_name(rng, keys) for _ in range(10_000)]
+        got = g.mask(pl.Series(names, dtype=pl.String)).to_list()
+        assert got == [g.passes(n) for n in names]
+        assert 0.05 < got.count(False) / len(names) < 0.95  # both answers are exercised
+
+
+def test_substring_search_equals_the_substring_set(shipped) -> None:
+    """``_substrings`` (a binary search in the sorted key suffixes) against the set of every
+    substring of every key, on words that are and are not substrings."""
+    g = NameGate(shipped)
+    keys = [k for k in g._keys if k.isascii()]
+    subs = {k[i:j] for k in keys for i in range(len(k)) for j in range(i + 1, len(k) + 1)}
+    rng = random.Random(9)
+    words = {w for w in rng.sample(sorted(subs), 3000) if w.isalnum()}
+    words |= {w + c for w in list(words)[:1000] for c in "qz7"}
+    words |= {c + w for w in list(words)[:1000] for c in "aq"}
+    words |= {"zzzz", "a", "0", "~"}
+    got = set(g._substrings(pl.Series(sorted(words), dtype=pl.String)).to_list())
+    assert got == words & subs
+    assert got and words - subs
+    assert all(g._word_may_hit(w) or w in gate_module._NEVER for w in got)
+    assert g._substrings(pl.Series([], dtype=pl.String)).to_list() == []
+
+
+def test_column_form_of_names_without_a_plain_word(small) -> None:
+    g = NameGate(small)
+    names = ["1234", "5678 9", "...", "-", "7th", "   ", "Ltd."]
+    assert g.mask(pl.Series(names, dtype=pl.String)).to_list() == [g.passes(n) for n in names]
+    assert g.mask(pl.Series([], dtype=pl.String)).to_list() == []

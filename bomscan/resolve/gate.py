@@ -27,10 +27,14 @@ So a name passes when it is not ASCII, or when one of its words is such a change
 is a substring of an alias key (or, less one character, equal to one). Fuzzy-generic words
 ("Techology") stay in the test as plain words: being demoted only removes them.
 
-The screen is built from the resolver's own keys; for a list the size of the Consolidated
-Screening List the substring table would be large and most words would pass anyway, so it is
-only built for small rule sets (``MAX_KEY_CHARS``). tests/test_name_gate.py checks soundness on
-the labelled set, every alias and thousands of perturbations of them.
+The screen is built from the resolver's own keys, and costs next to nothing to build: a word
+is a substring of a key when it is one of the joined key text (a word, letters and digits,
+holds no separator, so it cannot span two keys), and, for a column of words, when it is a
+prefix of the first key suffix sorting at or after it (a binary search in the sorted
+suffixes). For a list the size of the Consolidated Screening List most words would pass
+anyway, so the screen stands aside for large rule sets (``MAX_KEY_CHARS``).
+tests/test_name_gate.py checks soundness on the labelled set, every alias and thousands of
+perturbations of them, and that the column form decides exactly as ``passes``.
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ MAX_KEY_CHARS = 200_000  # total characters of alias keys up to which the screen
 
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _BRACKETS = re.compile(r"[()\[\]{}]")
+# the column form's mirror of ``_tokens_of`` on a lowercased ASCII piece (see ``_rewritten``)
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f]"  # what ``_clean`` turns into spaces
+_DOTTED_RUN = r"(^|[^a-z])((?:[a-z]\.){2,})"  # ``normalise._DOTTED`` without its lookarounds
+_MARK = "\x01"  # a control character: none is left in a piece when the runs are marked
 
 
 def _word_kinds() -> tuple[frozenset[str], frozenset[str], dict[str, list[tuple[str, ...]]]]:
@@ -69,6 +77,7 @@ def _word_kinds() -> tuple[frozenset[str], frozenset[str], dict[str, list[tuple[
 
 _NEVER, _CHANGED, _PHRASE_TAILS = _word_kinds()
 _TAIL_STARTS = frozenset(_PHRASE_TAILS)
+_TAIL_WORDS = frozenset(t for tails in _PHRASE_TAILS.values() for tail in tails for t in tail)
 
 
 def _in_order(tail: tuple[str, ...], words: list[str], start: int) -> bool:
@@ -97,14 +106,11 @@ class NameGate:
         }
         if sum(map(len, keys)) > MAX_KEY_CHARS:
             return
-        subs: set[str] = set()
-        for k in keys:
-            n = len(k)
-            for i in range(n):
-                for j in range(i + 1, n + 1):
-                    subs.add(k[i:j])
-        self._subs = frozenset(subs)
-        self._subs_series = pl.Series(sorted(subs), dtype=pl.String)
+        self._keys = keys
+        # a word (ASCII letters and digits) is a substring of a key when it is one of this
+        # text: it holds no NUL, so it cannot span two keys
+        self._text = "\x00".join(keys)
+        self._suffixes: pl.Series | None = None  # built on first use by ``mask``
         self._del_lengths = pl.Series(sorted({len(k) + 1 for k in keys}), dtype=pl.UInt32)
         alphabet = sorted({c for k in keys for c in k})
         self._foreign_re = "[^" + "".join(re.escape(c) for c in alphabet) + "]" if alphabet else "."
@@ -119,7 +125,7 @@ class NameGate:
         if v is None:
             if w in _NEVER:
                 v = False
-            elif w in self._subs or w in _CHANGED or (w[0].isdigit() and _ORDINAL.match(w)):
+            elif w in self._text or w in _CHANGED or (w[0].isdigit() and _ORDINAL.match(w)):
                 v = True
             else:  # one character less, equal to a key (only keys of that length can be)
                 keys = self._keys_by_len.get(len(w) - 1)
@@ -151,77 +157,110 @@ class NameGate:
         series = pl.Series("name", list(names), dtype=pl.String)
         return series.filter(self.mask(series)).to_list()
 
+    def _substrings(self, words: pl.Series) -> pl.Series:
+        """The (distinct) words that are substrings of a key, natively: a word is one exactly
+        when it is a prefix of the first key suffix sorting at or after it (every string
+        sorting between the word and a suffix it prefixes has it as a prefix too). The sorted
+        suffixes are built on first use: ``passes`` alone does not need them."""
+        if self._suffixes is None:
+            sufs = {k[i:] for k in self._keys for i in range(len(k))}
+            self._suffixes = pl.Series(list(sufs), dtype=pl.String).sort()
+        sufs = self._suffixes
+        if words.len() == 0 or sufs.len() == 0:
+            return words.clear()
+        at = sufs.search_sorted(words, side="left")
+        found = (at < sufs.len()) & sufs.gather(at.clip(0, sufs.len() - 1)).str.starts_with(words)
+        return words.filter(found)
+
     def mask(self, names: pl.Series) -> pl.Series:
-        """``passes`` for a column of names (no nulls), mostly in polars: a ledger's vendors are
-        split into words natively, each distinct word is judged once, and only names whose
-        words need the tokeniser's special cases (apostrophes, ``&``, dotted initialisms, a
-        word that may start a region or place phrase) go through ``passes`` one by one."""
+        """``passes`` for a column of names (no nulls), natively in polars: the same answer,
+        name for name (tests/test_name_gate.py).
+
+        Why this shape: run over the ~50,000 distinct vendors of a large ledger, this screen is
+        on the report's critical path, so it makes few passes over the names and runs no
+        Python per name. Names are cut at spaces only: no rewrite of ``_tokens_of`` (dotted
+        initialisms, "&", apostrophes) reaches past a space, so a name's words are its
+        pieces' words. Each distinct piece is cut into words once: as it is when it is all
+        letters and digits, else through ``_rewritten``. Each word is judged as
+        ``_word_may_hit`` does (in Python only the few that could be a key plus one
+        character), and its verdict goes to the names it occurs in. Only a name whose answer
+        may hang on a region or place phrase forming ("United ... States": the order of its
+        words matters) goes through ``passes``. The bracket words ``passes`` adds repeat an
+        ASCII name's own words, so they change nothing else."""
         n = names.len()
         if not self.enabled or n == 0:
             return pl.Series("pass", [True] * n, dtype=pl.Boolean)
-        frame = pl.DataFrame({"name": names}).with_row_index("_i")
-        frame = frame.with_columns(
-            (~pl.col("name").str.contains(r"^[\x00-\x7f]*$")).alias("_wide"),
-            pl.col("name").str.contains(r"['`&]|(?:^|[^A-Za-z])(?:[A-Za-z]\.){2,}").alias("_odd"),
-        )
-        words = (
-            frame.select(
-                "_i",
-                pl.col("name")
-                .str.to_lowercase()
-                .str.replace_all(r"[^a-z0-9]+", " ")
-                .str.strip_chars()
-                .str.split(" ")
-                .alias("w"),
-            )
-            .explode("w")
-            .filter(pl.col("w") != "")
-        )
-        # each distinct word judged as _word_may_hit does, natively where it can: only a word
-        # that could be a key plus one character (the key's characters, its length + 1) is
-        # checked deletion by deletion in Python
         w = pl.col("w")
-        judged = (
-            words.select(w.unique())
-            .with_columns(
-                w.is_in(pl.Series(list(_NEVER), dtype=pl.String).implode()).alias("_never"),
-                w.is_in(pl.Series(list(_PHRASE_TAILS), dtype=pl.String).implode()).alias("_tail"),
-                (
-                    w.is_in(pl.Series(list(_CHANGED), dtype=pl.String).implode())
-                    | w.str.contains(_ORDINAL.pattern)
-                    | w.is_in(self._subs_series.implode())
-                ).alias("_sure_hit"),
-                (
-                    w.str.len_chars().is_in(self._del_lengths.implode())
-                    & (w.str.count_matches(self._foreign_re) < 2)
-                ).alias("_maybe"),
-            )
-            .with_columns(pl.col("_sure_hit") & ~pl.col("_never"))
+        pieces = (
+            pl.DataFrame({"w": names.str.split(" ")})
+            .with_row_index("_i")
+            .explode("w")
+            .group_by("w")
+            .agg("_i")
+            .with_columns(w.str.to_lowercase())
         )
-        check = judged.filter(~pl.col("_never") & ~pl.col("_sure_hit") & pl.col("_maybe"))["w"]
-        late = {x for x in check.to_list() if self._word_may_hit(x)}
-        judged = judged.select(
-            "w",
-            "_never",
-            "_tail",
-            (pl.col("_sure_hit") | w.is_in(pl.Series(list(late), dtype=pl.String).implode())).alias(
-                "_hit"
-            ),
+        plain = pieces["w"].str.contains("^[a-z0-9]+$")
+        odd = pieces.filter(~plain)
+        odd = odd.with_columns(_rewritten(odd["w"]).str.extract_all("[a-z0-9]+").alias("w"))
+        words = pl.concat([pieces.filter(plain), odd.explode("w").filter(w.is_not_null())])
+        never, sure = pl.col("_never"), pl.col("_sure")
+        words = words.with_columns(
+            w.is_in(_series(_NEVER)).alias("_never"),
+            (w.is_in(_series(_CHANGED)) | w.str.contains(_ORDINAL.pattern)).alias("_sure"),
+            w.is_in(_series(_TAIL_STARTS)).alias("_tail"),
+            w.is_in(_series(_TAIL_WORDS)).alias("_tail_word"),
+            (~w.str.contains(self._foreign_re)).alias("_keyish"),  # only key characters
         )
-        per_name = (
-            words.join(judged, on="w", how="left")
-            .group_by("_i")
-            .agg(pl.col("_hit").any(), pl.col("_never").all(), pl.col("_tail").any())
+        open_ = words.filter(~never & ~sure)
+        subs = self._substrings(open_.filter(pl.col("_keyish"))["w"].unique())
+        # one character more than a key: the word's length, and at most one character that
+        # no key has; the few such words are checked deletion by deletion
+        maybe = open_.filter(
+            w.str.len_chars().is_in(self._del_lengths.implode()) & ~w.is_in(subs.implode())
+        ).filter(pl.col("_keyish") | ~w.str.contains(f"{self._foreign_re}.*{self._foreign_re}"))
+        late = [x for x in maybe["w"].unique().to_list() if self._word_may_hit(x)]
+        hits = pl.concat([subs, pl.Series(late, dtype=pl.String)])
+        words = words.with_columns((~never & (sure | w.is_in(hits.implode()))).alias("_hit"))
+        nobody = pl.Series("pass", [False] * n, dtype=pl.Boolean)
+
+        def names_with(cond: pl.Expr) -> pl.Series:
+            at = words.filter(cond).select(pl.col("_i").explode())["_i"]
+            return nobody.clone().scatter(at, True)
+
+        wide = names.str.len_bytes() != names.str.len_chars()
+        sure_pass = wide | names_with(pl.col("_hit")) | ~names_with(~never)
+        # a region/place phrase can only form with one of its later words in the name
+        unsure = ~sure_pass & names_with(pl.col("_tail")) & names_with(pl.col("_tail_word"))
+        at = unsure.arg_true()
+        if at.len():
+            sure_pass = sure_pass.scatter(at, [self.passes(names[i]) for i in at.to_list()])
+        return sure_pass.alias("pass")
+
+
+def _series(words: frozenset[str]) -> pl.Series:
+    return pl.Series(sorted(words), dtype=pl.String).implode()
+
+
+def _rewritten(pieces: pl.Series) -> pl.Series:
+    """``_tokens_of``'s rewrites of lowercased ASCII pieces, in its order: control characters
+    as spaces (``_clean``), dotted initialisms joined ("s.p.a." -> "spa"), "&" as " and ",
+    apostrophes dropped. Polars' regexes have no lookarounds, so a dotted run is found with the
+    character before it (or the start) in place of the lookbehind, and ``normalise._DOTTED``'s
+    optional last letter is left out: joining it or not gives the same text. Each run is
+    marked off on both sides and its dots dropped: the pieces between marks alternate outside,
+    run, outside, ... (a run cannot start right where the last one ended: it would have been
+    part of it)."""
+    marked = pieces.str.replace_all(_CONTROL, " ").str.replace_all(
+        _DOTTED_RUN, "${1}" + _MARK + "${2}" + _MARK
+    )
+    run = pl.int_range(pl.len()) % 2 == 1
+    undotted = (
+        marked.str.split(_MARK)
+        .list.eval(
+            pl.when(run)
+            .then(pl.element().str.replace_all(".", "", literal=True))
+            .otherwise(pl.element())
         )
-        frame = frame.join(per_name, on="_i", how="left", maintain_order="left").with_columns(
-            pl.col("_hit").fill_null(False),
-            pl.col("_never").fill_null(True),  # no word at all
-            pl.col("_tail").fill_null(False),
-        )
-        sure = pl.col("_wide") | (~pl.col("_odd") & (pl.col("_hit") | pl.col("_never")))
-        unsure = ~sure & (pl.col("_odd") | pl.col("_tail"))
-        frame = frame.with_columns(sure.alias("_sure"), unsure.alias("_unsure"))
-        out = frame["_sure"].to_list()
-        for i, name in frame.filter(pl.col("_unsure")).select("_i", "name").iter_rows():
-            out[i] = self.passes(name)
-        return pl.Series("pass", out, dtype=pl.Boolean)
+        .list.join("")
+    )
+    return undotted.str.replace_all("&", " and ", literal=True).str.replace_all("['`]", "")
