@@ -204,21 +204,24 @@ class NameGate:
         odd = odd.with_columns(_rewritten(odd["w"]).str.extract_all("[a-z0-9]+").alias("w"))
         words = pl.concat([pieces.filter(plain), odd.explode("w").filter(w.is_not_null())])
         never, sure = pl.col("_never"), pl.col("_sure")
+        foreign = self._foreign_re
         words = words.with_columns(
             w.is_in(_series(_NEVER)).alias("_never"),
             (w.is_in(_series(_CHANGED)) | w.str.contains(_ORDINAL.pattern)).alias("_sure"),
             w.is_in(_series(_TAIL_STARTS)).alias("_tail"),
             w.is_in(_series(_TAIL_WORDS)).alias("_tail_word"),
-            (~w.str.contains(self._foreign_re)).alias("_keyish"),  # only key characters
+            # at most one character no key has: else neither a substring of a key nor a key
+            # plus one character
+            (~w.str.contains(f"{foreign}.*{foreign}")).alias("_near"),
         )
-        open_ = words.filter(~never & ~sure)
-        subs = self._substrings(open_.filter(pl.col("_keyish"))["w"].unique())
-        # one character more than a key: the word's length, and at most one character that
-        # no key has; the few such words are checked deletion by deletion
-        maybe = open_.filter(
-            w.str.len_chars().is_in(self._del_lengths.implode()) & ~w.is_in(subs.implode())
-        ).filter(pl.col("_keyish") | ~w.str.contains(f"{self._foreign_re}.*{self._foreign_re}"))
-        late = [x for x in maybe["w"].unique().to_list() if self._word_may_hit(x)]
+        near = words.filter(~never & ~sure & pl.col("_near"))["w"].unique()
+        subs = self._substrings(near.filter(~near.str.contains(foreign)))
+        # one character more than a key (its length): the few such words are checked deletion
+        # by deletion
+        maybe = near.filter(
+            near.str.len_chars().is_in(self._del_lengths.implode()) & ~near.is_in(subs.implode())
+        )
+        late = [x for x in maybe.to_list() if self._word_may_hit(x)]
         hits = pl.concat([subs, pl.Series(late, dtype=pl.String)])
         words = words.with_columns((~never & (sure | w.is_in(hits.implode()))).alias("_hit"))
         nobody = pl.Series("pass", [False] * n, dtype=pl.Boolean)
