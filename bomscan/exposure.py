@@ -1142,7 +1142,15 @@ class _Context:
             a["spend"] = _money(a["spend"])
             t = a["group_total_spend"]
             a["share_of_group"] = (a["spend"] / t) if t else None
-        out.sort(key=lambda a: (-(a["spend"] or 0), a["entity"]["id"], str(a["group"])))
+        out.sort(
+            key=lambda a: (
+                -(a["spend"] or 0),
+                a["entity"]["id"],
+                str(a["group"]),
+                a["currency"] is None,
+                a["currency"] or "",
+            )
+        )
         return out
 
     @staticmethod
@@ -1182,6 +1190,12 @@ class _Context:
                 }
             )
         out.sort(
-            key=lambda a: (-(a["exposed_spend"] or 0), -(a["total_spend"] or 0), str(a["group"]))
+            key=lambda a: (
+                -(a["exposed_spend"] or 0),
+                -(a["total_spend"] or 0),
+                str(a["group"]),
+                a["currency"] is None,
+                a["currency"] or "",
+            )
         )
         return out

@@ -78,3 +78,31 @@ def test_input_order_does_not_change_the_ranking():
 def test_csv_report_is_order_independent():
     """Two processes, inputs in opposite orders: byte-identical CSV."""
     assert _report("csv", INPUTS) == _report("csv", INPUTS[::-1])
+
+
+@pytest.mark.parametrize("first", ["USD", "EUR"])
+def test_groups_tied_on_spend_are_ordered_by_currency(tmp_path, first):
+    """A group spent the same in two currencies: its two rows come out EUR then USD, whichever
+    the ledger lists first (the tie was once left to hash order)."""
+    from bomscan.pipeline import ReportRequest, run
+
+    second = "EUR" if first == "USD" else "USD"
+    path = tmp_path / "l.csv"
+    path.write_text(
+        "Posting Date,Vendor Name,Cost Center,Amount,Currency\n"
+        f"2024-01-05,Hikvision USA Inc,CC-1,10.00,{first}\n"
+        f"2024-01-06,Hikvision USA Inc,CC-1,10.00,{second}\n"
+        f"2024-01-07,Acme Tools,CC-2,10.00,{first}\n"
+        f"2024-01-08,Acme Tools,CC-2,10.00,{second}\n"
+    )
+    r = run(ReportRequest(inputs=[str(path)], group_by=["Cost Center"]))
+    assert [(g["group"]["Cost Center"], g["currency"]) for g in r["groups"]] == [
+        ("CC-1", "EUR"),
+        ("CC-1", "USD"),
+    ]
+    assert [(g["group"]["Cost Center"], g["currency"]) for g in r["group_totals"]] == [
+        ("CC-1", "EUR"),
+        ("CC-1", "USD"),
+        ("CC-2", "EUR"),
+        ("CC-2", "USD"),
+    ]
