@@ -33,18 +33,26 @@ from bomscan import __version__
 from bomscan.resolve.affiliates import paths_frame
 from bomscan.resolve.gate import NameGate
 from bomscan.rules.model import LEVELS, RuleSet
-from bomscan.sources.dates import TYPED, date_expr
-from bomscan.sources.schema import EXTRA_PREFIX, LINE_SCHEMA, ReadResult, Skipped
+from bomscan.sources.schema import (
+    BLANK_HINT,  # true where every cell the pass reads is empty (a possibly blank record)
+    EXTRA_PREFIX,
+    INTERNAL_PREFIX,
+    RAW_NAME,  # the name cell as written
+    PassView,
+    ReadResult,
+    Skipped,
+)
 from bomscan.sources.tabular import (
-    RAGGED,  # "1" on rows with more fields than the header
+    RAGGED,  # true on rows with more fields than the header
     RAW_AMOUNT,  # the amount as written
     RAW_CURRENCY,
-    RAW_DATE,
+    UNPARSED,  # true where the amount cell holds text that is not an amount
+    _name_text,
     currency_from_text,
 )
 
 SCHEMA_VERSION = "1.0"
-INTERNAL = EXTRA_PREFIX + "__"  # reader-internal columns: never shown as extras
+INTERNAL = INTERNAL_PREFIX  # reader-internal columns: never shown as extras
 
 
 @dataclass
@@ -63,45 +71,33 @@ class Options:
 
 def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Options) -> dict:
     warnings: list[str] = [w for r in results for w in r.warnings]
-    frames = [r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines for r in results]
+    views = [_pass_view(r) for r in results]
     # the pass keys on a small integer per input, not on the path text (a string key per row
     # costs), and only when there are several inputs; ``source`` is put back on its output
-    # ... and on the currency as written where the reader says ``currency`` is that text
-    # stripped and upper-cased: done after the pass on a few values, not on every row
-    frames = [
-        f.with_columns(
-            pl.lit(i, pl.Int32).alias("_src"),
-            pl.col(RAW_CURRENCY if r.meta.get("currency_text") else "currency").alias("_cur_key"),
+    # ... and on the currency as written where the reader keeps that text (``currency`` is
+    # it stripped and upper-cased: done after the pass on a few values, not on every row)
+    frames = []
+    for i, v in enumerate(views):
+        names = v.lines.collect_schema().names()
+        frames.append(
+            v.lines.with_columns(
+                pl.lit(i, pl.Int32).alias("_src"),
+                pl.col(RAW_CURRENCY if RAW_CURRENCY in names else "currency").alias("_cur_key"),
+            )
         )
-        for i, (f, r) in enumerate(zip(frames, results, strict=True))
-    ]
     lines = pl.concat(frames, how="diagonal_relaxed")
     names_in = lines.collect_schema().names()
-    has_raw = RAW_AMOUNT in names_in
+    has_unparsed = UNPARSED in names_in
     has_ragged = RAGGED in names_in
     group_exprs = _group_exprs(opts.group_by, names_in, results)
-    # Dates on every row only when something per row needs them (a period, FX, a group by year
-    # or month); otherwise the pass keeps the date text of the rows it lists and parses that.
-    dates_per_row = (
-        opts.date_from is not None
-        or opts.date_to is not None
-        or opts.fx is not None
-        or any("date" in e.meta.root_names() for e in group_exprs)
-    )
-    date_formats = {i: r.meta.get("date_format") for i, r in enumerate(results)}
-    defer_date = (
-        not dates_per_row
-        and RAW_DATE in names_in
-        and all(f != TYPED for f in date_formats.values())  # typed dates have no text
-    )
 
     # 1.-2. one native streaming pass (see _warm_up and docs/ledgers.md). The names of the first
-    # rows are resolved before it; the pass then groups by the totals' keys plus two columns
-    # that are null on almost every row: ``_kept`` (the row's index, on the rows the report
-    # lists: a name matched in the warm-up, an unparsed amount, a ragged row) and ``_new`` (a
-    # name the warm-up did not see). So the few listed rows come out as one-row groups (their
-    # columns taken with ``first``), new names as a handful of groups, and the totals as the
-    # rest; no row reaches Python and the pass holds no row it does not need.
+    # rows are resolved before it; the pass then groups by the totals' keys, the name as
+    # written and ``_kept``: the item of a row the report lists (a name matched in the
+    # warm-up, an unparsed amount, a ragged row) or may have to leave out (a possibly blank
+    # record), null elsewhere. So the few listed rows come out as one-row groups, every other
+    # row in its name's group, and no row reaches Python. The pass reads only the columns it
+    # needs; the full rows of the kept items are fetched afterwards (PassView).
     cache = NameCache(resolver, opts.review_threshold, progress=opts.progress)
     period = pl.lit(True)
     if opts.date_from is not None:
@@ -110,33 +106,24 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         period = period & (pl.col("date") <= opts.date_to)
     has_period = opts.date_from is not None or opts.date_to is not None
     in_period = period.fill_null(False) if has_period else pl.lit(True)
-    cur = currency_from_text(pl.col("_cur_key"))
-    if opts.currency and opts.fx is None:
-        cur = pl.coalesce(cur, pl.lit(opts.currency))  # the assumed currency of undeclared lines
+
+    def native_currency(text: pl.Expr) -> pl.Expr:
+        cur = currency_from_text(text)
+        if opts.currency and opts.fx is None:
+            cur = pl.coalesce(cur, pl.lit(opts.currency))  # the assumed currency
+        return cur
+
     primary = pl.col("primary")
     amount = pl.col("amount")
-    # the text test runs only where the amount is null (elsewhere the text is masked to null)
-    unparsed = (
-        primary
-        & pl.when(amount.is_null())
-        .then(pl.col(RAW_AMOUNT))
-        .str.strip_chars()
-        .str.len_bytes()
-        .fill_null(0)
-        .gt(0)
-        if has_raw
-        else pl.lit(False)
-    )
-    ragged = (
-        (pl.col(RAGGED).cast(pl.String) == "1").fill_null(False) if has_ragged else pl.lit(False)
-    )
-    lines = lines.with_columns(
-        cur.alias("_cur_native"),
+    unparsed = primary & pl.col(UNPARSED).fill_null(False) if has_unparsed else pl.lit(False)
+    ragged = pl.col(RAGGED).fill_null(False) if has_ragged else pl.lit(False)
+    flags = [
         in_period.alias("_in_period"),
         unparsed.alias("_unparsed"),
         ragged.alias("_ragged"),
         *[e.alias(f"_g{i}") for i, e in enumerate(group_exprs)],
-    )
+    ]
+    lines = lines.with_columns(*flags)
     # the totals' keys beyond currency, input and period (each of which the pass keys on only
     # in the form and when it has to: see below)
     more_keys = [f"_g{i}" for i in range(len(group_exprs))]
@@ -149,26 +136,15 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         *(["_in_period"] if has_period else []),
         *more_keys,
     ]
-    # columns that are constant per input (or ``line``, item + a per-input offset) are not
-    # carried through the pass: the rows it keeps get them back from their ``_src``
-    constants = _row_constants(results)
-    all_cols = lines.collect_schema().names()
-    row_cols = [
-        c
-        for c in all_cols
-        if c not in ("source", "_src", "_in_period", "currency", "_cur_native", RAW_CURRENCY)
-        and c not in constants
-        and not (defer_date and c == "date")
-    ]
-    for r in results:  # CSV line counts (for exact lines) run in the background meanwhile
+    for r in results:  # CSV line indexes (for exact lines and fetching) build meanwhile
         getattr(r.meta.get("relocate"), "start", lambda: None)()
-    warm_known, warm_matched = _warm_up(cache, results)
-    name = pl.col("name")
+    warm_matched = _warm_up(cache, views)
+    raw_name = pl.col(RAW_NAME)
 
-    def listed(matched: pl.Series) -> pl.Expr:
+    def listed(matched: pl.Expr) -> pl.Expr:
         """True on the rows the report lists: a matched name in the period, unparsed, ragged."""
         return (
-            (name.is_in(matched.implode()).fill_null(False) & pl.col("_in_period"))
+            (matched.fill_null(False) & pl.col("_in_period"))
             | pl.col("_unparsed")
             | pl.col("_ragged")
         )
@@ -181,49 +157,67 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             .all()
             .alias("_ticks")
         )
-    # a row's key in the pass: its item when each item is one row (one name column; with
-    # several inputs ``_src`` is a key too), else a row index (the pass then numbers rows)
-    one_row_items = all("primary" in (r.meta.get("row_constants") or {}) for r in results)
-    numbered = lines if one_row_items else lines.with_row_index("_rix")
-    row_key = pl.col("item" if one_row_items else "_rix")
+    kept_row = listed(raw_name.is_in(warm_matched.implode())) | pl.col(BLANK_HINT).fill_null(False)
     parts = (
-        numbered.with_columns(
-            pl.when(listed(warm_matched)).then(row_key).alias("_kept"),
-            pl.when(name.is_in(warm_known.implode())).then(None).otherwise(name).alias("_new"),
+        lines.with_columns(
+            pl.when(kept_row).then(pl.col("item")).alias("_kept"),
             pl.when(primary).then(amount).alias("_pamt"),
             (primary & amount.is_not_null()).alias("_ppriced"),
-            (primary & pl.col("name").is_null()).alias("_pnoname"),
             (primary & amount.is_null()).alias("_pnoamount"),
             pl.when(primary & (amount < 0)).then(amount).alias("_pcredit"),
         )
-        .group_by([*pass_keys, "_kept", "_new"])
+        .group_by([*pass_keys, RAW_NAME, "_kept"])
         .agg(
-            pl.col("primary").sum().alias("_lines"),
+            primary.sum().alias("_lines"),
             pl.col("_pamt").sum().alias("_sum"),
             pl.col("_ppriced").sum().alias("_priced"),
-            pl.col("_pnoname").sum().alias("_no_name"),
             pl.col("_pnoamount").sum().alias("_no_amount"),
             pl.col("_pcredit").count().alias("_credit_lines"),
             pl.col("_pcredit").sum().alias("_credit_sum"),
             pl.col("_unparsed").sum().alias("_n_unparsed"),
             pl.col("_ragged").sum().alias("_n_ragged"),
             pl.col("item").max().alias("_items"),
-            *[pl.col(c).first().alias("_r" + c) for c in row_cols if c not in pass_keys],
             *ticks,
         )
         .collect(engine="streaming")
     )
     if cache.error is not None:
         raise cache.error
-    # the keys a single input or an unset period left out of the pass, and the currency
-    # normalised from the text it was grouped on
+    # the keys a single input or an unset period left out of the pass, the name as ``name``
+    # holds it, and the currency normalised from the text it was grouped on
     parts = parts.with_columns(
         *([] if "_src" in pass_keys else [pl.lit(0, pl.Int32).alias("_src")]),
         *([] if "_in_period" in pass_keys else [pl.lit(True).alias("_in_period")]),
-        cur.alias("_cur_native"),
+        _name_text(raw_name).alias("name"),
+        native_currency(pl.col("_cur_key")).alias("_cur_native"),
     )
+    # the full rows of the kept items; a kept item the fetch does not return is a blank record:
+    # its group leaves the totals (the reader's lines leave it out too)
+    records = {
+        int(r["_src"]): int(r["_items"]) + 1
+        for r in parts.group_by("_src").agg(pl.col("_items").max()).to_dicts()
+        if r["_items"] is not None
+    }
+    kept = parts.filter(pl.col("_kept").is_not_null())
+    fetched = []
+    for (src,), sub in kept.group_by("_src"):
+        items = sorted(set(sub["_kept"].to_list()))
+        got = views[src].fetch(items, records.get(src))
+        fetched.append(got.with_columns(pl.lit(src, pl.Int32).alias("_src")))
+    kept_rows = (
+        pl.concat(fetched, how="diagonal_relaxed")
+        if fetched
+        else lines.head(0).drop(RAW_NAME, BLANK_HINT, strict=False).collect()
+    )
+    if kept.height:
+        present = kept_rows.select("_src", pl.col("item").alias("_kept")).unique()
+        blank = kept.join(present, on=["_src", "_kept"], how="anti").select("_src", "_kept")
+        if blank.height:
+            parts = parts.join(blank, on=["_src", "_kept"], how="anti")
+    cache.rows_seen = int(parts["_lines"].sum() or 0)
+    late_match = cache.learn(parts["name"])
     keys = ["_src", "_cur_native", "_in_period", *more_keys]
-    # the totals: the groups above summed over the two extra keys
+    # the totals: the groups above summed over the name and ``_kept``
     agg = parts.group_by(keys).agg(
         *[
             pl.col(c).sum()
@@ -231,7 +225,6 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
                 "_lines",
                 "_sum",
                 "_priced",
-                "_no_name",
                 "_no_amount",
                 "_credit_lines",
                 "_credit_sum",
@@ -239,43 +232,43 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
                 "_n_ragged",
             )
         ],
+        pl.col("_lines").filter(pl.col("name").is_null()).sum().alias("_no_name"),
         pl.col("_items").max(),
     )
-    kept_rows = (
-        parts.filter(pl.col("_kept").is_not_null())
-        .sort("_src", "_kept")
-        .select(
-            *[pl.col(c) if c in pass_keys else pl.col("_r" + c).alias(c) for c in row_cols],
-            pl.col("_src"),
-            pl.col("_in_period"),
-            pl.col("_cur_native"),
-        )
-        .with_columns(currency_from_text(pl.col("_cur_key")).alias("currency"))
-    )
-    cache.rows_seen = int(agg["_lines"].sum() or 0)
-    if cache.learn(parts["_new"]):
+    if late_match:
         # a name first seen after the warm-up matched (rare: a vendor whose first row comes
         # after WARM_UP_ROWS): one more pass, filtered natively, for the rows of every match
-        kept_rows = lines.filter(listed(cache.matched_names)).collect(engine="streaming")
-    agg = _with_source(agg, results)
-    kept_rows = _with_source(kept_rows, results)
-    if "date" not in kept_rows.columns:
-        kept_rows = _dates_from_text(kept_rows, date_formats)
-    missing = [c for c in constants if c not in kept_rows.columns]
-    if missing:
-        kept_rows = kept_rows.with_columns([constants[c].alias(c) for c in missing]).select(
-            [c for c in all_cols if c in kept_rows.columns or c in missing]
+        full = pl.concat(
+            [
+                (r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines).with_columns(
+                    pl.lit(i, pl.Int32).alias("_src")
+                )
+                for i, r in enumerate(results)
+            ],
+            how="diagonal_relaxed",
+        ).with_columns(*flags)
+        kept_rows = full.filter(
+            listed(pl.col("name").is_in(cache.matched_names.implode()))
+        ).collect(engine="streaming")
+    else:
+        kept_rows = kept_rows.with_columns(*flags).filter(
+            listed(pl.col("name").is_in(cache.matched_names.implode()))
         )
+    kept_rows = kept_rows.with_columns(
+        native_currency(pl.col("currency")).alias("_cur_native"),
+        *(
+            [pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day")]
+            if opts.fx is not None
+            else []
+        ),
+    ).sort("_src", "item")
+    agg = _with_source(agg, results)
     agg, fx_note = _convert(agg, opts, {"_amt_sum": "_sum", "_credit_amt": "_credit_sum"})
     rows = kept_rows.join(cache.known, on="name", how="left")
     rows, _ = _convert(rows, opts, {"_amt": "amount"})
 
     # the rows the report lists (findings, unparsed amounts, ragged rows), at exact lines
-    items_by_source = {
-        r["source"]: int(r["_items"]) + 1
-        for r in agg.group_by("source").agg(pl.col("_items").max()).to_dicts()
-        if r["_items"] is not None
-    }
+    items_by_source = {results[i].source: n for i, n in records.items()}
     rows = _relocate(rows, results, items_by_source)
     mframe = cache.match_frame()
     found = rows.filter((pl.col("_m") >= 0) & pl.col("_in_period")).join(mframe, on="_m")
@@ -432,9 +425,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             {
                 "source": r.source,
                 "kind": r.kind,
-                "meta": {
-                    k: v for k, v in r.meta.items() if not callable(v) and k not in _PASS_META
-                },
+                "meta": {k: v for k, v in r.meta.items() if not callable(v)},
             }
             for r in results
         ],
@@ -574,26 +565,25 @@ class NameCache:
 WARM_UP_ROWS = 500_000
 
 
-def _warm_up(cache: NameCache, results: list[ReadResult]) -> tuple[pl.Series, pl.Series]:
-    """Resolve the names of the first rows before the pass; (names known, names matched).
+def _warm_up(cache: NameCache, views: list[PassView]) -> pl.Series:
+    """Resolve the names of the first rows before the pass; the matched ones, as written.
 
     A ledger's vendors mostly appear early. Resolving them up front (the resolver splits a big
-    batch over both cores) lets the pass test "known?" and "matched?" natively (``is_in``), so
-    in the common case no batch sends names to Python at all, and the pass never stalls on the
-    resolver while polars keeps parsing and buffering behind it. Names first seen later come
-    out of the pass as groups of their own and are resolved after it; if one of them matches,
-    :func:`build_report` runs one more (filtered) pass for its rows, so the answer is the same
-    either way.
+    batch over both cores) lets the pass test "matched?" natively (``is_in`` on the name cell
+    as written, so no per-row strip), and the pass never stalls on the resolver while polars
+    keeps parsing and buffering behind it. Names first seen later are resolved after it, from
+    its groups; if one of them matches, :func:`build_report` runs one more (filtered) pass for
+    its rows, so the answer is the same either way.
     """
-    frames = [
-        r.meta.get("names_only")
-        if r.meta.get("names_only") is not None
-        else (r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines).select("name")
-        for r in results
-    ]
-    head = pl.concat(frames).head(WARM_UP_ROWS).collect(engine="streaming")["name"]
-    cache.learn(head)
-    return cache.known["name"], cache.matched_names
+    raw = (
+        pl.concat([v.lines.select(RAW_NAME) for v in views])
+        .head(WARM_UP_ROWS)
+        .unique()
+        .collect(engine="streaming")
+        .with_columns(_name_text(pl.col(RAW_NAME)).alias("name"))
+    )
+    cache.learn(raw["name"])
+    return raw.filter(pl.col("name").is_in(cache.matched_names.implode()))[RAW_NAME]
 
 
 def _progress_shown(progress) -> bool:
@@ -737,46 +727,32 @@ def _convert(
     }
 
 
-def _per_input(values: list, dtype: pl.DataType) -> pl.Expr:
-    """The value of each row's input (``values[_src]``) on the rows a pass kept."""
-    return pl.col("_src").replace_strict(list(range(len(values))), values, return_dtype=dtype)
-
-
 def _with_source(frame: pl.DataFrame, results: list[ReadResult]) -> pl.DataFrame:
     """``source`` (the input's path) from the pass's integer ``_src``."""
-    return frame.with_columns(_per_input([r.source for r in results], pl.String).alias("source"))
+    paths = [r.source for r in results]
+    return frame.with_columns(
+        pl.col("_src")
+        .replace_strict(list(range(len(paths))), paths, return_dtype=pl.String)
+        .alias("source")
+    )
 
 
-# readers' notes for the pass, not for the report
-_PASS_META = ("row_constants", "line_offset", "names_only", "currency_text")
+def _pass_view(r: ReadResult) -> PassView:
+    """The reader's pass view, or one over its lines (CycloneDX, small or in-memory inputs):
+    the name as written is ``name``, no record is blank, and kept items are filtered back out
+    of the lines."""
+    if r.pass_view is not None:
+        return r.pass_view
+    lines = r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines
 
+    def fetch(items: list[int], records: int | None = None) -> pl.DataFrame:
+        wanted = pl.Series(items, dtype=pl.Int64).implode()
+        return lines.filter(pl.col("item").is_in(wanted)).collect()
 
-def _row_constants(results: list[ReadResult]) -> dict[str, pl.Expr]:
-    """Canonical columns every input declares constant (``meta["row_constants"]``), plus
-    ``line`` when every input derives it from ``item``; each as an expression on ``_src``
-    (and ``item``) that gives the value back on the rows a pass kept."""
-    consts = [r.meta.get("row_constants") for r in results]
-    if not results or any(c is None for c in consts):
-        return {}
-    out: dict[str, pl.Expr] = {}
-    for col in set.intersection(*(set(c) for c in consts)):
-        out[col] = _per_input([c[col] for c in consts], LINE_SCHEMA[col])
-    if all("line_offset" in r.meta for r in results):
-        offsets = [r.meta["line_offset"] for r in results]
-        out["line"] = pl.col("item") + _per_input(offsets, pl.Int64)
-    return out
-
-
-def _dates_from_text(frame: pl.DataFrame, formats: dict[int, str | None]) -> pl.DataFrame:
-    """``date`` parsed from the kept date text, in each input's own format (the pass deferred
-    it: see ``defer_date`` in :func:`build_report`)."""
-    parts = [
-        pl.when(pl.col("_src") == i).then(date_expr(RAW_DATE, fmt))
-        for i, fmt in formats.items()
-        if fmt is not None
-    ]
-    date = pl.coalesce(parts) if parts else pl.lit(None, pl.Date)
-    return frame.with_columns(date.cast(pl.Date).alias("date"))
+    return PassView(
+        lines=lines.with_columns(pl.col("name").alias(RAW_NAME), pl.lit(False).alias(BLANK_HINT)),
+        fetch=fetch,
+    )
 
 
 def _relocate(

@@ -6,6 +6,8 @@ import json
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bomscan import exposure
 from bomscan.pipeline import ReportRequest, run
@@ -289,3 +291,203 @@ def test_vendor_first_seen_after_the_warm_up_is_still_found(tmp_path, monkeypatc
         ("ZTE Corporation", "2024-02-05", 42),
         ("Hikvision USA Inc", "2024-03-01", 43),
     ]
+
+
+# A ledger with every kind of record the pass treats specially: a blank line, a record of
+# empty fields, records with no name (one with only a PO number), a ragged row, an unparsed
+# amount, a quoted name with padding, and listed vendors.
+MESSY = [
+    "Posting Date,Vendor Name,PO Number,Cost Center,Amount,Currency",
+    "2024-01-02,Hikvision USA Inc,PO-1,CC-1,100.00,USD",
+    "",
+    ",,,,,",
+    "2024-01-03,,PO-2,CC-1,,",
+    "2024-01-04,Acme,PO-3,CC-1,see invoice,USD",
+    "2024-01-05,ZTE Corporation,PO-4,CC-2,5.00,USD,extra",
+    ",,PO-5,,,",
+    '2024-01-06," Dahua Technology USA Inc. ",PO-6,CC-2,"1,000.00",usd',
+    "2024-01-07,Acme,PO-7,CC-1,(20.00),USD",
+]
+
+
+def _messy(tmp_path, eol="\n", final=True, name="messy.csv", encoding="utf-8"):
+    text = eol.join(MESSY) + (eol if final else "")
+    return ledger(tmp_path, text=text, name=name, encoding=encoding)
+
+
+@pytest.fixture(params=["indexed", "scanned"])
+def line_index(request, monkeypatch):
+    """Both ways the pass gets its kept rows back: read at byte offsets from the line index
+    (every file indexed, in blocks of 2 lines so rows sit on block edges), or filtered from a
+    scan (files too small to index)."""
+    from bomscan.sources import tabular
+
+    if request.param == "indexed":
+        monkeypatch.setattr(tabular, "NUMPY_COUNT_MIN", 0)
+        monkeypatch.setattr(tabular.LineIndex, "STRIDE", 2)
+    else:
+        monkeypatch.setattr(tabular, "NUMPY_COUNT_MIN", 1 << 40)
+    return request.param
+
+
+@pytest.mark.parametrize("eol,final", [("\n", True), ("\r\n", True), ("\n", False)])
+def test_blank_records_are_not_lines_and_kept_rows_come_back_whole(
+    tmp_path, line_index, eol, final
+):
+    """The pass reads four cells of a record; a blank record (a blank line, a row of empty
+    fields) is not a line, but a row with only a PO number is one, without a name. The listed
+    rows come back with every column, at their lines."""
+    r = report(_messy(tmp_path, eol, final))
+    s = r["summary"]
+    assert s["lines_read"] == 7
+    assert s["lines_without_name"] == 2
+    assert s["lines_ragged"] == 1 and s["lines_unparsed_amount"] == 1
+    assert s["total_spend"] == pytest.approx(1085.0)
+    assert s["credit_lines"] == 1
+    got = [
+        (f["value"], f["locator"]["line"], f["date"], f["spend"], f["currency"], f["extra"])
+        for f in r["findings"]
+    ]
+    assert sorted(got) == [
+        (
+            "Dahua Technology USA Inc.",
+            9,
+            "2024-01-06",
+            1000.0,
+            "USD",
+            {"PO Number": "PO-6", "Cost Center": "CC-2"},
+        ),
+        (
+            "Hikvision USA Inc",
+            2,
+            "2024-01-02",
+            100.0,
+            "USD",
+            {"PO Number": "PO-1", "Cost Center": "CC-1"},
+        ),
+        (
+            "ZTE Corporation",
+            7,
+            "2024-01-05",
+            5.0,
+            "USD",
+            {"PO Number": "PO-4", "Cost Center": "CC-2"},
+        ),
+    ]
+    assert [(u["value"], u["line"]) for u in r["unparsed_amounts"]] == [("see invoice", 6)]
+
+
+def test_kept_rows_read_by_offset_equal_the_scanned_ones(tmp_path, monkeypatch):
+    """The line index reads back exactly the records the scan numbered, at every block edge,
+    and is what the fetch uses when every record is one line."""
+    from bomscan.sources import tabular
+
+    monkeypatch.setattr(tabular, "NUMPY_COUNT_MIN", 0)
+    path = _messy(tmp_path, "\r\n")
+    head = open(path, "rb").read()
+    reads = []
+    real = tabular.LineIndex.read_lines
+
+    def spy(self, numbers):
+        out = real(self, numbers)
+        reads.append(out is not None)
+        return out
+
+    monkeypatch.setattr(tabular.LineIndex, "read_lines", spy)
+    for stride in (1, 2, 3, 128):
+        monkeypatch.setattr(tabular.LineIndex, "STRIDE", stride)
+        res = tabular.read(path, head, size=len(head))
+        records = len(MESSY) - 1
+        everything = res.lines.collect()
+        for items in (list(range(records)), [0, records - 1], [1, 2, 3], [5]):
+            got = res.pass_view.fetch(items, records)
+            want = everything.filter(pl.col("item").is_in(items))
+            assert got.equals(want), (stride, items)
+    assert reads and all(reads)
+
+
+def test_multi_line_records_fall_back_to_the_scan(tmp_path, line_index):
+    """A quoted line break makes records and lines differ: the fetch then filters a scan and
+    the lines are recomputed, so findings still point at the record's first line."""
+    rows = MESSY[:2] + ['2024-01-03,"Acme\nTools",PO-2,CC-1,5.00,USD'] + MESSY[6:7]
+    r = report(ledger(tmp_path, text="\n".join(rows) + "\n"))
+    assert [(f["value"], f["locator"]["line"]) for f in r["findings"]] == [
+        ("Hikvision USA Inc", 2),
+        ("ZTE Corporation", 5),
+    ]
+    assert r["summary"]["lines_read"] == 3
+
+
+def test_report_is_the_same_whichever_way_rows_come_back(tmp_path, monkeypatch):
+    """The whole report (totals, findings, unparsed rows, warnings) does not depend on how the
+    kept rows were fetched."""
+    from bomscan.sources import tabular
+
+    path = _messy(tmp_path)
+    monkeypatch.setattr(tabular, "NUMPY_COUNT_MIN", 1 << 40)
+    scanned = report(path, group_by=["Cost Center"])
+    monkeypatch.setattr(tabular, "NUMPY_COUNT_MIN", 0)
+    indexed = report(path, group_by=["Cost Center"])
+    strip = ("generated_at",)
+    assert {k: v for k, v in indexed.items() if k not in strip} == {
+        k: v for k, v in scanned.items() if k not in strip
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.sampled_from(["", " ", "a", "10.5", "x y"]), min_size=0, max_size=6),
+        max_size=30,
+    ),
+    crlf=st.booleans(),
+    final=st.booleans(),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
+def test_head_field_counts_without_quotes_agree_with_the_csv_module(rows, crlf, final, delimiter):
+    """The quote-free shortcut finds the same short and long rows as the csv module."""
+    from bomscan.sources import tabular
+
+    eol = "\r\n" if crlf else "\n"
+    text = eol.join(["h1,h2,h3".replace(",", delimiter)] + [delimiter.join(r) for r in rows])
+    text += eol if final else ""
+    args = (text, delimiter, 1, 3, True)
+    assert tabular._plain_field_counts(*args) == tabular._csv_field_counts(*args)
+
+
+@pytest.mark.parametrize(
+    "rows,pad,from_head",
+    [(3000, 0, True), (30000, 0, True), (30001, 1, True), (5000, 300, False)],
+)
+def test_sample_from_the_head_is_the_scans_first_records(tmp_path, rows, pad, from_head):
+    """The per-file decisions read their sample from the head bytes when those hold it: the
+    same records as a scan, whether the head is the whole file or ends inside a quoted
+    multi-line field; and no sample from the head (the scan is used) when the head holds too
+    few whole records."""
+    from bomscan.sources import tabular
+
+    body = "".join(
+        f'2024-01-{1 + i % 28:02d},"Vendor {i}\nBranch {"x" * pad}",{i}.50,USD\n'
+        for i in range(rows)
+    )
+    path = ledger(tmp_path, text="Posting Date,Vendor Name,Amount,Currency\n" + body)
+    data = open(path, "rb").read()
+    head = data[: tabular.HEAD_BYTES]
+    schema = {h: pl.String for h in ("Posting Date", "Vendor Name", "Amount", "Currency", "s")}
+    opts = dict(
+        has_header=False,
+        separator=",",
+        skip_lines=1,
+        schema=schema,
+        encoding="utf8",
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+        raise_if_empty=False,
+        quote_char='"',
+    )
+    sample = tabular._head_sample(head, len(data) <= len(head), opts)
+    if not from_head:
+        assert sample is None
+        return
+    scanned = pl.scan_csv(path, n_rows=2 * tabular.SAMPLE_ROWS, **opts).collect()
+    assert sample.collect().equals(scanned)

@@ -105,8 +105,10 @@ def with_amount(
     dtype: pl.DataType | None,
     alias: str,
     currency_alias: str | None = None,
+    unparsed_alias: str | None = None,
 ) -> pl.LazyFrame:
-    """``lf`` plus ``alias``: the parsed amount (and ``currency_alias``: a code in the cell).
+    """``lf`` plus ``alias``: the parsed amount (and ``currency_alias``: a code in the cell;
+    ``unparsed_alias``: true where the cell holds text that is not an amount, null elsewhere).
 
     Under the dot convention a plain number (``1234.56``) is cast directly; only the other
     values go through the regex parser (:func:`amount_expr`), once per distinct value of each
@@ -119,6 +121,8 @@ def with_amount(
         lf = lf.with_columns(pl.col(col).cast(pl.Float64).alias(alias))
         if currency_alias:
             lf = lf.with_columns(pl.lit(None, pl.String).alias(currency_alias))
+        if unparsed_alias:
+            lf = lf.with_columns(pl.lit(None, pl.Boolean).alias(unparsed_alias))
         return lf
     t, slow, fast = f"{alias}__t", f"{alias}__slow", f"{alias}__fast"
     s = pl.col(col).cast(pl.String).str.strip_chars()
@@ -141,13 +145,19 @@ def with_amount(
         fields = [v.alias("v")]
         cur = currency_in_amount_expr("k") if currency_alias else pl.lit(None, pl.String)
         fields.append(cur.alias("c"))
+        # text that is not blank and not an amount: the rows a report lists as unparsed
+        # (decided here, on the few distinct texts the fast cast refused, not per row later)
+        text = pl.col("k").str.strip_chars().str.len_bytes().fill_null(0).gt(0)
+        fields.append((text & v.is_null()).alias("u"))
         return pl.struct(fields)
 
-    dtype_slow = pl.Struct({"v": pl.Float64, "c": pl.String})
+    dtype_slow = pl.Struct({"v": pl.Float64, "c": pl.String, "u": pl.Boolean})
     lf = lf.with_columns(per_distinct(pl.col(t), parse, dtype_slow).alias(slow))
     out = [pl.coalesce(pl.col(fast), pl.col(slow).struct.field("v")).alias(alias)]
     if currency_alias:
         out.append(pl.col(slow).struct.field("c").alias(currency_alias))
+    if unparsed_alias:
+        out.append(pl.col(slow).struct.field("u").alias(unparsed_alias))
     return lf.with_columns(out).drop(t, slow, fast)
 
 

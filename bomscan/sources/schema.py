@@ -36,6 +36,7 @@ primary        Boolean    true on exactly one row per item: the row whose amount
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -60,6 +61,7 @@ LINE_SCHEMA: dict[str, pl.DataType] = {
 
 COLUMNS = list(LINE_SCHEMA)
 EXTRA_PREFIX = "x:"
+INTERNAL_PREFIX = EXTRA_PREFIX + "__"  # reader-internal columns: never shown as extras
 
 
 def empty_lines() -> pl.DataFrame:
@@ -75,7 +77,13 @@ def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
             exprs.append(pl.col(col).cast(dtype))
         else:
             exprs.append(pl.lit(None, dtype=dtype).alias(col))
-    extras = [pl.col(c).cast(pl.String) for c in names if c.startswith(EXTRA_PREFIX)]
+    # a table's extra columns are text; reader-internal ones (``x:__``) keep their type (flags
+    # are booleans, so a pass over millions of rows never builds a text column for them)
+    extras = [
+        pl.col(c) if c.startswith(INTERNAL_PREFIX) else pl.col(c).cast(pl.String)
+        for c in names
+        if c.startswith(EXTRA_PREFIX)
+    ]
     return frame.select(exprs + extras)
 
 
@@ -89,6 +97,33 @@ class Skipped:
 
 
 @dataclass
+class PassView:
+    """How the report's one pass over a large table reads it, and how it gets rows back.
+
+    Why: a 10M-row ledger's pass only needs a few columns of each row (the name as written,
+    the amount, the currency, a flag or two); materialising every column of every row so that
+    the ~1,000 rows it lists have them cost as much as the scan itself. So the pass reads
+    ``lines`` (projection pushdown drops what it does not reference) and asks ``fetch`` for
+    the full canonical rows of the items it keeps.
+
+    ``lines``: the canonical lines of *every* record, blank ones included (the pass cannot see
+    a whole record without reading every column), plus :data:`RAW_NAME` (the name cell as
+    written, so no per-row strip runs) and :data:`BLANK_HINT` (Boolean, true where every cell
+    the pass reads is empty: the only rows that may be blank records; the pass keeps them,
+    and ``fetch`` says which are).
+    ``fetch(items)``: the canonical lines (as ``ReadResult.lines`` has them: blank records left
+    out) of those items, all columns.
+    """
+
+    lines: pl.LazyFrame
+    fetch: Callable[[list[int]], pl.DataFrame]
+
+
+RAW_NAME = INTERNAL_PREFIX + "raw_name"  # the name cell as written (see PassView)
+BLANK_HINT = INTERNAL_PREFIX + "blank_hint"  # true: every cell the pass reads is empty
+
+
+@dataclass
 class ReadResult:
     """What one reader hands to the pipeline: the lines plus an account of what it read."""
 
@@ -99,3 +134,4 @@ class ReadResult:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)  # e.g. spec version, encoding, decimal convention
+    pass_view: PassView | None = None  # large tables: see PassView; None: the pass uses lines

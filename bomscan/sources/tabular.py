@@ -30,23 +30,31 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 
 import polars as pl
 
 from bomscan.errors import InputError
 from bomscan.sources import columns as cols
 from bomscan.sources import dates, money
-from bomscan.sources.schema import EXTRA_PREFIX, ReadResult, conform
+from bomscan.sources.schema import (
+    BLANK_HINT,
+    EXTRA_PREFIX,
+    RAW_NAME,
+    PassView,
+    ReadResult,
+    conform,
+)
 
 HEAD_BYTES = 1 << 20
 SAMPLE_ROWS = 2000
 DELIMITERS = (",", ";", "\t", "|")
 SENTINEL = "\x00bomscan-extra-field"
-RAGGED = EXTRA_PREFIX + "__ragged"  # "1" when the row had more fields than the header
+RAGGED = EXTRA_PREFIX + "__ragged"  # true when the row had more fields than the header
 RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount text, so unparsed values are listed
-# the date text: a ledger pass that needs dates only on the rows it lists parses them there
-RAW_DATE = EXTRA_PREFIX + "__raw_date"
 RAW_CURRENCY = EXTRA_PREFIX + "__raw_currency"  # the currency text (see currency_from_text)
+# true where the money cell holds text that is not an amount (money.with_amount decides it)
+UNPARSED = EXTRA_PREFIX + "__unparsed"
 
 
 def _name_text(cell: pl.Expr) -> pl.Expr:
@@ -162,6 +170,39 @@ def _head_field_counts(
     text: str, delimiter: str, header_line: int, n_fields: int, complete: bool
 ) -> tuple[list[int], list[int]]:
     """(lines with fewer fields, lines with more fields) among the records in the head text."""
+    if '"' not in text and text.count("\r") == text.count("\r\n"):
+        return _plain_field_counts(text, delimiter, header_line, n_fields, complete)
+    return _csv_field_counts(text, delimiter, header_line, n_fields, complete)
+
+
+def _plain_field_counts(
+    text: str, delimiter: str, header_line: int, n_fields: int, complete: bool
+) -> tuple[list[int], list[int]]:
+    """:func:`_head_field_counts` of a text without quotes (and no lone CR): a line is a record
+    and its fields are its delimiters + 1, so only the lines whose count is off are split
+    (the csv module took 50 ms on a 1 MiB head)."""
+    short: list[int] = []
+    long: list[int] = []
+    lines = text.split("\n")
+    if not complete or lines[-1] == "":
+        lines.pop()  # cut by the head boundary, or after the final line break
+    for number, line in enumerate(lines, 1):
+        line = line.removesuffix("\r")
+        if number <= header_line or line.count(delimiter) == n_fields - 1 or not line:
+            continue
+        row = line.split(delimiter)
+        if len(row) < n_fields and any(f.strip() for f in row):
+            short.append(number)
+        elif len(row) > n_fields and any(f.strip() for f in row[n_fields:]):
+            long.append(number)
+    return short, long
+
+
+def _csv_field_counts(
+    text: str, delimiter: str, header_line: int, n_fields: int, complete: bool
+) -> tuple[list[int], list[int]]:
+    """:func:`_head_field_counts` by the csv module (quoted fields may hold delimiters and
+    line breaks)."""
     short: list[int] = []
     long: list[int] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -254,9 +295,14 @@ def read(
         quote_char='"',
     )
     lf = pl.scan_csv(scan_path, **scan_options)
-    # the per-file decisions read a sample from a scan that stops early (a head() of the full
-    # scan cost ~0.12 s at any file size, most of a small CSV's run)
-    sample_lf = pl.scan_csv(scan_path, n_rows=2 * SAMPLE_ROWS, **scan_options)
+    # the per-file decisions read a sample: the first records, parsed from the head already in
+    # memory when it holds them all (about 10 ms), else from a scan that stops early (a head()
+    # of the full scan cost ~0.12 s at any file size, most of a small CSV's run)
+    sample_lf = None
+    if scan_path == path:
+        sample_lf = _head_sample(head, complete, scan_options)
+    if sample_lf is None:
+        sample_lf = pl.scan_csv(scan_path, n_rows=2 * SAMPLE_ROWS, **scan_options)
     meta = {
         "format": "tsv" if delimiter == "\t" else "csv",
         "delimiter": delimiter,
@@ -264,6 +310,22 @@ def read(
         "encoding_guessed": enc_warning is not None,
         "header_line": header_line,
     }
+    index = LineIndex(scan_path)
+
+    def rows_at(items: list[int], records: int | None) -> pl.DataFrame | None:
+        """The raw records of ``items`` read at their byte offsets, or None when the file's
+        records are not one line each (or it is too small to have been indexed)."""
+        if records is None or index.lines() - header_line != records:
+            return None
+        found = index.read_lines([header_line + 1 + i for i in items])
+        if found is None:
+            return None
+        body = b"\n".join(found) + b"\n"
+        raw = pl.read_csv(io.BytesIO(body), **{**scan_options, "skip_lines": 0})
+        if raw.height != len(items):  # not the records the pass numbered: use the scan
+            return None
+        return raw.with_columns(pl.Series("item", items, dtype=pl.UInt32))
+
     result = lines_from_frame(
         path,
         lf,
@@ -276,9 +338,25 @@ def read(
         meta=meta,
         sentinel=SENTINEL,
         sample_lf=sample_lf,
+        rows_at=rows_at,
     )
-    result.meta["relocate"] = _relocator(scan_path, delimiter, header_line)
+    result.meta["relocate"] = _relocator(scan_path, delimiter, header_line, index)
     return result
+
+
+def _head_sample(head: bytes, complete: bool, scan_options: dict) -> pl.LazyFrame | None:
+    """The first ``2 * SAMPLE_ROWS`` records as the scan reads them, parsed from the head
+    bytes; None when the head does not hold that many whole records (or does not parse)."""
+    want = 2 * SAMPLE_ROWS
+    body = head if complete else head[: head.rfind(b"\n") + 1]
+    try:
+        frame = pl.read_csv(io.BytesIO(body), n_rows=want + 1, **scan_options)
+    except pl.exceptions.PolarsError:
+        return None
+    if not complete:
+        if frame.height <= want:  # the last record may be cut by the head's end: not enough
+            return None
+    return frame.head(want).lazy()
 
 
 def lines_from_frame(
@@ -294,6 +372,7 @@ def lines_from_frame(
     meta: dict,
     sentinel: str | None = None,
     sample_lf: pl.LazyFrame | None = None,
+    rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
 ) -> ReadResult:
     """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
 
@@ -303,6 +382,8 @@ def lines_from_frame(
     ``line_base + 1 + item``; None when the format has no lines (Parquet).
     ``sample_lf``: the same table read only as far as its first rows, for the per-file
     decisions (decimal convention, date format); default ``lf``.
+    ``rows_at(items, records)``: those records of ``lf`` (with ``item``) read directly (a CSV
+    by byte offset), or None; the pass view's ``fetch`` then filters a scan of ``lf``.
     """
     overrides = overrides or {}
     try:
@@ -328,15 +409,11 @@ def lines_from_frame(
         )
     kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
     schema = lf.collect_schema()
-    # the names alone, in row order, as ``name`` holds them (stripped, empty as null): what a
-    # ledger pass's warm-up reads, without the rest of this frame's work
-    names_only = None
-    if len(name_cols) == 1:
-        names_only = lf.select(_name_text(pl.col(name_cols[0])).alias("name"))
 
     # every data record gets an item number; records with no field at all (blank lines) go
     not_blank = pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
-    lf = lf.with_row_index("item").filter(not_blank)
+    indexed = lf.with_row_index("item")
+    lf = indexed.filter(not_blank)
 
     # Per-file decisions from a sample of the body.
     sample_cols = list(
@@ -367,103 +444,139 @@ def lines_from_frame(
         hs = roles.get(role)
         return hs[0] if hs else None
 
-    line_expr = (
-        (pl.col("item").cast(pl.Int64) + line_base + 1)
-        if line_base is not None
-        else pl.lit(None, pl.Int64)
-    )
-    exprs: list[pl.Expr] = [
-        pl.lit(path).alias("source"),
-        pl.lit(kind).alias("kind"),
-        pl.col("item").cast(pl.Int64),
-        line_expr.alias("line"),
-        pl.lit(None, dtype=pl.String).alias("bom_ref"),
-    ]
     part, desc = one("part"), one("description")
-    exprs.append(
-        pl.col(part).cast(pl.String).alias("part")
-        if part
-        else pl.lit(None, pl.String).alias("part")
-    )
-    exprs.append(
-        pl.col(desc).cast(pl.String).alias("description")
-        if desc
-        else pl.lit(None, pl.String).alias("description")
-    )
     qty, unit, amount, cur, date = (
         one(r) for r in ("quantity", "unit_price", "amount", "currency", "date")
     )
     money_col = amount or unit
-    # parsed money columns, added in stages (see money.with_amount)
-    if qty:
-        lf = money.with_amount(lf, qty, "dot", schema[qty], "\x00qty")
-    if unit:
-        lf = money.with_amount(
-            lf, unit, dec, schema[unit], "\x00unit", "\x00cur" if money_col == unit else None
-        )
-    if amount:
-        lf = money.with_amount(lf, amount, dec, schema[amount], "\x00amount", "\x00cur")
-    q = pl.col("\x00qty") if qty else pl.lit(None, pl.Float64)
-    u = pl.col("\x00unit") if unit else pl.lit(None, pl.Float64)
-    exprs.append(q.alias("quantity"))
-    exprs.append(u.alias("unit_price"))
-    if amount:
-        a = pl.col("\x00amount")
-    elif unit:
-        a = u * pl.coalesce(q, pl.lit(1.0))
-    else:
-        a = pl.lit(None, pl.Float64)
-    exprs.append(a.alias("amount"))
-    # the currency as written (or a code inside the amount cell); ``currency`` is it stripped
-    # and upper-cased (codes found in amounts already are), which a ledger pass does after
-    # grouping, on a few distinct values, instead of on every row (see RAW_CURRENCY)
-    raw_cur = pl.col(cur).cast(pl.String) if cur else pl.lit(None, pl.String)
-    if money_col:
-        raw_cur = pl.coalesce(raw_cur, pl.col("\x00cur"))
-    exprs.append(currency_from_text(raw_cur).alias("currency"))
-    exprs.append(
-        dates.date_expr(date, date_fmt).alias("date")
-        if date
-        else pl.lit(None, pl.Date).alias("date")
-    )
     used = set(name_cols) | {c for c in (part, desc, qty, unit, amount, cur, date) if c}
-    extras = [pl.col(h).cast(pl.String).alias(EXTRA_PREFIX + h) for h in headers if h not in used]
-    internal = []
-    if money_col:
-        internal.append(pl.col(money_col).cast(pl.String).alias(RAW_AMOUNT))
-    internal.append(raw_cur.alias(RAW_CURRENCY))
-    if date and date_fmt not in (None, dates.TYPED):
-        internal.append(pl.col(date).cast(pl.String).alias(RAW_DATE))
-    if sentinel is not None:
-        # "1" or null: text flags (extras are text), mostly null, so they cost nothing per row
-        internal.append(pl.when(pl.col(sentinel).is_not_null()).then(pl.lit("1")).alias(RAGGED))
+    extra_cols = [h for h in headers if h not in used]
 
-    if len(name_cols) == 1:
-        named = lf.with_columns(
-            pl.lit(name_cols[0]).alias("field"),
-            _name_text(pl.col(name_cols[0])).alias("name"),
-            pl.lit(True).alias("primary"),
+    def canonical(src: pl.LazyFrame, for_pass: bool = False) -> pl.LazyFrame:
+        """``src`` (the table's columns plus ``item``) as canonical lines, with every decision
+        above; ``for_pass``: plus the pass view's RAW_NAME and BLANK_HINT (see PassView)."""
+        line_expr = (
+            (pl.col("item").cast(pl.Int64) + line_base + 1)
+            if line_base is not None
+            else pl.lit(None, pl.Int64)
         )
-    else:
-        keep = [c for c in lf.collect_schema().names() if c not in name_cols]
-        named = (
-            lf.with_columns([pl.col(c).cast(pl.String) for c in name_cols])
-            .unpivot(on=name_cols, index=keep, variable_name="field", value_name="name")
-            .with_columns(pl.col("name").str.strip_chars())
-            .sort("item", maintain_order=True)
+        exprs: list[pl.Expr] = [
+            pl.lit(path).alias("source"),
+            pl.lit(kind).alias("kind"),
+            pl.col("item").cast(pl.Int64),
+            line_expr.alias("line"),
+            pl.lit(None, dtype=pl.String).alias("bom_ref"),
+        ]
+        exprs.append(
+            pl.col(part).cast(pl.String).alias("part")
+            if part
+            else pl.lit(None, pl.String).alias("part")
         )
-        # keep the named rows of an item, or one row if it names nobody
-        has_name = pl.col("name").is_not_null().any().over("item")
-        named = named.filter(pl.col("name").is_not_null() | ~has_name)
-        named = named.with_columns((pl.int_range(pl.len()).over("item") == 0).alias("primary"))
-        named = named.filter(pl.col("primary") | pl.col("name").is_not_null())
-        named = named.with_columns(
-            pl.when(pl.col("name") == "").then(None).otherwise(pl.col("name")).alias("name")
+        exprs.append(
+            pl.col(desc).cast(pl.String).alias("description")
+            if desc
+            else pl.lit(None, pl.String).alias("description")
         )
-    frame = named.select(
-        [*exprs, pl.col("field"), pl.col("name"), pl.col("primary"), *extras, *internal]
-    )
-    frame = conform(frame)
+        # parsed money columns, added in stages (see money.with_amount)
+        if qty:
+            src = money.with_amount(src, qty, "dot", schema[qty], "\x00qty")
+        if unit:
+            src = money.with_amount(
+                src,
+                unit,
+                dec,
+                schema[unit],
+                "\x00unit",
+                "\x00cur" if money_col == unit else None,
+                UNPARSED if money_col == unit else None,
+            )
+        if amount:
+            src = money.with_amount(
+                src, amount, dec, schema[amount], "\x00amount", "\x00cur", UNPARSED
+            )
+        q = pl.col("\x00qty") if qty else pl.lit(None, pl.Float64)
+        u = pl.col("\x00unit") if unit else pl.lit(None, pl.Float64)
+        exprs.append(q.alias("quantity"))
+        exprs.append(u.alias("unit_price"))
+        if amount:
+            a = pl.col("\x00amount")
+        elif unit:
+            a = u * pl.coalesce(q, pl.lit(1.0))
+        else:
+            a = pl.lit(None, pl.Float64)
+        exprs.append(a.alias("amount"))
+        # the currency as written (or a code inside the amount cell); ``currency`` is it
+        # stripped and upper-cased (codes found in amounts already are), which a ledger pass
+        # does after grouping, on a few distinct values, instead of on every row (see
+        # RAW_CURRENCY)
+        raw_cur = pl.col(cur).cast(pl.String) if cur else pl.lit(None, pl.String)
+        if money_col:
+            raw_cur = pl.coalesce(raw_cur, pl.col("\x00cur"))
+        exprs.append(currency_from_text(raw_cur).alias("currency"))
+        exprs.append(
+            dates.date_expr(date, date_fmt).alias("date")
+            if date
+            else pl.lit(None, pl.Date).alias("date")
+        )
+        extras = [pl.col(h).cast(pl.String).alias(EXTRA_PREFIX + h) for h in extra_cols]
+        internal = []
+        if money_col:
+            internal.append(pl.col(money_col).cast(pl.String).alias(RAW_AMOUNT))
+            internal.append(pl.col(UNPARSED).fill_null(False))
+        internal.append(raw_cur.alias(RAW_CURRENCY))
+        if sentinel is not None:
+            internal.append(pl.col(sentinel).is_not_null().alias(RAGGED))
+        if len(name_cols) == 1:
+            named = src.with_columns(
+                pl.lit(name_cols[0]).alias("field"),
+                _name_text(pl.col(name_cols[0])).alias("name"),
+                pl.lit(True).alias("primary"),
+            )
+            if for_pass:
+                # the cells the pass reads; a blank record has all of them empty
+                read = [name_cols[0], *([money_col] if money_col else []), *([cur] if cur else [])]
+                read += [sentinel] if sentinel is not None else []
+                internal.append(pl.col(name_cols[0]).cast(pl.String).alias(RAW_NAME))
+                hint = pl.all_horizontal([pl.col(c).is_null() for c in read])
+                internal.append(hint.alias(BLANK_HINT))
+        else:
+            keep = [c for c in src.collect_schema().names() if c not in name_cols]
+            named = (
+                src.with_columns([pl.col(c).cast(pl.String) for c in name_cols])
+                .unpivot(on=name_cols, index=keep, variable_name="field", value_name="name")
+                .with_columns(pl.col("name").str.strip_chars())
+                .sort("item", maintain_order=True)
+            )
+            # keep the named rows of an item, or one row if it names nobody
+            has_name = pl.col("name").is_not_null().any().over("item")
+            named = named.filter(pl.col("name").is_not_null() | ~has_name)
+            named = named.with_columns((pl.int_range(pl.len()).over("item") == 0).alias("primary"))
+            named = named.filter(pl.col("primary") | pl.col("name").is_not_null())
+            named = named.with_columns(
+                pl.when(pl.col("name") == "").then(None).otherwise(pl.col("name")).alias("name")
+            )
+            if for_pass:  # read from the blank-free lines (see pass_view below): no hint
+                internal.append(pl.col("name").alias(RAW_NAME))
+                internal.append(pl.lit(False).alias(BLANK_HINT))
+        frame = named.select(
+            [*exprs, pl.col("field"), pl.col("name"), pl.col("primary"), *extras, *internal]
+        )
+        return conform(frame)
+
+    frame = canonical(lf)
+
+    def fetch(items: list[int], records: int | None = None) -> pl.DataFrame:
+        """The canonical lines of ``items`` (blank records left out): read directly when the
+        reader can (``rows_at``), else filtered from a scan of the whole table."""
+        raw = rows_at(items, records) if rows_at is not None else None
+        if raw is None:
+            wanted = pl.Series(items, dtype=pl.UInt32).implode()
+            return frame.filter(pl.col("item").is_in(wanted)).collect(engine="streaming")
+        return canonical(raw.lazy().filter(not_blank)).collect()
+
+    # the pass reads every record, blank ones too, when the hint can find them (one name
+    # column); with several name columns the records are unpivoted, so it reads the lines
+    pass_lines = canonical(indexed if len(name_cols) == 1 else lf, for_pass=True)
     meta = {
         **meta,
         "decimal": dec,
@@ -472,52 +585,33 @@ def lines_from_frame(
         "columns": {r: hs for r, hs in roles.items()},
         "money_column": money_col,
         "name_columns": name_cols,
-        "extra_columns": [h for h in headers if h not in used],
-        # canonical columns that hold one value on every row of this input, and the offset
-        # from ``item`` to ``line``: a pass over millions of rows need not carry them
-        "row_constants": {
-            "kind": kind,
-            "bom_ref": None,
-            **({} if part else {"part": None}),
-            **({} if desc else {"description": None}),
-            **({} if qty else {"quantity": None}),
-            **({} if unit else {"unit_price": None}),
-            **({"field": name_cols[0], "primary": True} if len(name_cols) == 1 else {}),
-        },
-        "line_offset": None if line_base is None else line_base + 1,
-        "names_only": names_only,
-        "currency_text": True,  # ``currency`` == currency_from_text(RAW_CURRENCY)
+        "extra_columns": extra_cols,
     }
     return ReadResult(
-        source=path, kind=kind, lines=frame, items_read=None, warnings=warnings, meta=meta
+        source=path,
+        kind=kind,
+        lines=frame,
+        items_read=None,
+        warnings=warnings,
+        meta=meta,
+        pass_view=PassView(lines=pass_lines, fetch=fetch),
     )
 
 
-def _relocator(path: str, delimiter: str, header_line: int):
+def _relocator(path: str, delimiter: str, header_line: int, index: LineIndex):
     """Exact physical lines for some items, for files whose records are not one line each.
 
     ``path`` is the UTF-8 file polars scanned (the original, or its transcoded copy: same lines).
     Items are numbered like polars numbers records: every record after the header, blank
-    lines included. ``relocate.start()`` counts the file's lines in a background thread (the
-    report calls it before its pass, so the count overlaps the pass instead of following it).
+    lines included. ``relocate.start()`` starts the file's line index in a background thread
+    (the report calls it before its pass, so the count overlaps the pass instead of following
+    it).
     """
-    counted: dict[str, int] = {}
-    worker: list[threading.Thread] = []
-
-    def start() -> None:
-        if not worker:
-            t = threading.Thread(
-                target=lambda: counted.setdefault("lines", _physical_lines(path)), daemon=True
-            )
-            worker.append(t)
-            t.start()
 
     def relocate(items: list[int], total_items: int) -> dict[int, int] | None:
         if not items:
             return {}
-        start()
-        worker[0].join()
-        if counted.get("lines", -1) - header_line == total_items:
+        if index.lines() - header_line == total_items:
             return None  # header_line + 1 + item is right
         wanted = set(items)
         found: dict[int, int] = {}
@@ -537,36 +631,104 @@ def _relocator(path: str, delimiter: str, header_line: int):
                         break
         return found
 
-    relocate.start = start
+    relocate.start = index.start
     return relocate
 
 
-NUMPY_COUNT_MIN = 32 << 20  # bytes from which the line count uses numpy
+NUMPY_COUNT_MIN = 32 << 20  # bytes from which the line count uses numpy (and keeps offsets)
+
+
+class LineIndex:
+    """The file's line count and, for large files, the byte offset of every ``STRIDE``-th
+    line, built once in a background thread (``start``) while the report's pass runs.
+
+    Why offsets: the pass reads a few columns of every row and keeps only the item numbers of
+    the rows the report lists; when every record is one line, item ``i`` is line
+    ``header_line + 1 + i``, and ``read_lines`` reads those lines back in one seek per
+    ``STRIDE`` lines (about 10 KB each) instead of a second scan of the whole file.
+
+    Counted with numpy over one reused 1 MiB buffer (``bytes.count`` managed about 1 GB/s:
+    0.74 s of CPU at 10M rows, competing with the pass; this is about 0.25 s). Not polars'
+    native count (0.06 s at 10M rows): it maps the whole file, and the mapped pages then count
+    in the peak memory (+440 MB). Small files are counted with ``bytes.count`` and not indexed
+    (numpy's import costs ~80 ms; their fetch filters a scan instead).
+    """
+
+    STRIDE = 128
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._count = -1
+        self._marks: list | None = None  # offset after newline number STRIDE * k, k = 0, 1, ..
+        self._size = 0
+        self._worker: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._build, daemon=True)
+            self._worker.start()
+
+    def lines(self) -> int:
+        """Lines in the file (a last line without a newline counts)."""
+        self.start()
+        self._worker.join()
+        return self._count
+
+    def _build(self) -> None:
+        self._size = os.path.getsize(self.path)
+        if self._size < NUMPY_COUNT_MIN:
+            with open(self.path, "rb") as fh:
+                data = fh.read()
+            self._count = data.count(b"\n") + (0 if data[-1:] in (b"\n", b"") else 1)
+            return
+        import numpy as np
+
+        stride = self.STRIDE
+        buf = bytearray(1 << 20)
+        arr = np.frombuffer(buf, dtype=np.uint8)
+        n = 0  # newlines so far
+        base = 0  # file offset of buf[0]
+        marks = [np.zeros(1, dtype=np.int64)]
+        last = 10
+        with open(self.path, "rb", buffering=0) as fh:
+            while k := fh.readinto(buf):
+                at = np.flatnonzero(arr[:k] == 10)
+                if at.size:
+                    first = (-(n + 1)) % stride  # index in ``at`` of newline number m*stride
+                    marks.append(at[first::stride].astype(np.int64) + (base + 1))
+                    n += at.size
+                last = buf[k - 1]
+                base += k
+        self._marks = np.concatenate(marks)
+        self._count = n + (0 if last == 10 else 1)
+
+    def read_lines(self, numbers: list[int]) -> list[bytes] | None:
+        """The bytes of these 1-based lines (ascending), without their ``\\n``; None when the
+        file was not indexed."""
+        self.lines()
+        marks = self._marks
+        if marks is None:
+            return None
+        stride = self.STRIDE
+        out: list[bytes] = []
+        with open(self.path, "rb") as fh:
+            block_no, block = -1, []
+            for line in numbers:
+                j = (line - 1) // stride
+                if j != block_no:
+                    start = int(marks[j])
+                    end = int(marks[j + 1]) if j + 1 < len(marks) else self._size
+                    fh.seek(start)
+                    block_no, block = j, fh.read(end - start).split(b"\n")
+                out.append(block[line - 1 - j * stride])
+        return out
 
 
 def _physical_lines(path: str) -> int:
-    """Lines in the file (a last line without a newline counts), read in 1 MiB chunks into one
-    reused buffer and counted with numpy (``bytes.count`` managed about 1 GB/s: 0.74 s of CPU
-    at 10M rows, competing with the pass; this is about 0.23 s).
-
-    Not polars' native count (0.06 s at 10M rows): it maps the whole file, and the mapped pages
-    then count in the peak memory (+440 MB).
-    """
-    if os.path.getsize(path) < NUMPY_COUNT_MIN:  # small: not worth numpy's import (~80 ms)
-        with open(path, "rb") as fh:
-            data = fh.read()
-        return data.count(b"\n") + (0 if data[-1:] in (b"\n", b"") else 1)
-    import numpy as np
-
-    buf = bytearray(1 << 20)
-    arr = np.frombuffer(buf, dtype=np.uint8)
-    n = 0
-    last = 10
-    with open(path, "rb", buffering=0) as fh:
-        while k := fh.readinto(buf):
-            n += int(np.count_nonzero(arr[:k] == 10))
-            last = buf[k - 1]
-    return n + (0 if last == 10 else 1)
+    """Lines in the file, as :class:`LineIndex` counts them."""
+    index = LineIndex(path)
+    index._build()
+    return index._count
 
 
 def _first_line(exc: Exception) -> str:
