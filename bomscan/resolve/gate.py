@@ -177,8 +177,8 @@ class NameGate:
         name for name (tests/test_name_gate.py).
 
         Why this shape: run over the ~50,000 distinct vendors of a large ledger, this screen is
-        on the report's critical path, so it makes few passes over the names and runs no
-        Python per name. Names are cut at spaces only: no rewrite of ``_tokens_of`` (dotted
+        on the report's critical path, so it makes few passes over the names and runs Python
+        for very few of them. Names are cut at spaces only: no rewrite of ``_tokens_of`` (dotted
         initialisms, "&", apostrophes) reaches past a space, so a name's words are its
         pieces' words. Each distinct piece is cut into words once: as it is when it is all
         letters and digits, else through ``_rewritten``. Each word is judged as
@@ -250,7 +250,7 @@ def _rewritten(pieces: pl.Series) -> pl.Series:
     apostrophes dropped. Polars' regexes have no lookarounds, so a dotted run is found with the
     character before it (or the start) in place of the lookbehind, and ``normalise._DOTTED``'s
     optional last letter is left out: joining it or not gives the same text. Each run is
-    marked off on both sides and its dots dropped: the pieces between marks alternate outside,
+    marked off on both sides and its dots dropped: the parts between marks alternate outside,
     run, outside, ... (a run cannot start right where the last one ended: it would have been
     part of it)."""
     marked = pieces.str.replace_all(_CONTROL, " ").str.replace_all(
