@@ -236,24 +236,35 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         pl.col("_items").max(),
     )
     if late_match:
-        # a name first seen after the warm-up matched (rare: a vendor whose first row comes
-        # after WARM_UP_ROWS): one more pass, filtered natively, for the rows of every match
-        full = pl.concat(
-            [
-                (r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines).with_columns(
-                    pl.lit(i, pl.Int32).alias("_src")
-                )
-                for i, r in enumerate(results)
-            ],
-            how="diagonal_relaxed",
-        ).with_columns(*flags)
-        kept_rows = full.filter(
-            listed(pl.col("name").is_in(cache.matched_names.implode()))
-        ).collect(engine="streaming")
-    else:
-        kept_rows = kept_rows.with_columns(*flags).filter(
-            listed(pl.col("name").is_in(cache.matched_names.implode()))
+        # a name first seen after the warm-up matched (a vendor whose first row comes after
+        # WARM_UP_ROWS; in a ledger sorted by vendor, most of them): the items of its rows
+        # from one more pass that reads the name column alone, then their full rows
+        late = (
+            parts.filter(
+                pl.col("name").is_in(cache.matched_names.implode())
+                & ~raw_name.is_in(warm_matched.implode())
+            )
+            .select("_src", RAW_NAME)
+            .unique()
         )
+        more = []
+        for (src,), sub in late.group_by("_src"):
+            items = (
+                views[src]
+                .lines.filter(raw_name.is_in(sub[RAW_NAME].implode()))
+                .select(pl.col("item").unique().sort())
+                .collect(engine="streaming")["item"]
+            )
+            have = kept_rows.filter(pl.col("_src") == src)["item"] if kept_rows.height else []
+            items = items.filter(~items.is_in(pl.Series(have, dtype=items.dtype).implode()))
+            if items.len() == 0:
+                continue
+            got = views[src].fetch(items.to_list(), records.get(src))
+            more.append(got.with_columns(pl.lit(src, pl.Int32).alias("_src")))
+        kept_rows = pl.concat([kept_rows, *more], how="diagonal_relaxed")
+    kept_rows = kept_rows.with_columns(*flags).filter(
+        listed(pl.col("name").is_in(cache.matched_names.implode()))
+    )
     kept_rows = kept_rows.with_columns(
         native_currency(pl.col("currency")).alias("_cur_native"),
         *(

@@ -268,7 +268,7 @@ def test_each_ledger_keeps_its_own_date_format_and_currency_text(tmp_path):
     assert since == {"hikvision": pytest.approx(0.0), "zte": pytest.approx(40.0)}
 
 
-def test_vendor_first_seen_after_the_warm_up_is_still_found(tmp_path, monkeypatch):
+def test_vendor_first_seen_after_the_warm_up_is_still_found(tmp_path, monkeypatch, line_index):
     """A listed vendor whose first row comes after the warm-up rows is resolved after the pass
     and its rows are collected by one more pass: the report equals one where the warm-up saw
     every row (findings, dates, lines, totals)."""
@@ -278,6 +278,8 @@ def test_vendor_first_seen_after_the_warm_up_is_still_found(tmp_path, monkeypatc
     rows += [
         "2024-02-05,ZTE Corporation,CC-2,250.00,USD",
         "2024-03-01,Hikvision USA Inc,CC-1,(10.00),",
+        "2024-03-02,Hikvision USA Inc,CC-1,see invoice,USD",  # also kept as unparsed
+        "2024-03-03,ZTE Corporation,CC-1,12.00,USD,extra",  # also kept as ragged
     ]
     path = ledger(tmp_path, text=HEADER + "\n".join(rows) + "\n")
     full = report(path)
@@ -287,10 +289,13 @@ def test_vendor_first_seen_after_the_warm_up_is_still_found(tmp_path, monkeypatc
     assert {k: v for k, v in late.items() if k not in strip} == {
         k: v for k, v in full.items() if k not in strip
     }
-    assert [(f["value"], f["date"], f["locator"]["line"]) for f in late["findings"]] == [
-        ("ZTE Corporation", "2024-02-05", 42),
+    assert sorted((f["value"], f["date"], f["locator"]["line"]) for f in late["findings"]) == [
         ("Hikvision USA Inc", "2024-03-01", 43),
+        ("Hikvision USA Inc", "2024-03-02", 44),
+        ("ZTE Corporation", "2024-02-05", 42),
+        ("ZTE Corporation", "2024-03-03", 45),
     ]
+    assert [(u["value"], u["line"]) for u in late["unparsed_amounts"]] == [("see invoice", 44)]
 
 
 # A ledger with every kind of record the pass treats specially: a blank line, a record of
