@@ -158,27 +158,38 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             .alias("_ticks")
         )
     kept_row = listed(raw_name.is_in(warm_matched.implode())) | pl.col(BLANK_HINT).fill_null(False)
-    parts = (
-        lines.with_columns(
+    # the totals' aggregations, in the cheapest form the inputs allow: when every row is its
+    # item's primary row (one name column), a count and plain sums of the amount; otherwise
+    # each masked to the primary rows. Lines without an amount are lines less priced ones;
+    # unparsed and ragged rows are counted on the kept rows after the pass (all of them are
+    # kept), and the number of records is the sum of the lines (every record is a row here).
+    one_row = all(v.one_row_per_item for v in views)
+    if one_row:
+        pass_lines = lines.with_columns(pl.when(kept_row).then(pl.col("item")).alias("_kept"))
+        aggs = [
+            pl.len().alias("_lines"),
+            amount.sum().alias("_sum"),
+            amount.count().alias("_priced"),
+            (amount < 0).sum().alias("_credit_lines"),
+            amount.clip(upper_bound=0.0).sum().alias("_credit_sum"),
+        ]
+    else:
+        pass_lines = lines.with_columns(
             pl.when(kept_row).then(pl.col("item")).alias("_kept"),
             pl.when(primary).then(amount).alias("_pamt"),
-            (primary & amount.is_not_null()).alias("_ppriced"),
-            (primary & amount.is_null()).alias("_pnoamount"),
             pl.when(primary & (amount < 0)).then(amount).alias("_pcredit"),
         )
-        .group_by([*pass_keys, RAW_NAME, "_kept"])
-        .agg(
+        aggs = [
             primary.sum().alias("_lines"),
             pl.col("_pamt").sum().alias("_sum"),
-            pl.col("_ppriced").sum().alias("_priced"),
-            pl.col("_pnoamount").sum().alias("_no_amount"),
+            pl.col("_pamt").count().alias("_priced"),
             pl.col("_pcredit").count().alias("_credit_lines"),
             pl.col("_pcredit").sum().alias("_credit_sum"),
-            pl.col("_unparsed").sum().alias("_n_unparsed"),
-            pl.col("_ragged").sum().alias("_n_ragged"),
             pl.col("item").max().alias("_items"),
-            *ticks,
-        )
+        ]
+    parts = (
+        pass_lines.group_by([*pass_keys, RAW_NAME, "_kept"])
+        .agg(*aggs, *ticks)
         .collect(engine="streaming")
     )
     if cache.error is not None:
@@ -193,10 +204,11 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     )
     # the full rows of the kept items; a kept item the fetch does not return is a blank record:
     # its group leaves the totals (the reader's lines leave it out too)
+    count = pl.col("_lines").sum() if one_row else pl.col("_items").max() + 1
     records = {
-        int(r["_src"]): int(r["_items"]) + 1
-        for r in parts.group_by("_src").agg(pl.col("_items").max()).to_dicts()
-        if r["_items"] is not None
+        int(r["_src"]): int(r["n"])
+        for r in parts.group_by("_src").agg(count.alias("n")).to_dicts()
+        if r["n"]
     }
     kept = parts.filter(pl.col("_kept").is_not_null())
     fetched = []
@@ -219,22 +231,10 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     keys = ["_src", "_cur_native", "_in_period", *more_keys]
     # the totals: the groups above summed over the name and ``_kept``
     agg = parts.group_by(keys).agg(
-        *[
-            pl.col(c).sum()
-            for c in (
-                "_lines",
-                "_sum",
-                "_priced",
-                "_no_amount",
-                "_credit_lines",
-                "_credit_sum",
-                "_n_unparsed",
-                "_n_ragged",
-            )
-        ],
+        *[pl.col(c).sum() for c in ("_lines", "_sum", "_priced", "_credit_lines", "_credit_sum")],
         pl.col("_lines").filter(pl.col("name").is_null()).sum().alias("_no_name"),
-        pl.col("_items").max(),
     )
+    agg = agg.with_columns((pl.col("_lines") - pl.col("_priced")).alias("_no_amount"))
     if late_match:
         # a name first seen after the warm-up matched (a vendor whose first row comes after
         # WARM_UP_ROWS; in a ledger sorted by vendor, most of them): the items of its rows
@@ -262,9 +262,11 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             got = views[src].fetch(items.to_list(), records.get(src))
             more.append(got.with_columns(pl.lit(src, pl.Int32).alias("_src")))
         kept_rows = pl.concat([kept_rows, *more], how="diagonal_relaxed")
-    kept_rows = kept_rows.with_columns(*flags).filter(
-        listed(pl.col("name").is_in(cache.matched_names.implode()))
-    )
+    kept_rows = kept_rows.with_columns(*flags)
+    # every unparsed and every ragged row is kept: their counts come from the kept rows
+    n_unparsed = int(kept_rows["_unparsed"].sum() or 0) if kept_rows.height else 0
+    n_ragged = int(kept_rows["_ragged"].sum() or 0) if kept_rows.height else 0
+    kept_rows = kept_rows.filter(listed(pl.col("name").is_in(cache.matched_names.implode())))
     kept_rows = kept_rows.with_columns(
         native_currency(pl.col("currency")).alias("_cur_native"),
         *(
@@ -445,8 +447,8 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             "lines_skipped": {"total": sum(s["count"] for s in skipped), "reasons": skipped},
             "lines_without_name": total_of("_no_name"),
             "lines_without_amount": total_of("_no_amount"),
-            "lines_unparsed_amount": total_of("_n_unparsed", agg),
-            "lines_ragged": total_of("_n_ragged", agg),
+            "lines_unparsed_amount": n_unparsed,
+            "lines_ragged": n_ragged,
             "lines_without_rate": no_rate["lines"] if no_rate is not None else None,
             "names_screened": cache.distinct_names,
             "currency": single if not mixed else None,

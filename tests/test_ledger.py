@@ -323,13 +323,13 @@ def _messy(tmp_path, eol="\n", final=True, name="messy.csv", encoding="utf-8"):
 @pytest.fixture(params=["indexed", "scanned"])
 def line_index(request, monkeypatch):
     """Both ways the pass gets its kept rows back: read at byte offsets from the line index
-    (every file indexed, in blocks of 2 lines so rows sit on block edges), or filtered from a
+    (every file indexed, in blocks of 16 bytes so rows cross block edges), or filtered from a
     scan (files too small to index)."""
     from bomscan.sources import tabular
 
     if request.param == "indexed":
         monkeypatch.setattr(tabular, "NUMPY_COUNT_MIN", 0)
-        monkeypatch.setattr(tabular.LineIndex, "STRIDE", 2)
+        monkeypatch.setattr(tabular.LineIndex, "BLOCK", 16)
     else:
         monkeypatch.setattr(tabular, "NUMPY_COUNT_MIN", 1 << 40)
     return request.param
@@ -399,15 +399,15 @@ def test_kept_rows_read_by_offset_equal_the_scanned_ones(tmp_path, monkeypatch):
         return out
 
     monkeypatch.setattr(tabular.LineIndex, "read_lines", spy)
-    for stride in (1, 2, 3, 128):
-        monkeypatch.setattr(tabular.LineIndex, "STRIDE", stride)
+    for block in (1, 8, 16, 64, 8192):
+        monkeypatch.setattr(tabular.LineIndex, "BLOCK", block)
         res = tabular.read(path, head, size=len(head))
         records = len(MESSY) - 1
         everything = res.lines.collect()
         for items in (list(range(records)), [0, records - 1], [1, 2, 3], [5]):
             got = res.pass_view.fetch(items, records)
             want = everything.filter(pl.col("item").is_in(items))
-            assert got.equals(want), (stride, items)
+            assert got.equals(want), (block, items)
     assert reads and all(reads)
 
 
@@ -496,3 +496,35 @@ def test_sample_from_the_head_is_the_scans_first_records(tmp_path, rows, pad, fr
         return
     scanned = pl.scan_csv(path, n_rows=2 * tabular.SAMPLE_ROWS, **opts).collect()
     assert sample.collect().equals(scanned)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(
+        st.one_of(st.just(b""), st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"."))),
+        min_size=1,
+        max_size=60,
+    ),
+    final=st.booleans(),
+    block=st.sampled_from([1, 2, 3, 16, 8192]),
+    pick=st.randoms(use_true_random=False),
+)
+def test_line_index_reads_back_any_line(tmp_path_factory, lines, final, block, pick):
+    """The line index finds every line wherever block edges fall: empty lines, CRs, a last line
+    without a line break, lines longer than a block."""
+    from bomscan.sources import tabular
+
+    data = b"\n".join(lines) + (b"\n" if final else b"")
+    path = tmp_path_factory.mktemp("idx") / "f.csv"
+    path.write_bytes(data)
+    index = tabular.LineIndex(str(path))
+    index.BLOCK = block
+    tabular.NUMPY_COUNT_MIN, saved = 0, tabular.NUMPY_COUNT_MIN
+    try:
+        total = index.lines()
+    finally:
+        tabular.NUMPY_COUNT_MIN = saved
+    want = data.count(b"\n") + (0 if data[-1:] in (b"\n", b"") else 1)
+    assert total == want
+    numbers = sorted(pick.sample(range(1, total + 1), min(total, 7))) if total else []
+    assert index.read_lines(numbers) == [data.split(b"\n")[n - 1] for n in numbers]

@@ -111,12 +111,14 @@ class PassView:
     written, so no per-row strip runs) and :data:`BLANK_HINT` (Boolean, true where every cell
     the pass reads is empty: the only rows that may be blank records; the pass keeps them,
     and ``fetch`` says which are).
-    ``fetch(items)``: the canonical lines (as ``ReadResult.lines`` has them: blank records left
-    out) of those items, all columns.
+    ``fetch(items, records)``: the canonical lines (as ``ReadResult.lines`` has them: blank
+    records left out) of those items, all columns; ``records``: how many records the pass saw
+    (a CSV reads the items at their lines only when that equals its line count).
     """
 
     lines: pl.LazyFrame
-    fetch: Callable[[list[int]], pl.DataFrame]
+    fetch: Callable[[list[int], int | None], pl.DataFrame]
+    one_row_per_item: bool = False  # every row is its item's ``primary`` row (one name column)
 
 
 RAW_NAME = INTERNAL_PREFIX + "raw_name"  # the name cell as written (see PassView)
