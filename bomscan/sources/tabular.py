@@ -311,6 +311,8 @@ def read(
         "header_line": header_line,
     }
     index = LineIndex(scan_path)
+    if os.path.getsize(scan_path) >= NUMPY_COUNT_MIN:
+        index.start()  # a large file: counted meanwhile (it overlaps resolving the names)
 
     def rows_at(items: list[int], records: int | None) -> pl.DataFrame | None:
         """The raw records of ``items`` read at their byte offsets, or None when the file's
@@ -647,7 +649,7 @@ class LineIndex:
     ``header_line + 1 + i``, and ``read_lines`` reads those lines back (one ``BLOCK`` read to
     find where each starts) instead of a second scan of the whole file.
 
-    Counted with numpy over one reused 1 MiB buffer, one count per block: about 0.4 s of CPU
+    Counted with numpy over one reused 1 MiB buffer, one count per block: about 0.2 s of CPU
     at 10M rows (``bytes.count`` managed about 1 GB/s, 0.74 s; keeping every 128th line's
     offset with ``flatnonzero`` cost 0.6 s). Not polars' native count (0.06 s at 10M rows): it
     maps the whole file, and the mapped pages then count in the peak memory (+440 MB). Small
@@ -655,8 +657,7 @@ class LineIndex:
     their fetch filters a scan instead).
     """
 
-    BLOCK = 1 << 13  # bytes per counted block (a divisor of the read size)
-    READ = 1 << 20
+    BLOCK = 2040  # bytes per counted block: 255 words (see _build)
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -686,15 +687,24 @@ class LineIndex:
         import numpy as np
 
         block = self.BLOCK
-        buf = bytearray(self.READ)
+        buf = bytearray(block * max(1, (1 << 20) // block))  # about 1 MiB, whole blocks
         arr = np.frombuffer(buf, dtype=np.uint8)
+        # a block of at most 255 8-byte words is summed as words: each byte lane then holds
+        # at most 255 (no carry), and the 8 lanes are added once per block (0.2 s at 10M rows
+        # where summing the bytes took 0.3)
+        words = block % 8 == 0 and block // 8 <= 255
         per_block = []
         last = 10
         with open(self.path, "rb", buffering=0) as fh:
             while k := fh.readinto(buf):
-                breaks = (arr[:k] == 10).view(np.int8)  # summed as int8 -> int32: 0.4 s, not 0.6
+                breaks = arr[:k] == 10
                 whole = k - k % block
-                per_block.append(breaks[:whole].reshape(-1, block).sum(axis=1, dtype=np.int32))
+                if words:
+                    lanes = breaks[:whole].view(np.uint64).reshape(-1, block // 8).sum(axis=1)
+                    counts = lanes.view(np.uint8).reshape(-1, 8).sum(axis=1, dtype=np.int32)
+                else:
+                    counts = breaks[:whole].reshape(-1, block).sum(axis=1, dtype=np.int32)
+                per_block.append(counts)
                 if whole < k:  # the file's last, short block
                     per_block.append(np.array([np.count_nonzero(breaks[whole:])], np.int32))
                 last = buf[k - 1]
