@@ -533,3 +533,15 @@ def test_line_index_reads_back_any_line(tmp_path_factory, lines, final, block, p
     assert total == want
     numbers = sorted(pick.sample(range(1, total + 1), min(total, 7))) if total else []
     assert index.read_lines(numbers) == [data.split(b"\n")[n - 1] for n in numbers]
+
+
+def test_line_index_of_a_vanished_file_says_so_without_a_traceback(tmp_path, capsys):
+    """The index counts in a background thread: a file gone meanwhile gives no count and no
+    index (the report then falls back to the scan, which reports the file), not a thread
+    traceback on stderr."""
+    from bomscan.sources import tabular
+
+    index = tabular.LineIndex(str(tmp_path / "gone.csv"))
+    assert index.lines() == -1
+    assert index.read_lines([1]) is None
+    assert capsys.readouterr().err == ""

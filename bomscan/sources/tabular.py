@@ -689,6 +689,14 @@ class LineIndex:
         return self._count
 
     def _build(self) -> None:
+        try:
+            self._count_lines()
+        except (OSError, ValueError):
+            # unreadable meanwhile: no count (-1) and no index; the report then reads rows
+            # through the scan, which names the file in its one-line error
+            self._count, self._ends = -1, None
+
+    def _count_lines(self) -> None:
         self._size = os.path.getsize(self.path)
         if self._size < NUMPY_COUNT_MIN:
             with open(self.path, "rb") as fh:
@@ -726,8 +734,9 @@ class LineIndex:
                     if whole < k:  # the file's last, short block
                         per_block.append(np.array([np.count_nonzero(breaks[whole:])], np.int32))
                     del breaks
-                    page = at - at % mmap.PAGESIZE
-                    mm.madvise(mmap.MADV_DONTNEED, page, at + k - page)
+                    if hasattr(mmap, "MADV_DONTNEED"):  # not on Windows
+                        page = at - at % mmap.PAGESIZE
+                        mm.madvise(mmap.MADV_DONTNEED, page, at + k - page)
                 last = mm[self._size - 1]
         ends = np.cumsum(np.concatenate(per_block or [np.zeros(0, np.int32)]), dtype=np.int64)
         self._ends = ends
@@ -771,7 +780,7 @@ class LineIndex:
 def _physical_lines(path: str) -> int:
     """Lines in the file, as :class:`LineIndex` counts them."""
     index = LineIndex(path)
-    index._build()
+    index._count_lines()
     return index._count
 
 
