@@ -545,3 +545,29 @@ def test_line_index_of_a_vanished_file_says_so_without_a_traceback(tmp_path, cap
     assert index.lines() == -1
     assert index.read_lines([1]) is None
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("where", ["head", "body"])
+def test_a_row_with_extra_fields_anywhere_is_counted_and_listed(tmp_path, line_index, where):
+    """A row with more fields than the header, in the first MiB (which the reader checks
+    itself) or far past it (which only the scan sees): counted, listed at its line, kept in
+    the totals, and found when its vendor is listed."""
+    from bomscan.sources import tabular
+
+    rows = [
+        f"2024-01-{1 + i % 28:02d},Acme Tools {i % 50} Ltd,CC-1,10.00,USD" for i in range(30000)
+    ]
+    at = 3 if where == "head" else 29000  # row 29000 lies past the first MiB
+    rows[at] = "2024-02-05,ZTE Corporation,CC-2,250.00,USD,extra"
+    path = ledger(tmp_path, text=HEADER + "\n".join(rows) + "\n")
+    assert (len(HEADER) + sum(len(r) + 1 for r in rows[:at]) > tabular.HEAD_BYTES) == (
+        where == "body"
+    )
+    r = report(path)
+    s = r["summary"]
+    assert s["lines_read"] == 30000 and s["lines_ragged"] == 1
+    assert s["total_spend"] == pytest.approx(29999 * 10.0 + 250.0)
+    assert [(f["value"], f["locator"]["line"]) for f in r["findings"]] == [
+        ("ZTE Corporation", at + 2)
+    ]
+    assert any(f"line(s) {at + 2}" in w for w in r["warnings"])
