@@ -262,3 +262,141 @@ def test_column_form_of_names_without_a_plain_word(small) -> None:
     names = ["1234", "5678 9", "...", "-", "7th", "   ", "Ltd."]
     assert g.mask(pl.Series(names, dtype=pl.String)).to_list() == [g.passes(n) for n in names]
     assert g.mask(pl.Series([], dtype=pl.String)).to_list() == []
+
+
+# -- weak aliases: reached only by equality ----------------------------------------------------
+
+WEAK = [
+    "Pacific Networks Corp",
+    "ComNet (USA) LLC",
+    "HYT",
+    "Forty Two Labs",  # a normal form without an anchor: "42 laboratories"
+    "United States Steel",  # "usa steel": "usa" comes from "united states"
+    "Asia Pacific Trading",
+    "Bank of China",
+    "A.B.C. Holdings",
+    "O'Neil & Sons",
+    "The Kowloon Harbour Co (HK)",
+    "Sino 1st Electric",
+    "Nordic Semi AB",
+]
+
+
+@pytest.fixture(scope="module")
+def weak_only() -> Resolver:
+    """Weak aliases only, plus one ordinary alias: the substring test has next to nothing to
+    find, so a weak alias's matches pass only through the weak test."""
+    return Resolver(
+        [AliasRecord(f"w{i}", a, True) for i, a in enumerate(WEAK)]
+        + [AliasRecord("z", "Zeta Photonics GmbH")]
+    )
+
+
+def _weak_variants(alias: str) -> list[str]:
+    """What a ledger does to a name: case, punctuation, spacing, legal forms, places and
+    regions, leading "the", trailing connectors, misspelt or cut generic words and legal
+    forms, number words."""
+    out = [alias, alias.upper(), alias.lower(), f"  {alias}  ", alias.replace(" ", "  ")]
+    out += [alias.replace(" ", sep) for sep in ("-", ", ", ".", "_", "/")]
+    out += [alias + tail for tail in (" Inc", " Co., Ltd.", " (USA)", " (HK)", " LLC", ".")]
+    out += [alias + tail for tail in (" Hangzhou", " Europe", " of", " and", " Co Lt", " Corpo")]
+    out += [f"The {alias}", f"{alias} Ltd (Shenzhen)", f"Hangzhou {alias}", f"{alias} 2nd"]
+    out += [
+        "Pacific Networking Co., Ltd.",
+        "PACIFIC NETWORKS CORPORATION",
+        "Pacific Netwroks",
+        "Pacific Netwrks Inc",
+        "Forty 2 Labs",
+        "forty-two laboratories GmbH",
+        "42 Labs",
+        "United States Steel Corp",
+        "Sino First Electrical",
+        "ABC Holdings Ltd",
+        "A. B. C. Holdings",
+        "ONeil and Sons",
+    ]
+    return out
+
+
+def test_weak_aliases_have_no_index_keys_and_are_never_scored(weak_only, shipped) -> None:
+    """The premise of the weak test: the resolver reaches a weak alias only by its exact key
+    or its normal form (see the gate's module text)."""
+    for r in (weak_only, shipped):
+        weak = {i for i, a in enumerate(r.aliases) if a.weak}
+        assert weak
+        posted = {i for ids in r._index.values() for i in ([ids] if isinstance(ids, int) else ids)}
+        assert not weak & posted and not weak & set(r._fuzzy_ids)
+
+
+def test_every_match_of_a_weak_alias_passes_the_weak_test(weak_only, shipped) -> None:
+    """Every name the resolver matches to a weak alias passes the weak test on its own (not
+    only the gate as a whole), and the column form decides as ``passes``."""
+    from bomscan.resolve.normalise import pre_tokens
+
+    rng = random.Random(17)
+    for resolver in (weak_only, shipped):
+        weak = [a.alias for a in resolver.aliases if a.weak]
+        seeds = [v for a in weak for v in _weak_variants(a)]
+        words = [w for a in seeds for w in a.split()] + EXTRA
+        made = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 5))) for _ in range(4000)]
+        names = list(dict.fromkeys(seeds + _perturbed(seeds[:400], rng) + made))
+        g = NameGate(resolver)
+        got = [
+            m.name
+            for m in resolver.match_names(names, min_score=REVIEW_THRESHOLD)
+            if m.alias in weak and m.method != "fuzzy"
+        ]
+        assert len(got) > 150
+        assert [n for n in got if not g._weak_may_equal(pre_tokens(n))] == []
+        assert _unsound(resolver, names) == []
+        by_name = [g.passes(n) for n in names]
+        assert 0.05 < by_name.count(False) / len(names) < 0.95
+
+
+def test_names_sharing_only_a_weak_alias_word_are_screened(shipped) -> None:
+    """ "Pacific Networks Corp" is weak: a vendor that only shares "Pacific" (and generic words
+    or legal forms) cannot equal it, so it does not reach the resolver."""
+    rng = random.Random(5)
+    kind = "Supply Trading Controls Services Electronics Metals Packaging Partners".split()
+    forms = ["BV", "GmbH", "Corp", "AB", "Pty Ltd", "LLC", "Inc"]
+    names = [
+        f"{rng.choice(['', 'Global ', 'The '])}Pacific {rng.choice(kind)} {i} {rng.choice(forms)}"
+        for i in range(10, 1010)  # one digit may join a number word: "forty 2"
+    ]
+    names += ["Pacific Supply", "Pacific Logistics Inc", "Trans-Pacific Freight", "Pacific Rim Ltd"]
+    g = NameGate(shipped)
+    assert shipped.match_names(names, min_score=REVIEW_THRESHOLD) == []
+    assert g.screen(names) == []
+    # ...while the alias itself, spelt as ledgers spell it, still goes through
+    listed = ["Pacific Networks Corp (USA)", "PACIFIC NETWORKING CO LTD", "Pacific Netwrks"]
+    assert g.screen(names[:3] + listed) == listed
+    assert {m.name for m in shipped.match_names(listed)} == set(listed)
+
+
+def test_vanishing_words_cover_the_fuzzy_generic_test() -> None:
+    """``_vanishes`` holds for every word ``normalise._fuzzy_generic`` may rewrite: generic
+    words and legal forms, their prefixes, and every one-edit variant of the generic words."""
+    from bomscan.resolve.normalise import _GENERIC_LATIN, _LEGAL_LATIN, _fuzzy_generic
+
+    words: set[str] = set()
+    for g in (*_GENERIC_LATIN, *_LEGAL_LATIN):
+        words.update(g[:i] for i in range(3, len(g) + 1))
+        words.update(g[:i] + g[i + 1 :] for i in range(len(g)))
+        words.update(g[:i] + g[i + 1] + g[i] + g[i + 2 :] for i in range(len(g) - 1))
+        words.update(
+            g[:i] + c + g[i + j :] for i in range(len(g)) for c in "aeioqz" for j in (0, 1)
+        )
+    fuzzy = {w for w in words if _fuzzy_generic(w, True)}
+    assert len(fuzzy) > 2000
+    assert sorted(w for w in fuzzy if not gate_module._vanishes(w)) == []
+
+
+def test_weak_test_needs_an_anchor_and_nothing_else(weak_only) -> None:
+    """A name passes the weak test only with a source of every anchor of a target ("steel"
+    alone is not "usa steel") and no word that is neither the target's nor may vanish."""
+    g = NameGate(weak_only)
+    screened = ["Steel Corp", "States Steel", "Sons Holdings", "Harbour Co", "Steel Netwroks"]
+    screened += ["Pacific Supply 17", "Pacific Networks Corp 17", "HYT Supply", "Comnet Steel"]
+    assert weak_only.match_names(screened, min_score=REVIEW_THRESHOLD) == []
+    assert [n for n in screened if g.passes(n)] == []
+    assert g.mask(pl.Series(screened, dtype=pl.String)).to_list() == [False] * len(screened)

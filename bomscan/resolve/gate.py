@@ -7,9 +7,10 @@ fixed cost of a large ledger report. This screen looks at a name's raw words ins
 2 us) and lets through every name that *could* get a candidate; the resolver sees only those.
 
 Why it is sound (never drops a name the resolver would match): the resolver finds a name's
-aliases only through its exact key, its normalised form, or an index key built from the
-name's distinctive tokens (tokens, merges of adjacent tokens, the whole distinctive string,
-its one-deletion variants, that string plus removed legal forms; see ``resolver._parsed_keys``).
+aliases (weak ones aside: see below) only through its exact key, its normalised form, or an
+index key built from the name's distinctive tokens (tokens, merges of adjacent tokens, the
+whole distinctive string, its one-deletion variants, that string plus removed legal forms; see
+``resolver._parsed_keys``).
 Each of those contains a whole distinctive token, except the one-deletion variants of a
 one-token string, which are that token less one character. For an ASCII name a distinctive
 token is one of its raw words as ``pre_tokens`` splits them, unless the word is changed on the
@@ -33,6 +34,46 @@ holds no separator, so it cannot span two keys), and, for a column of words, whe
 prefix of the first key suffix sorting at or after it (a binary search in the sorted
 suffixes). For a list the size of the Consolidated Screening List most words would pass
 anyway, so the screen stands aside for large rule sets (``MAX_KEY_CHARS``).
+
+Weak aliases (``weak_aliases`` in the rules: a name made of words many unrelated vendors share,
+"Pacific Networks Corp") have no index keys and are never fuzzy candidates (the resolver leaves
+them out of ``_index`` and ``_fuzzy_ids``): a name reaches one only when its exact key or its
+normalised form *equals* the alias's. So the substring test above uses only the keys of the
+other aliases (index keys, and exact and normalised keys of an alias that is not weak), and a
+weak alias's exact key E and normalised form K are targets a name may hit only if
+(``_weak_may_equal``):
+
+* E: the name's raw words (``pre_tokens``, the words E is made of) are, as a set, E's words;
+* K: (1) every raw word is a word of K or may vanish (``_vanishes``), and (2) every word t of K
+  that only a raw word can bring (an anchor, ``_sources``) has one of its sources in the name.
+
+E's condition is what equality of exact keys means. (1) holds because a raw word w that may
+not vanish comes through every pass verbatim, so it is a word of the normal form. What a pass
+drops or rewrites is: a word of a legal-form, generic, region or place phrase (of any length:
+the whole phrase goes); a connector ("the", trailing ones); a number word, an ordinal ("1st")
+or a single digit (joined to a tens word: "forty 4"); a legal prefix after a legal form ("Co
+Lt"); and a word taken for a misspelt generic word or a cut legal form
+(``normalise._fuzzy_generic``: a prefix of 4+ letters of a legal form, or of a generic word
+when at least half of it; or 7+ letters within one edit of a generic word of 6+, and then one
+of the word and its one-deletion variants is one of the generic word and its one-deletion
+variants, a swap of two neighbours included). A word in none of these is in no phrase, so it is
+tagged a plain word, and plain words are never dropped (the safety net only brings words back);
+a later pass reads the normal form's words and treats w the same way. (2) holds because the
+words a pass writes that are not words it read are digits, canonical generic spellings, legal
+forms (fuzzy or brought back) and canonical region names ("apac" -> "asia pacific"). The first
+three need no particular raw word: a word of K that is one of them is not an anchor. A word
+written as (part of) a region's canon stands for a region phrase the same pass read, so one of
+that phrase's words (any one that is not itself a non-anchor) was in the pass's input: by
+induction over passes, a word's sources are itself and the sources of such a word of each
+phrase whose canon holds it, and a phrase made only of non-anchors makes it a non-anchor. A K
+without anchors needs only (1). The bracket words ``passes`` adds are the name's own words.
+
+Not exact, but tight where it counts: Pacific Networks Corp's K is "pacific network"
+("network" is a canonical generic word), so a name needs "pacific" (or "apac") and nothing but
+those two words and words that may vanish. "Pacific Networks Corp (USA)", "PACIFIC NETWORKING
+CO LTD" and "Pacific Netwrks" pass, "Pacific Supply 15481 BV" does not; "Pacific Group" passes
+(every other word of it may vanish) and is left to the resolver. The column form decides (1)
+and the presence of one anchor's sources natively, and runs ``passes`` on the few names left.
 tests/test_name_gate.py checks soundness on the labelled set, every alias and thousands of
 perturbations of them, and that the column form decides exactly as ``passes``.
 """
@@ -41,11 +82,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 import polars as pl
 
 from . import _tables as T
-from .normalise import CN_PLACES, GENERIC, LEGAL, REGIONS, _clean, _tokens_of, pre_tokens
+from .normalise import (
+    _GENERIC_BY_PREFIX,
+    _GENERIC_LATIN,
+    _LEGAL_BY_PREFIX,
+    _LEGAL_LATIN,
+    _LEGAL_PREFIXES,
+    CN_PLACES,
+    GENERIC,
+    LEGAL,
+    REGION_CANON,
+    REGIONS,
+    _clean,
+    _tokens_of,
+    pre_tokens,
+)
 
 MAX_KEY_CHARS = 200_000  # total characters of alias keys up to which the screen is built
 
@@ -80,6 +136,78 @@ _TAIL_STARTS = frozenset(_PHRASE_TAILS)
 _TAIL_WORDS = frozenset(t for tails in _PHRASE_TAILS.values() for tail in tails for t in tail)
 
 
+@cache
+def _rewrite_tables() -> tuple[frozenset[str], frozenset[str], frozenset[str], dict]:
+    """(words that may vanish from a name on their own, the generic words a 7+ letter word may
+    be a misspelling of with their one-deletion variants, words a pass may write without a
+    particular raw word, {word: the region phrases whose canon holds it}): see the module
+    text. Built on first use (a rule set with weak aliases), once per process."""
+    vanish = {w for p in (*LEGAL, *GENERIC, *REGIONS, *CN_PLACES) for w in p.split()}
+    vanish |= T.CONNECTORS | set(T.NUMBER_WORDS) | set(T.TENS_WORDS) | set(T.ORDINAL_WORDS)
+    vanish |= set(_LEGAL_PREFIXES) | set("0123456789")
+    # ``_fuzzy_generic``'s prefix tests (their 4+ letters, and a generic word's half)
+    vanish |= {k for k in _LEGAL_BY_PREFIX if len(k) >= 4}
+    vanish |= {
+        k
+        for k, gs in _GENERIC_BY_PREFIX.items()
+        if len(k) >= 4 and any(len(k) >= 0.5 * len(g) for g in gs)
+    }
+    near = set()
+    for g in _GENERIC_LATIN:
+        if len(g) >= 6:
+            near.add(g)
+            near.update(g[:i] + g[i + 1 :] for i in range(len(g)))
+    free = {w for v in GENERIC.values() for w in v.split()}
+    for k in LEGAL:
+        free.update(k.split())
+    for k in _LEGAL_LATIN:  # the forms ``_fuzzy_generic`` writes, as a later pass reads them
+        free.update(k.split() if k.isascii() else pre_tokens(k))
+    made_by: dict[str, list[tuple[str, ...]]] = {}
+    for phrase, canon in REGION_CANON.items():
+        for w in canon.split():
+            made_by.setdefault(w, []).append(tuple(phrase.split()))
+    return frozenset(vanish), frozenset(near), frozenset(free), made_by
+
+
+_DIGITS = re.compile(r"^[0-9]+$")
+_LONG_ALPHA = "^[a-z]{7,}$"  # the only words ``_fuzzy_generic`` may take within one edit
+
+
+def _vanishes(w: str) -> bool:
+    """Whether a raw (lowercased ASCII) word may not come through to the normal form verbatim."""
+    vanish, near = _rewrite_tables()[:2]
+    if w in vanish or (w[:1].isdigit() and _ORDINAL.match(w)):
+        return True
+    return (
+        len(w) >= 7
+        and w.isalpha()
+        and (w in near or any(w[:i] + w[i + 1 :] in near for i in range(len(w))))
+    )
+
+
+def _sources(t: str) -> frozenset[str] | None:
+    """The raw words one of which a name needs for ``t`` to be a word of its normal form, or
+    None when a pass may write ``t`` from no particular word (see the module text)."""
+    _, _, free, made_by = _rewrite_tables()
+
+    def anchorless(w: str) -> bool:
+        return w in free or bool(_DIGITS.match(w))
+
+    if anchorless(t):
+        return None
+    out = {t}
+    todo = [t]
+    while todo:
+        for phrase in made_by.get(todo.pop(), ()):
+            u = next((x for x in phrase if not anchorless(x)), None)
+            if u is None:
+                return None
+            if u not in out:
+                out.add(u)
+                todo.append(u)
+    return frozenset(out)
+
+
 def _in_order(tail: tuple[str, ...], words: list[str], start: int) -> bool:
     """Whether ``tail``'s words all occur after ``start``, in order (not necessarily next to
     each other: words between them may be dropped before a later pass sees the phrase)."""
@@ -99,14 +227,31 @@ class NameGate:
         self.enabled = False
         if not getattr(resolver, "indexed", False):
             return  # unindexed: every alias is a candidate of every name
-        keys = {
-            *getattr(resolver, "_index", {}),
-            *getattr(resolver, "_exact", {}),
-            *getattr(resolver, "_norm", {}),
-        }
-        if sum(map(len, keys)) > MAX_KEY_CHARS:
+        exact: dict = getattr(resolver, "_exact", {})
+        norm: dict = getattr(resolver, "_norm", {})
+        records = getattr(resolver, "aliases", ())
+        weak = {i for i, r in enumerate(records) if getattr(r, "weak", False)}
+
+        def by_weak(d: dict) -> tuple[set[str], set[str]]:
+            """(keys of an alias that is not weak, keys of a weak alias) of ``d``."""
+            strong, of_weak = set(), set()
+            for k, ids in d.items():
+                ids = [ids] if ids.__class__ is int else ids
+                if weak.intersection(ids):
+                    of_weak.add(k)
+                if len(weak.intersection(ids)) < len(ids):
+                    strong.add(k)
+            return strong, of_weak
+
+        if sum(map(len, {*getattr(resolver, "_index", {}), *exact, *norm})) > MAX_KEY_CHARS:
             return
+        strong_exact, weak_exact = by_weak(exact)
+        strong_norm, weak_norm = by_weak(norm)
+        keys = {*getattr(resolver, "_index", {}), *strong_exact, *strong_norm}
         self._keys = keys
+        self._init_weak(
+            [(k, True) for k in sorted(weak_exact)] + [(k, False) for k in sorted(weak_norm)]
+        )
         # a word (ASCII letters and digits) is a substring of a key when it is one of this
         # text: it holds no NUL, so it cannot span two keys
         self._text = "\x00".join(keys)
@@ -119,6 +264,47 @@ class NameGate:
             self._keys_by_len.setdefault(len(k), set()).add(k)  # type: ignore[arg-type]
         self._verdict: dict[str, bool] = {}
         self.enabled = True
+
+    def _init_weak(self, targets: list[tuple[str, bool]]) -> None:
+        """The weak aliases' exact keys (True) and normal forms (False) as targets of
+        ``_weak_may_equal``: each with its words, whether it is an exact key, and one source
+        set per anchor; indexed by the sources of one anchor each (the most telling: one that
+        cannot vanish, then the longest), or always tried when it has none."""
+        self._targets: list[tuple[frozenset[str], bool, list[frozenset[str]]]] = []
+        self._by_source: dict[str, list[int]] = {}
+        self._unanchored: list[int] = []
+        for key, is_exact in targets:
+            words = frozenset(key.split())
+            if is_exact:
+                anchors = {t: frozenset([t]) for t in words}
+            else:
+                anchors = {t: src for t in words if (src := _sources(t)) is not None}
+            j = len(self._targets)
+            self._targets.append((words, is_exact, list(anchors.values())))
+            if not anchors:
+                self._unanchored.append(j)
+                continue
+            best = min(anchors, key=lambda t: (_vanishes(t), -len(t), t))
+            for w in anchors[best]:
+                self._by_source.setdefault(w, []).append(j)
+        self._weak_words = frozenset(w for words, _, _ in self._targets for w in words)
+
+    def _weak_may_equal(self, words: list[str]) -> bool:
+        """Whether a name of these raw words may have a weak alias's exact key or normal form
+        (see the module text)."""
+        if not self._targets:
+            return False
+        ws = set(words)
+        tried = list(self._unanchored)
+        for w in ws:
+            tried.extend(self._by_source.get(w, ()))
+        for j in dict.fromkeys(tried):
+            allowed, is_exact, anchors = self._targets[j]
+            if all(not ws.isdisjoint(src) for src in anchors) and all(
+                w in allowed or (not is_exact and _vanishes(w)) for w in ws
+            ):
+                return True
+        return False
 
     def _word_may_hit(self, w: str) -> bool:
         v = self._verdict.get(w)
@@ -148,7 +334,7 @@ class NameGate:
                     return True
         # nothing but legal forms, generic words and connectors (or no word at all): the
         # safety net keeps them, and exact/normalised keys may be made of them
-        return all(w in _NEVER for w in words)
+        return all(w in _NEVER for w in words) or self._weak_may_equal(words)
 
     def screen(self, names: Sequence[str]) -> list[str]:
         """The names that pass, in order."""
@@ -185,24 +371,14 @@ class NameGate:
         ``_word_may_hit`` does (in Python only the few that could be a key plus one
         character), and its verdict goes to the names it occurs in. Only a name whose answer
         may hang on a region or place phrase forming ("United ... States": the order of its
-        words matters) goes through ``passes``. The bracket words ``passes`` adds repeat an
-        ASCII name's own words, so they change nothing else."""
+        words matters), or that may equal a weak alias's key (``_weak_candidates``), goes
+        through ``passes``. The bracket words ``passes`` adds repeat an ASCII name's own
+        words, so they change nothing else."""
         n = names.len()
         if not self.enabled or n == 0:
             return pl.Series("pass", [True] * n, dtype=pl.Boolean)
         w = pl.col("w")
-        pieces = (
-            pl.DataFrame({"w": names.str.split(" ")})
-            .with_row_index("_i")
-            .explode("w")
-            .group_by("w")
-            .agg("_i")
-            .with_columns(w.str.to_lowercase())
-        )
-        plain = pieces["w"].str.contains("^[a-z0-9]+$")
-        odd = pieces.filter(~plain)
-        odd = odd.with_columns(_rewritten(odd["w"]).str.extract_all("[a-z0-9]+").alias("w"))
-        words = pl.concat([pieces.filter(plain), odd.explode("w").filter(w.is_not_null())])
+        words = _word_table(names)
         never, sure = pl.col("_never"), pl.col("_sure")
         foreign = self._foreign_re
         words = words.with_columns(
@@ -234,10 +410,56 @@ class NameGate:
         sure_pass = wide | names_with(pl.col("_hit")) | ~names_with(~never)
         # a region/place phrase can only form with one of its later words in the name
         unsure = ~sure_pass & names_with(pl.col("_tail")) & names_with(pl.col("_tail_word"))
+        if self._targets:  # names that may have a weak alias's exact key or normal form
+            unsure |= self._weak_candidates(names, ~sure_pass & ~unsure, names_with)
         at = unsure.arg_true()
         if at.len():
             sure_pass = sure_pass.scatter(at, [self.passes(names[i]) for i in at.to_list()])
         return sure_pass.alias("pass")
+
+    def _weak_candidates(self, names: pl.Series, open_: pl.Series, names_with) -> pl.Series:
+        """Of the ``open_`` names, those that meet what every weak target asks of all names,
+        natively: one of the sources of its indexed anchor (unless a target has no anchor),
+        and no word that is neither a word of some target nor may vanish (``_vanishes``).
+        ``_weak_may_equal`` decides the rest. Only the names with a source are looked at
+        again, word by word."""
+        if not self._unanchored:
+            open_ = open_ & names_with(pl.col("w").is_in(_series(frozenset(self._by_source))))
+        at = open_.arg_true()
+        if at.len() == 0:
+            return open_
+        w = pl.col("w")
+        pairs = _word_table(names.gather(at), distinct=False)
+        vanish = _vanish_series()
+        known = (
+            w.is_in(_series(self._weak_words)) | w.is_in(vanish) | w.str.contains(_ORDINAL.pattern)
+        )
+        pairs = pairs.filter(~known)
+        # 7+ letters: Python for these few distinct words (``_vanishes``'s last test)
+        long = pairs.filter(w.str.contains(_LONG_ALPHA))["w"].unique()
+        close = pl.Series([x for x in long.to_list() if _vanishes(x)], dtype=pl.String)
+        bad = pairs.filter(~w.is_in(close.implode()))["_i"].unique()
+        return open_.scatter(at.gather(bad), False)
+
+
+@cache
+def _vanish_series() -> pl.Series:
+    return _series(_rewrite_tables()[0])
+
+
+def _word_table(names: pl.Series, distinct: bool = True) -> pl.DataFrame:
+    """Each distinct word (``w``) of the names with the positions of the names it is in
+    (``_i``, a list), see ``NameGate.mask``; or, not ``distinct``, each word of each name
+    with the name's position."""
+    w = pl.col("w")
+    pieces = pl.DataFrame({"w": names.str.split(" ")}).with_row_index("_i").explode("w")
+    if distinct:
+        pieces = pieces.group_by("w").agg("_i")
+    pieces = pieces.with_columns(w.str.to_lowercase())
+    plain = pieces["w"].str.contains("^[a-z0-9]+$")
+    odd = pieces.filter(~plain)
+    odd = odd.with_columns(_rewritten(odd["w"]).str.extract_all("[a-z0-9]+").alias("w"))
+    return pl.concat([pieces.filter(plain), odd.explode("w").filter(w.is_not_null())])
 
 
 def _series(words: frozenset[str]) -> pl.Series:
