@@ -400,3 +400,66 @@ def test_weak_test_needs_an_anchor_and_nothing_else(weak_only) -> None:
     assert weak_only.match_names(screened, min_score=REVIEW_THRESHOLD) == []
     assert [n for n in screened if g.passes(n)] == []
     assert g.mask(pl.Series(screened, dtype=pl.String)).to_list() == [False] * len(screened)
+
+
+# -- aliases of generic words only: reached only by equality too -------------------------------
+
+GENERIC_ONLY = [
+    "Group Technology",
+    "Global Electronics Trading",
+    "Digital Systems International",
+    "Tech Solutions",
+    "Global Networks Inc",
+    "Semiconductor Group",
+]
+
+
+@pytest.fixture(scope="module")
+def generic_only() -> Resolver:
+    """A user's rule set with aliases (not marked weak) that have no distinctive token."""
+    return Resolver(
+        [AliasRecord(f"g{i}", a) for i, a in enumerate(GENERIC_ONLY)]
+        + [AliasRecord("z", "Zeta Photonics GmbH")]
+    )
+
+
+def test_aliases_without_a_distinctive_token_are_reached_only_by_equality(generic_only) -> None:
+    """The premise of treating them as weak ones: no index keys, and no fuzzy candidate
+    (indexed or not); and the gate knows them as such."""
+    for r in (generic_only, Resolver(generic_only.aliases, indexed=False)):
+        bare = {i for i, p in enumerate(r._parsed) if not p.distinctive}
+        assert len(bare) == len(GENERIC_ONLY)
+        posted = {i for ids in r._index.values() for i in ([ids] if isinstance(ids, int) else ids)}
+        assert not bare & posted and not bare & set(r._fuzzy_ids)
+        assert posted <= set(r._fuzzy_ids)  # the gate takes the rest as reached by equality
+    g = NameGate(generic_only)
+    assert "group technology" not in g._keys
+    assert (frozenset({"group", "technology"}), False) in {(t[0], t[1]) for t in g._targets}
+
+
+def test_every_match_of_a_generic_only_alias_passes_the_gate(generic_only) -> None:
+    """A misspelt generic word ("Techology") is normalised to its canon, so the name equals
+    the alias's normal form while sharing no key substring with it."""
+    from bomscan.resolve.normalise import pre_tokens
+
+    g = NameGate(generic_only)
+    typo = ["Group Techology", "GROUP TECHOLOGY CO LTD", "Global Elecronics Trading Inc"]
+    assert {m.name for m in generic_only.match_names(typo)} == set(typo)
+    assert [n for n in typo if not g.passes(n)] == []
+    rng = random.Random(23)
+    seeds = [v for a in GENERIC_ONLY for v in _weak_variants(a)]
+    words = [w for a in seeds for w in a.split()] + EXTRA
+    made = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(3000)]
+    names = list(dict.fromkeys(seeds + _perturbed(seeds, rng) + made))
+    got = [
+        m.name
+        for m in generic_only.match_names(names, min_score=REVIEW_THRESHOLD)
+        if m.alias in GENERIC_ONLY
+    ]
+    assert len(got) > 150
+    assert [n for n in got if not g._weak_may_equal(pre_tokens(n))] == []
+    assert _unsound(generic_only, names) == []
+    # ...and the screen still works: a name with a word none of them has is left out
+    screened = ["Group Supply 17", "Global Logistics 4711 BV", "Tech Harbour Solutions"]
+    assert generic_only.match_names(screened, min_score=REVIEW_THRESHOLD) == []
+    assert [n for n in screened if g.passes(n)] == []

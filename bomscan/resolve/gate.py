@@ -7,10 +7,10 @@ fixed cost of a large ledger report. This screen looks at a name's raw words ins
 2 us) and lets through every name that *could* get a candidate; the resolver sees only those.
 
 Why it is sound (never drops a name the resolver would match): the resolver finds a name's
-aliases (weak ones aside: see below) only through its exact key, its normalised form, or an
-index key built from the name's distinctive tokens (tokens, merges of adjacent tokens, the
-whole distinctive string, its one-deletion variants, that string plus removed legal forms; see
-``resolver._parsed_keys``).
+aliases (those reached only by equality aside: see below) only through its exact key, its
+normalised form, or an index key built from the name's distinctive tokens (tokens, merges of
+adjacent tokens, the whole distinctive string, its one-deletion variants, that string plus
+removed legal forms; see ``resolver._parsed_keys``).
 Each of those contains a whole distinctive token, except the one-deletion variants of a
 one-token string, which are that token less one character. For an ASCII name a distinctive
 token is one of its raw words as ``pre_tokens`` splits them, unless the word is changed on the
@@ -36,12 +36,18 @@ suffixes). For a list the size of the Consolidated Screening List most words wou
 anyway, so the screen stands aside for large rule sets (``MAX_KEY_CHARS``).
 
 Weak aliases (``weak_aliases`` in the rules: a name made of words many unrelated vendors share,
-"Pacific Networks Corp") have no index keys and are never fuzzy candidates (the resolver leaves
-them out of ``_index`` and ``_fuzzy_ids``): a name reaches one only when its exact key or its
-normalised form *equals* the alias's. So the substring test above uses only the keys of the
-other aliases (index keys, and exact and normalised keys of an alias that is not weak), and a
-weak alias's exact key E and normalised form K are targets a name may hit only if
-(``_weak_may_equal``):
+"Pacific Networks Corp") and aliases without a distinctive token (generic words and legal forms
+only: "Group Technology" in a user's rule set) have no index keys and are never fuzzy
+candidates: the resolver leaves both out of ``_fuzzy_ids`` and indexes only the aliases in it
+(``Resolver._build``). Unindexed, its one candidate list is ``_fuzzy_ids`` itself, so they are
+not candidates there either (and the screen stands aside for an unindexed resolver anyway). A
+name reaches one of them only when its exact key or its normalised form *equals* the alias's;
+the gate calls every alias out of ``_fuzzy_ids`` weak (here and in the code). The substring
+test would miss some of those names: a misspelt generic word is written as its canon, so "Group
+Techology" has the normal form "group technology" and no word that is part of its key. So the
+substring test above uses only the keys of the other aliases (index keys, and exact and
+normalised keys of an alias that is not weak), and a weak alias's exact key E and normalised
+form K are targets a name may hit only if (``_weak_may_equal``):
 
 * E: the name's raw words (``pre_tokens``, the words E is made of) are, as a set, E's words;
 * K: (1) every raw word is a word of K or may vanish (``_vanishes``), and (2) every word t of K
@@ -141,7 +147,8 @@ def _rewrite_tables() -> tuple[frozenset[str], frozenset[str], frozenset[str], d
     """(words that may vanish from a name on their own, the generic words a 7+ letter word may
     be a misspelling of with their one-deletion variants, words a pass may write without a
     particular raw word, {word: the region phrases whose canon holds it}): see the module
-    text. Built on first use (a rule set with weak aliases), once per process."""
+    text. Built on first use (a rule set with aliases reached only by equality), once per
+    process."""
     vanish = {w for p in (*LEGAL, *GENERIC, *REGIONS, *CN_PLACES) for w in p.split()}
     vanish |= T.CONNECTORS | set(T.NUMBER_WORDS) | set(T.TENS_WORDS) | set(T.ORDINAL_WORDS)
     vanish |= set(_LEGAL_PREFIXES) | set("0123456789")
@@ -229,11 +236,17 @@ class NameGate:
             return  # unindexed: every alias is a candidate of every name
         exact: dict = getattr(resolver, "_exact", {})
         norm: dict = getattr(resolver, "_norm", {})
-        records = getattr(resolver, "aliases", ())
-        weak = {i for i, r in enumerate(records) if getattr(r, "weak", False)}
+        fuzzy = getattr(resolver, "_fuzzy_ids", None)
+        if fuzzy is None:
+            return  # cannot tell which aliases are reached only by equality
+        # reached only by equality ("weak" here and below): every alias the resolver leaves
+        # out of ``_fuzzy_ids`` (a weak one, or one with no distinctive token): see the module
+        # text
+        weak = set(range(len(getattr(resolver, "aliases", ())))).difference(fuzzy)
 
         def by_weak(d: dict) -> tuple[set[str], set[str]]:
-            """(keys of an alias that is not weak, keys of a weak alias) of ``d``."""
+            """(keys of an alias reached otherwise too, keys of an alias reached only by
+            equality) of ``d``."""
             strong, of_weak = set(), set()
             for k, ids in d.items():
                 ids = [ids] if ids.__class__ is int else ids
