@@ -483,18 +483,7 @@ def test_sample_from_the_head_is_the_scans_first_records(tmp_path, rows, pad, fr
     path = ledger(tmp_path, text="Posting Date,Vendor Name,Amount,Currency\n" + body)
     data = open(path, "rb").read()
     head = data[: tabular.HEAD_BYTES]
-    schema = {h: pl.String for h in ("Posting Date", "Vendor Name", "Amount", "Currency", "s")}
-    opts = dict(
-        has_header=False,
-        separator=",",
-        skip_lines=1,
-        schema=schema,
-        encoding="utf8",
-        truncate_ragged_lines=True,
-        missing_columns="insert",
-        raise_if_empty=False,
-        quote_char='"',
-    )
+    opts = tabular.csv_scan_options(["Posting Date", "Vendor Name", "Amount", "Currency"], ",", 1)
     sample = tabular._head_sample(head, len(data) <= len(head), opts)
     if not from_head:
         assert sample is None

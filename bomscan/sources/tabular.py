@@ -31,7 +31,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 
@@ -186,26 +186,22 @@ def _plain_field_counts(
     one, a doubled quote twice), so a line is a record; a line without quotes has its
     delimiters + 1 fields, and only the lines whose count is off, or that have quotes, are
     split (the csv module over the whole head took 35-50 ms on a 1 MiB head)."""
-    short: list[int] = []
-    long: list[int] = []
     lines = text.split("\n")
     if not complete or lines[-1] == "":
         lines.pop()  # cut by the head boundary, or after the final line break
-    for number, line in enumerate(lines, 1):
-        line = line.removesuffix("\r")
-        quoted = '"' in line
-        if (
-            number <= header_line
-            or not line
-            or (not quoted and line.count(delimiter) == n_fields - 1)
-        ):
-            continue
-        row = next(csv.reader([line], delimiter=delimiter)) if quoted else line.split(delimiter)
-        if len(row) < n_fields and any(f.strip() for f in row):
-            short.append(number)
-        elif len(row) > n_fields and any(f.strip() for f in row[n_fields:]):
-            long.append(number)
-    return short, long
+
+    def rows():
+        for number, line in enumerate(lines, 1):
+            line = line.removesuffix("\r")
+            quoted = '"' in line
+            if number <= header_line or not line:
+                continue
+            if quoted:
+                yield number, next(csv.reader([line], delimiter=delimiter))
+            elif line.count(delimiter) != n_fields - 1:
+                yield number, line.split(delimiter)
+
+    return _short_and_long(rows(), n_fields)
 
 
 def _csv_field_counts(
@@ -213,8 +209,6 @@ def _csv_field_counts(
 ) -> tuple[list[int], list[int]]:
     """:func:`_head_field_counts` by the csv module (quoted fields may hold delimiters and
     line breaks)."""
-    short: list[int] = []
-    long: list[int] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     start = 0
     rows: list[tuple[int, list[str]]] = []
@@ -229,6 +223,16 @@ def _csv_field_counts(
         pass
     if not complete and rows:
         rows.pop()  # the last record may be cut by the head boundary
+    return _short_and_long(rows, n_fields)
+
+
+def _short_and_long(
+    rows: Iterable[tuple[int, list[str]]], n_fields: int
+) -> tuple[list[int], list[int]]:
+    """(lines of the rows with fewer fields than the header, lines of those with more), from
+    (line, fields) pairs; empty extra or missing fields do not count."""
+    short: list[int] = []
+    long: list[int] = []
     for line, row in rows:
         if len(row) < n_fields and any(f.strip() for f in row):
             short.append(line)
@@ -291,19 +295,7 @@ def read(
         scan_path = transcode(path, encoding)
     if encoding == "utf-16":
         warnings.append(f"{path}: read as UTF-16 (byte order mark)")
-    schema = {h: pl.String for h in headers}
-    schema[SENTINEL] = pl.String
-    scan_options = dict(
-        has_header=False,
-        separator=delimiter,
-        skip_lines=header_line,
-        schema=schema,
-        encoding="utf8",
-        truncate_ragged_lines=True,
-        missing_columns="insert",
-        raise_if_empty=False,
-        quote_char='"',
-    )
+    scan_options = csv_scan_options(headers, delimiter, header_line)
     lf = pl.scan_csv(scan_path, **scan_options)
     # the per-file decisions read a sample: the first records, parsed from the head already in
     # memory when it holds them all (about 10 ms), else from a scan that stops early (a head()
@@ -354,6 +346,22 @@ def read(
     )
     result.meta["relocate"] = _relocator(scan_path, delimiter, header_line, index)
     return result
+
+
+def csv_scan_options(headers: list[str], delimiter: str, header_line: int) -> dict:
+    """How polars reads a CSV body: every column as text, after ``header_line`` lines, plus
+    the sentinel column that catches a row's extra fields (see RAGGED)."""
+    return dict(
+        has_header=False,
+        separator=delimiter,
+        skip_lines=header_line,
+        schema={**{h: pl.String for h in headers}, SENTINEL: pl.String},
+        encoding="utf8",
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+        raise_if_empty=False,
+        quote_char='"',
+    )
 
 
 def _head_sample(head: bytes, complete: bool, scan_options: dict) -> pl.LazyFrame | None:
