@@ -211,7 +211,8 @@ def score_parsed(
         s = min(NO_ANCHOR_CAP, 0.6 * Indel.normalized_similarity(q.norm, a.norm))
         return s, ({"kind": "generic-only", "d": s} if detail else info)
     cq, ca = "".join(qd), "".join(ad)
-    pen += _penalties(q, a)[0]
+    penalties = _penalties(q, a)
+    pen += penalties[0]
     if floor > 0.0 and not detail:
         wq, wa = sum(map(_weight, qd)), sum(map(_weight, ad))
         # a within-budget typo pair can beat pure length balance by a little: 0.05 slack
@@ -237,26 +238,43 @@ def score_parsed(
     if cq != ca and (cq == ca + "".join(a.removed_legal) or ca == cq + "".join(q.removed_legal)):
         compact = 1.0 - 0.5 / max(len(cq), len(ca))
         anchor = anchor or (cq, ca)
+    return _fuzzy_outcome(
+        dice, compact, anchor, pen, aligned, reg_conflict, penalties if detail else None
+    )
+
+
+def _fuzzy_outcome(
+    dice: float,
+    compact: float,
+    anchor: tuple[str, str] | None,
+    pen: float,
+    aligned: list,
+    reg_conflict: bool,
+    penalties: tuple | None,
+) -> tuple[float, dict]:
+    """The fuzzy score: the better of token Dice and whole-string similarity, capped when no
+    token anchors the pair, less the penalties; with ``penalties`` (``_penalties``' tuple)
+    also the explanation. ``score_prepared`` computes the same score inline (hot path)."""
     d = max(dice, compact)
     if anchor is None:
         d = min(d, NO_ANCHOR_CAP)
     s = max(0.0, min(1.0, d - pen))
-    if detail:
-        _, q_extra, a_extra, num = _penalties(q, a)
-        info = {
-            "kind": "fuzzy",
-            "anchor": anchor,
-            "aligned": aligned,
-            "dice": dice,
-            "compact": compact,
-            "d": d,
-            "gen_q_extra": q_extra,
-            "gen_a_extra": a_extra,
-            "reg_conflict": reg_conflict,
-            "num": num,
-            "penalty": pen,
-        }
-    return s, info
+    if penalties is None:
+        return s, {}
+    _, q_extra, a_extra, num = penalties
+    return s, {
+        "kind": "fuzzy",
+        "anchor": anchor,
+        "aligned": aligned,
+        "dice": dice,
+        "compact": compact,
+        "d": d,
+        "gen_q_extra": q_extra,
+        "gen_a_extra": a_extra,
+        "reg_conflict": reg_conflict,
+        "num": num,
+        "penalty": pen,
+    }
 
 
 def similarity(a: str, b: str) -> float:
@@ -452,9 +470,8 @@ def detail_prepared(q: Parsed, qp: tuple, a: Parsed, ap: tuple) -> tuple[float, 
     if not qd or not ad:
         s = min(NO_ANCHOR_CAP, 0.6 * Indel.normalized_similarity(q.norm, a.norm))
         return s, {"kind": "generic-only", "d": s}
-    pen0, q_extra, a_extra, num = _penalties(q, a)
-    pen = 0.0
-    pen += pen0
+    penalties = _penalties(q, a)
+    pen = penalties[0]
     anchor: tuple[str, str] | None = None
     for x in qunits:
         if x in aunits:
@@ -475,20 +492,4 @@ def detail_prepared(q: Parsed, qp: tuple, a: Parsed, ap: tuple) -> tuple[float, 
     if cq != ca and (cq == ca + alegal or ca == cq + qlegal):
         compact = 1.0 - 0.5 / max(len(cq), len(ca))
         anchor = anchor or (cq, ca)
-    d = max(dice, compact)
-    if anchor is None:
-        d = min(d, NO_ANCHOR_CAP)
-    s = max(0.0, min(1.0, d - pen))
-    return s, {
-        "kind": "fuzzy",
-        "anchor": anchor,
-        "aligned": aligned,
-        "dice": dice,
-        "compact": compact,
-        "d": d,
-        "gen_q_extra": q_extra,
-        "gen_a_extra": a_extra,
-        "reg_conflict": reg_conflict,
-        "num": num,
-        "penalty": pen,
-    }
+    return _fuzzy_outcome(dice, compact, anchor, pen, aligned, reg_conflict, penalties)
