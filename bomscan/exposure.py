@@ -41,6 +41,7 @@ from bomscan.sources.schema import (
     PassView,
     ReadResult,
     Skipped,
+    lines_of_items,
 )
 from bomscan.sources.tabular import (
     RAGGED,  # true on rows with more fields than the header
@@ -211,11 +212,15 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         if r["n"]
     }
     kept = parts.filter(pl.col("_kept").is_not_null())
-    fetched = []
-    for (src,), sub in kept.group_by("_src"):
-        items = sorted(set(sub["_kept"].to_list()))
+
+    def fetch(src: int, items: list[int]) -> pl.DataFrame:
+        """The full rows of some items of input ``src``, with ``_src``."""
         got = views[src].fetch(items, records.get(src))
-        fetched.append(got.with_columns(pl.lit(src, pl.Int32).alias("_src")))
+        return got.with_columns(pl.lit(src, pl.Int32).alias("_src"))
+
+    fetched = [
+        fetch(src, sorted(set(sub["_kept"].to_list()))) for (src,), sub in kept.group_by("_src")
+    ]
     kept_rows = (
         pl.concat(fetched, how="diagonal_relaxed")
         if fetched
@@ -259,8 +264,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             items = items.filter(~items.is_in(pl.Series(have, dtype=items.dtype).implode()))
             if items.len() == 0:
                 continue
-            got = views[src].fetch(items.to_list(), records.get(src))
-            more.append(got.with_columns(pl.lit(src, pl.Int32).alias("_src")))
+            more.append(fetch(src, items.to_list()))
         kept_rows = pl.concat([kept_rows, *more], how="diagonal_relaxed")
     kept_rows = kept_rows.with_columns(*flags)
     # every unparsed and every ragged row is kept: their counts come from the kept rows
@@ -758,13 +762,9 @@ def _pass_view(r: ReadResult) -> PassView:
         return r.pass_view
     lines = r.lines.lazy() if isinstance(r.lines, pl.DataFrame) else r.lines
 
-    def fetch(items: list[int], records: int | None = None) -> pl.DataFrame:
-        wanted = pl.Series(items, dtype=pl.Int64).implode()
-        return lines.filter(pl.col("item").is_in(wanted)).collect()
-
     return PassView(
         lines=lines.with_columns(pl.col("name").alias(RAW_NAME), pl.lit(False).alias(BLANK_HINT)),
-        fetch=fetch,
+        fetch=lambda items, records=None: lines_of_items(lines, items),
     )
 
 

@@ -239,7 +239,7 @@ def test_physical_line_count(tmp_path, monkeypatch, data, numpy_from):
     p = tmp_path / "f.csv"
     p.write_bytes(data)
     want = data.count(b"\n") + (0 if data[-1:] in (b"\n", b"") else 1)
-    assert tabular._physical_lines(str(p)) == want
+    assert tabular.LineIndex(str(p)).lines() == want
 
 
 def test_each_ledger_keeps_its_own_date_format_and_currency_text(tmp_path):

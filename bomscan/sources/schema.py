@@ -87,6 +87,13 @@ def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     return frame.select(exprs + extras)
 
 
+def lines_of_items(lines: pl.DataFrame | pl.LazyFrame, items: list[int]) -> pl.DataFrame:
+    """The lines of these items, filtered from a (lazy) scan of all of them: how a pass view
+    fetches kept rows when it cannot read them directly."""
+    wanted = pl.Series(items, dtype=pl.Int64).implode()
+    return lines.lazy().filter(pl.col("item").is_in(wanted)).collect(engine="streaming")
+
+
 @dataclass
 class Skipped:
     """Rows (or components) a reader read but could not use, with the reason."""

@@ -45,6 +45,7 @@ from bomscan.sources.schema import (
     PassView,
     ReadResult,
     conform,
+    lines_of_items,
 )
 
 HEAD_BYTES = 1 << 20
@@ -590,8 +591,7 @@ def lines_from_frame(
         reader can (``rows_at``), else filtered from a scan of the whole table."""
         raw = rows_at(items, records) if rows_at is not None else None
         if raw is None:
-            wanted = pl.Series(items, dtype=pl.UInt32).implode()
-            return frame.filter(pl.col("item").is_in(wanted)).collect(engine="streaming")
+            return lines_of_items(frame, items)
         return canonical(raw.lazy().filter(not_blank)).collect()
 
     # the pass reads every record, blank ones too, when the hint can find them (one name
@@ -783,13 +783,6 @@ class LineIndex:
                     text = fh.readline()
                 out.append(text.removesuffix(b"\n"))
         return out
-
-
-def _physical_lines(path: str) -> int:
-    """Lines in the file, as :class:`LineIndex` counts them."""
-    index = LineIndex(path)
-    index._count_lines()
-    return index._count
 
 
 def _first_line(exc: Exception) -> str:
