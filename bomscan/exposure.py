@@ -137,8 +137,6 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         *(["_in_period"] if has_period else []),
         *more_keys,
     ]
-    for r in results:  # CSV line indexes (for exact lines and fetching) build meanwhile
-        getattr(r.meta.get("relocate"), "start", lambda: None)()
     warm_matched = _warm_up(cache, views)
     raw_name = pl.col(RAW_NAME)
 

@@ -623,9 +623,8 @@ def _relocator(path: str, delimiter: str, header_line: int, index: LineIndex):
 
     ``path`` is the UTF-8 file polars scanned (the original, or its transcoded copy: same lines).
     Items are numbered like polars numbers records: every record after the header, blank
-    lines included. ``relocate.start()`` starts the file's line index in a background thread
-    (the report calls it before its pass, so the count overlaps the pass instead of following
-    it).
+    lines included. The line count comes from ``index`` (``read`` starts a large file's in the
+    background; a small file is counted when first asked).
     """
 
     def relocate(items: list[int], total_items: int) -> dict[int, int] | None:
@@ -651,7 +650,6 @@ def _relocator(path: str, delimiter: str, header_line: int, index: LineIndex):
                         break
         return found
 
-    relocate.start = index.start
     return relocate
 
 
