@@ -26,6 +26,7 @@ import atexit
 import codecs
 import csv
 import io
+import math
 import mmap
 import os
 import shutil
@@ -712,7 +713,12 @@ class LineIndex:
         import numpy as np
 
         block = self.BLOCK
-        step = block * max(1, (1 << 20) // block)  # about 1 MiB, whole blocks
+        # about 1 MiB, whole blocks and whole pages (2040 * 512 = 4096 * 255): each window's
+        # pages can then be dropped exactly. With windows that split a page, the drops freed
+        # little (measured: the resident file pages grew 0.6 MB a window, to 400 MB at 10M
+        # rows, the report's peak memory)
+        unit = math.lcm(block, mmap.PAGESIZE)
+        step = unit * max(1, (1 << 20) // unit)
         # a block of at most 255 8-byte words is summed as words: each byte lane then holds
         # at most 255 (no carry), and the 8 lanes are added once per block (0.2 s at 10M rows
         # where summing the bytes took 0.3)
@@ -741,8 +747,7 @@ class LineIndex:
                         per_block.append(np.array([np.count_nonzero(breaks[whole:])], np.int32))
                     del breaks
                     if hasattr(mmap, "MADV_DONTNEED"):  # not on Windows
-                        page = at - at % mmap.PAGESIZE
-                        mm.madvise(mmap.MADV_DONTNEED, page, at + k - page)
+                        mm.madvise(mmap.MADV_DONTNEED, at, k)
                 last = mm[self._size - 1]
         ends = np.cumsum(np.concatenate(per_block or [np.zeros(0, np.int32)]), dtype=np.int64)
         self._ends = ends
