@@ -1,5 +1,5 @@
 """`python -m bomscan` runs the same CLI as the `bomscan` console script."""
 
-from bomscan.cli import main
+from bomscan.cli import entry
 
-main(prog_name="bomscan")
+entry()

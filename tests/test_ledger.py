@@ -54,6 +54,24 @@ def test_encodings_detected(tmp_path, encoding):
     assert not any("guessed" in w for w in r["warnings"])
 
 
+def test_command_exit_cleans_up_and_keeps_status(tmp_path):
+    """The command leaves without the interpreter's teardown (cli.entry): its temporary UTF-8
+    copy of a UTF-16 ledger is still removed, the report is whole, and the exit status is
+    the gate's."""
+    path = ledger(tmp_path, encoding="utf-16")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {"TMPDIR": str(tmp)}
+    out = tmp_path / "r.json"
+    p = run_cli("report", str(path), "--format", "json", "-o", str(out), env=env)
+    assert p.returncode == 0, p.stderr
+    check_basic(json.loads(out.read_text()))
+    p = run_cli("report", str(path), "--format", "json", "--fail-on", "prohibited", env=env)
+    assert p.returncode == 1
+    assert json.loads(p.stdout)["gate"]["failed"] is True  # stdout flushed whole
+    assert list(tmp.iterdir()) == []  # the transcoded copies were deleted at exit
+
+
 def test_cp1252_guessed_and_warned(tmp_path):
     r = report(ledger(tmp_path, encoding="cp1252"))
     check_basic(r)
