@@ -500,6 +500,9 @@ def entry() -> None:
     """
     import atexit
 
+    # numpy (line index, resolver) brings OpenBLAS, whose idle worker threads spun for ~0.1
+    # CPU-s a run on a 2-core machine; bomscan does no linear algebra. Set before numpy loads.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         main()
         code = 0
