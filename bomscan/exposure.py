@@ -118,13 +118,18 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     amount = pl.col("amount")
     unparsed = primary & pl.col(UNPARSED).fill_null(False) if has_unparsed else pl.lit(False)
     ragged = pl.col(RAGGED).fill_null(False) if has_ragged else pl.lit(False)
+    group_flags = [e.alias(f"_g{i}") for i, e in enumerate(group_exprs)]
     flags = [
         in_period.alias("_in_period"),
         unparsed.alias("_unparsed"),
         ragged.alias("_ragged"),
-        *[e.alias(f"_g{i}") for i, e in enumerate(group_exprs)],
+        *group_flags,
     ]
-    lines = lines.with_columns(*flags)
+    # the pass adds only the flag columns it groups on; what it keeps is decided from
+    # expressions (kept_row below), so no constant column is broadcast over every row
+    period_flag = [in_period.alias("_in_period")] if has_period else []
+    if period_flag or group_flags:
+        lines = lines.with_columns(*period_flag, *group_flags)
     # the totals' keys beyond currency, input and period (each of which the pass keys on only
     # in the form and when it has to: see below)
     more_keys = [f"_g{i}" for i in range(len(group_exprs))]
@@ -156,13 +161,22 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             .all()
             .alias("_ticks")
         )
-    kept_row = listed(raw_name.is_in(warm_matched.implode())) | pl.col(BLANK_HINT).fill_null(False)
+    one_row = all(v.one_row_per_item for v in views)
+    # "listed" (see listed()) for the pass: with one name column every row is primary, and
+    # without a period every row is in it
+    pass_matched = raw_name.is_in(warm_matched.implode()).fill_null(False)
+    if has_period:
+        pass_matched = pass_matched & pl.col("_in_period")
+    kept_row = pass_matched | pl.col(BLANK_HINT).fill_null(False)
+    if has_unparsed:
+        kept_row = kept_row | (pl.col(UNPARSED).fill_null(False) if one_row else unparsed)
+    if has_ragged:
+        kept_row = kept_row | ragged
     # the totals' aggregations, in the cheapest form the inputs allow: when every row is its
     # item's primary row (one name column), a count and plain sums of the amount; otherwise
     # each masked to the primary rows. Lines without an amount are lines less priced ones;
     # unparsed and ragged rows are counted on the kept rows after the pass (all of them are
     # kept), and the number of records is the sum of the lines (every record is a row here).
-    one_row = all(v.one_row_per_item for v in views)
     if one_row:
         pass_lines = lines.with_columns(pl.when(kept_row).then(pl.col("item")).alias("_kept"))
         aggs = [
