@@ -125,8 +125,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         ragged.alias("_ragged"),
         *group_flags,
     ]
-    # the pass adds only the flag columns it groups on; what it keeps is decided from
-    # expressions (kept_row below), so no constant column is broadcast over every row
+    # the pass adds only the flag columns it groups on; what it keeps is decided by listed()
     period_flag = [in_period.alias("_in_period")] if has_period else []
     if period_flag or group_flags:
         lines = lines.with_columns(*period_flag, *group_flags)
@@ -145,13 +144,22 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     warm_matched = _warm_up(cache, views)
     raw_name = pl.col(RAW_NAME)
 
+    one_row = all(v.one_row_per_item for v in views)
+
     def listed(matched: pl.Expr) -> pl.Expr:
-        """True on the rows the report lists: a matched name in the period, unparsed, ragged."""
-        return (
-            (matched.fill_null(False) & pl.col("_in_period"))
-            | pl.col("_unparsed")
-            | pl.col("_ragged")
-        )
+        """True on the rows the report lists: a matched name in the period, unparsed, ragged.
+
+        Built from the inputs' own columns, with only the terms that can be true (no period:
+        every row is in it; one name column: every row is primary), so the pass broadcasts no
+        constant column over every row; the kept rows are tested the same way."""
+        out = matched.fill_null(False)
+        if has_period:
+            out = out & pl.col("_in_period")
+        if has_unparsed:
+            out = out | (pl.col(UNPARSED).fill_null(False) if one_row else unparsed)
+        if has_ragged:
+            out = out | ragged
+        return out
 
     ticks = []
     if _progress_shown(opts.progress):  # a terminal: count rows as batches go by
@@ -161,17 +169,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             .all()
             .alias("_ticks")
         )
-    one_row = all(v.one_row_per_item for v in views)
-    # "listed" (see listed()) for the pass: with one name column every row is primary, and
-    # without a period every row is in it
-    pass_matched = raw_name.is_in(warm_matched.implode()).fill_null(False)
-    if has_period:
-        pass_matched = pass_matched & pl.col("_in_period")
-    kept_row = pass_matched | pl.col(BLANK_HINT).fill_null(False)
-    if has_unparsed:
-        kept_row = kept_row | (pl.col(UNPARSED).fill_null(False) if one_row else unparsed)
-    if has_ragged:
-        kept_row = kept_row | ragged
+    kept_row = listed(raw_name.is_in(warm_matched.implode())) | pl.col(BLANK_HINT).fill_null(False)
     # the totals' aggregations, in the cheapest form the inputs allow: when every row is its
     # item's primary row (one name column), a count and plain sums of the amount; otherwise
     # each masked to the primary rows. Lines without an amount are lines less priced ones;
