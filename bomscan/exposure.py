@@ -23,7 +23,7 @@ import hashlib
 import os
 import threading
 import warnings as warnings_module
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -73,20 +73,24 @@ class Options:
 def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Options) -> dict:
     warnings: list[str] = [w for r in results for w in r.warnings]
     views = [_pass_view(r) for r in results]
+
     # the pass keys on a small integer per input, not on the path text (a string key per row
     # costs), and only when there are several inputs; ``source`` is put back on its output
     # ... and on the currency as written where the reader keeps that text (``currency`` is
     # it stripped and upper-cased: done after the pass on a few values, not on every row)
-    frames = []
-    for i, v in enumerate(views):
-        names = v.lines.collect_schema().names()
-        frames.append(
-            v.lines.with_columns(
-                pl.lit(i, pl.Int32).alias("_src"),
-                pl.col(RAW_CURRENCY if RAW_CURRENCY in names else "currency").alias("_cur_key"),
+    def pass_input(views: list[PassView]) -> pl.LazyFrame:
+        frames = []
+        for i, v in enumerate(views):
+            names = v.lines.collect_schema().names()
+            cur = RAW_CURRENCY if RAW_CURRENCY in names else "currency"
+            frames.append(
+                v.lines.with_columns(
+                    pl.lit(i, pl.Int32).alias("_src"), pl.col(cur).alias("_cur_key")
+                )
             )
-        )
-    lines = pl.concat(frames, how="diagonal_relaxed")
+        return pl.concat(frames, how="diagonal_relaxed")
+
+    lines = pass_input(views)
     names_in = lines.collect_schema().names()
     has_unparsed = UNPARSED in names_in
     has_ragged = RAGGED in names_in
@@ -127,14 +131,21 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     ]
     # the pass adds only the flag columns it groups on; what it keeps is decided by listed()
     period_flag = [in_period.alias("_in_period")] if has_period else []
-    if period_flag or group_flags:
-        lines = lines.with_columns(*period_flag, *group_flags)
     # the totals' keys beyond currency, input and period (each of which the pass keys on only
     # in the form and when it has to: see below)
     more_keys = [f"_g{i}" for i in range(len(group_exprs))]
     if opts.fx is not None:
-        lines = lines.with_columns(pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day"))
         more_keys.insert(0, "_fx_day")
+
+    def with_keys(lines: pl.LazyFrame) -> pl.LazyFrame:
+        if period_flag or group_flags:
+            lines = lines.with_columns(*period_flag, *group_flags)
+        if opts.fx is not None:
+            fx_day = pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day")
+            lines = lines.with_columns(fx_day)
+        return lines
+
+    lines = with_keys(lines)
     pass_keys = [
         *(["_src"] if len(results) > 1 else []),
         "_cur_key",
@@ -175,8 +186,9 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     # each masked to the primary rows. Lines without an amount are lines less priced ones;
     # unparsed and ragged rows are counted on the kept rows after the pass (all of them are
     # kept), and the number of records is the sum of the lines (every record is a row here).
+    kept_item = pl.when(kept_row).then(pl.col("item")).alias("_kept")
     if one_row:
-        pass_lines = lines.with_columns(pl.when(kept_row).then(pl.col("item")).alias("_kept"))
+        row_cols = [kept_item]
         aggs = [
             pl.len().alias("_lines"),
             amount.sum().alias("_sum"),
@@ -185,11 +197,11 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             amount.clip(upper_bound=0.0).sum().alias("_credit_sum"),
         ]
     else:
-        pass_lines = lines.with_columns(
-            pl.when(kept_row).then(pl.col("item")).alias("_kept"),
+        row_cols = [
+            kept_item,
             pl.when(primary).then(amount).alias("_pamt"),
             pl.when(primary & (amount < 0)).then(amount).alias("_pcredit"),
-        )
+        ]
         aggs = [
             primary.sum().alias("_lines"),
             pl.col("_pamt").sum().alias("_sum"),
@@ -198,13 +210,29 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
             pl.col("_pcredit").sum().alias("_credit_sum"),
             pl.col("item").max().alias("_items"),
         ]
-    parts = (
-        pass_lines.group_by([*pass_keys, RAW_NAME, "_kept"])
-        .agg(*aggs, *ticks)
-        .collect(engine="streaming")
-    )
-    if cache.error is not None:
-        raise cache.error
+
+    def collect_pass(lines: pl.LazyFrame) -> pl.DataFrame:
+        parts = (
+            lines.with_columns(*row_cols)
+            .group_by([*pass_keys, RAW_NAME, "_kept"])
+            .agg(*aggs, *ticks)
+            .collect(engine="streaming")
+        )
+        if cache.error is not None:
+            raise cache.error
+        return parts
+
+    try:
+        parts = collect_pass(lines)
+    except pl.exceptions.PolarsError:
+        if all(v.exact is None for v in views):
+            raise
+        # a column read on a guess (PassView.exact: a CSV's amounts as numbers) met a row that
+        # breaks it, and the reader stopped: the pass again, over the exact reading
+        views = [v if v.exact is None else replace(v, lines=v.exact, exact=None) for v in views]
+        lines = with_keys(pass_input(views))
+        cache.rows_seen = 0
+        parts = collect_pass(lines)
     # the keys a single input or an unset period left out of the pass, the name as ``name``
     # holds it, and the currency normalised from the text it was grouped on
     parts = parts.with_columns(

@@ -633,3 +633,100 @@ def test_a_row_with_extra_fields_anywhere_is_counted_and_listed(tmp_path, line_i
         ("ZTE Corporation", at + 2)
     ]
     assert any(f"line(s) {at + 2}" in w for w in r["warnings"])
+
+
+# amounts as finance exports write them, and texts the number reader might take differently
+# from the text path: spaces, signs, exponents, non-finite values, quotes, formats, junk
+AMOUNT_TEXTS = [
+    "12.50", "7", "-3.25", " 4.5", "4.5 ", "1e3", "+5", ".5", "5.", "-0", "inf", "-Infinity",
+    "NaN", "1e400", '"8.75"', '" 9.5 "', "", '""', "$1,234.00", '"1,234.56"', "n/a", "(20.00)",
+    "0x10", "1_000", "١٢", "12.5 USD", "EUR 3",
+]  # fmt: skip
+PLAIN_HEAD = [
+    "2024-01-05,Hikvision USA Inc,CC-1,100.00,USD",
+    "2024-01-06,Acme Tools Ltd,CC-2,50,USD",
+    "2024-01-07,ZTE Corporation,CC-1,25.5,EUR",
+    "2024-01-08,Acme Tools Ltd,CC-2,,USD",
+]
+
+
+def _typed_and_text_reports(path):
+    from bomscan.sources import tabular
+
+    with pytest.MonkeyPatch.context() as mp:
+        typed = report(path, group_by=["Cost Center"])
+        mp.setattr(tabular, "TYPED_AMOUNTS", False)
+        text = report(path, group_by=["Cost Center"])
+    strip = ("generated_at",)
+    return (
+        {k: v for k, v in typed.items() if k not in strip},
+        {k: v for k, v in text.items() if k not in strip},
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tail=st.lists(
+        st.tuples(
+            st.sampled_from(["Hikvision USA Inc", "Acme Tools Ltd", "ZTE Corporation", ""]),
+            st.sampled_from(AMOUNT_TEXTS),
+        ),
+        max_size=10,
+    ),
+    crlf=st.booleans(),
+)
+def test_amounts_read_as_numbers_give_the_reports_of_the_text_reading(tmp_path_factory, tail, crlf):
+    """When the first rows' amounts are plain numbers the pass has polars read the column as
+    Float64 (tabular.TYPED_AMOUNTS); whatever comes later, the report is the text path's."""
+    from bomscan.sources import read_input, tabular
+
+    rows = PLAIN_HEAD + [f"2024-02-0{i % 9 + 1},{v},CC-3,{a},USD" for i, (v, a) in enumerate(tail)]
+    eol = "\r\n" if crlf else "\n"
+    path = tmp_path_factory.mktemp("typed") / "l.csv"
+    path.write_bytes((HEADER.rstrip("\n") + eol + eol.join(rows) + eol).encode())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tabular, "SAMPLE_ROWS", len(PLAIN_HEAD))  # the decision sees the plain head
+        assert read_input(str(path)).pass_view.exact is not None  # the typed reading is on
+        typed, text = _typed_and_text_reports(str(path))
+    assert typed == text
+
+
+def test_a_late_amount_the_number_reader_refuses_reruns_the_pass_as_text(tmp_path, monkeypatch):
+    from bomscan.sources import tabular
+
+    monkeypatch.setattr(tabular, "SAMPLE_ROWS", len(PLAIN_HEAD))
+    tail = ['2024-03-01,Hikvision USA Inc,CC-3,"$1,234.00",USD', "2024-03-02,Acme,CC-3,n/a,USD"]
+    path = ledger(tmp_path, HEADER + "\n".join(PLAIN_HEAD + tail) + "\n")
+    runs = []
+    real = exposure.replace
+
+    def spy(view, **kw):  # the fallback swaps each typed view for its exact reading
+        runs.append(view)
+        return real(view, **kw)
+
+    monkeypatch.setattr(exposure, "replace", spy)
+    typed, text = _typed_and_text_reports(path)
+    assert len(runs) == 1
+    assert typed == text
+    s = typed["summary"]
+    assert s["lines_unparsed_amount"] == 1 and typed["unparsed_amounts"][0]["value"] == "n/a"
+    hik = [f for f in typed["findings"] if f["value"] == "Hikvision USA Inc"]
+    assert sorted(f["amount_original"] for f in hik) == [100.0, 1234.0]
+
+
+@pytest.mark.parametrize(
+    ("rows", "decimal", "typed"),
+    [
+        (PLAIN_HEAD, None, True),
+        (PLAIN_HEAD, "comma", False),  # the reader's numbers are dot-decimal
+        (PLAIN_HEAD + ['2024-01-09,Acme,CC-1,"1,200.00",USD'], None, False),
+        (PLAIN_HEAD + ["2024-01-09,Acme,CC-1,inf,USD"], None, False),
+    ],
+)
+def test_amounts_are_read_as_numbers_only_when_the_sample_is_plain_numbers(
+    tmp_path, rows, decimal, typed
+):
+    from bomscan.sources import read_input
+
+    r = read_input(ledger(tmp_path, HEADER + "\n".join(rows) + "\n"), decimal=decimal)
+    assert (r.pass_view.exact is not None) is typed

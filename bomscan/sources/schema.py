@@ -126,6 +126,11 @@ class PassView:
     lines: pl.LazyFrame
     fetch: Callable[[list[int], int | None], pl.DataFrame]
     one_row_per_item: bool = False  # every row is its item's ``primary`` row (one name column)
+    # ``lines`` read the exact way, when ``lines`` reads a column on a guess the first rows
+    # support (a CSV's amount column parsed as numbers by polars' reader instead of as text,
+    # see tabular.TYPED_AMOUNTS): if a later row breaks the guess the reader stops with an
+    # error, and the pass runs again over these; None: ``lines`` is the exact reading
+    exact: pl.LazyFrame | None = None
 
 
 RAW_NAME = INTERNAL_PREFIX + "raw_name"  # the name cell as written (see PassView)

@@ -345,6 +345,9 @@ def read(
         sentinel=SENTINEL,
         sample_lf=sample_lf,
         rows_at=rows_at,
+        typed_scan=lambda types: pl.scan_csv(
+            scan_path, **{**scan_options, "schema": {**scan_options["schema"], **types}}
+        ),
     )
     result.meta["relocate"] = _relocator(scan_path, delimiter, header_line, index)
     return result
@@ -364,6 +367,22 @@ def csv_scan_options(headers: list[str], delimiter: str, header_line: int) -> di
         raise_if_empty=False,
         quote_char='"',
     )
+
+
+# The pass reads a CSV's amount column as Float64, parsed by polars' reader, when every amount
+# in the first rows is a plain number under the dot convention (what most ERP exports write).
+# Why: building a text column of 10M amounts and casting it cost about 12% of a ledger
+# report's per-row instructions (callgrind, docs/ledgers.md). The reader refuses a later value
+# that is not a number (``$1,200``, ``n/a``) with an error, and the pass then runs again over
+# the text reading (PassView.exact): the same report, for the time of a second pass.
+TYPED_AMOUNTS = True
+
+
+def _plain_numbers(values: pl.Series) -> bool:
+    """True when every non-empty value is a finite number as written (the cast reads it)."""
+    text = values.cast(pl.String)
+    number = text.cast(pl.Float64, strict=False)
+    return bool((text.is_null() | (number.abs() < float("inf")).fill_null(False)).all())
 
 
 def _head_sample(head: bytes, complete: bool, scan_options: dict) -> pl.LazyFrame | None:
@@ -395,6 +414,7 @@ def lines_from_frame(
     sentinel: str | None = None,
     sample_lf: pl.LazyFrame | None = None,
     rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
+    typed_scan: Callable[[dict[str, pl.DataType]], pl.LazyFrame] | None = None,
 ) -> ReadResult:
     """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
 
@@ -406,6 +426,8 @@ def lines_from_frame(
     decisions (decimal convention, date format); default ``lf``.
     ``rows_at(items, records)``: those records of ``lf`` (with ``item``) read directly (a CSV
     by byte offset), or None; the pass view's ``fetch`` then filters a scan of ``lf``.
+    ``typed_scan(types)``: ``lf`` read again with those columns parsed by the reader as the
+    given types (a CSV), for the pass's typed amounts (see :data:`TYPED_AMOUNTS`).
     """
     overrides = overrides or {}
     try:
@@ -474,9 +496,13 @@ def lines_from_frame(
     used = set(name_cols) | {c for c in (part, desc, qty, unit, amount, cur, date) if c}
     extra_cols = [h for h in headers if h not in used]
 
-    def canonical(src: pl.LazyFrame, for_pass: bool = False) -> pl.LazyFrame:
+    def canonical(
+        src: pl.LazyFrame, for_pass: bool = False, typed_amount: bool = False
+    ) -> pl.LazyFrame:
         """``src`` (the table's columns plus ``item``) as canonical lines, with every decision
-        above; ``for_pass``: plus the pass view's RAW_NAME and BLANK_HINT (see PassView)."""
+        above; ``for_pass``: plus the pass view's RAW_NAME and BLANK_HINT (see PassView);
+        ``typed_amount``: ``src``'s amount column is Float64 as the reader parsed it (see
+        :data:`TYPED_AMOUNTS`)."""
         line_expr = (
             (pl.col("item").cast(pl.Int64) + line_base + 1)
             if line_base is not None
@@ -512,7 +538,18 @@ def lines_from_frame(
                 "\x00cur" if money_col == unit else None,
                 UNPARSED if money_col == unit else None,
             )
-        if amount:
+        if amount and typed_amount:
+            # what the text path makes of a number the cast reads: the value when finite; an
+            # infinite or NaN one is flagged as unparsed, so the pass keeps its row and the
+            # report reads it again as text (fetch), which decides it exactly
+            x = pl.col(amount)
+            finite = x.abs() < float("inf")
+            src = src.with_columns(
+                pl.when(finite).then(x).alias("\x00amount"),
+                pl.lit(None, pl.String).alias("\x00cur"),
+                (x.is_not_null() & ~finite).alias(UNPARSED),
+            )
+        elif amount:
             src = money.with_amount(
                 src, amount, dec, schema[amount], "\x00amount", "\x00cur", UNPARSED
             )
@@ -598,6 +635,21 @@ def lines_from_frame(
     # the pass reads every record, blank ones too, when the hint can find them (one name
     # column); with several name columns the records are unpivoted, so it reads the lines
     pass_lines = canonical(indexed if len(name_cols) == 1 else lf, for_pass=True)
+    exact_lines = None
+    if (
+        TYPED_AMOUNTS
+        and typed_scan is not None
+        and len(name_cols) == 1
+        and amount is not None
+        and money_col == amount
+        and dec == "dot"
+        and schema[amount] == pl.String
+        and sample is not None
+        and _plain_numbers(sample[amount])
+    ):
+        typed = typed_scan({amount: pl.Float64}).with_row_index("item")
+        exact_lines = pass_lines
+        pass_lines = canonical(typed, for_pass=True, typed_amount=True)
     meta = {
         **meta,
         "decimal": dec,
@@ -615,7 +667,12 @@ def lines_from_frame(
         items_read=None,
         warnings=warnings,
         meta=meta,
-        pass_view=PassView(lines=pass_lines, fetch=fetch, one_row_per_item=len(name_cols) == 1),
+        pass_view=PassView(
+            lines=pass_lines,
+            fetch=fetch,
+            one_row_per_item=len(name_cols) == 1,
+            exact=exact_lines,
+        ),
     )
 
 
