@@ -924,30 +924,27 @@ class _Context:
         ]
         group_by = self.opts.group_by
         occurrences: dict[tuple, int] = {}
+        # per source, root and path rather than per row (a ledger may list thousands of rows):
+        # stable_path stats the file system, and the rest is the same for each
+        paths: dict[str, str] = {}
+        starts: dict[str, date | None] = {}
+        vias: dict[tuple, list[dict]] = {}
         rows = best.sort(["source", "item", "line", "field", "name"], nulls_last=True).to_dicts()
         for r in rows:
             root = r["root_id"]
-            start = self.listing_start(root)
+            if root not in starts:
+                starts[root] = self.listing_start(root)
+            start = starts[root]
             d = r["date"]
-            via = []
-            for vid, rel in zip(r["via_ids"] or [], r["via_relations"] or [], strict=False):
-                ent = self.rules.entities[vid]
-                aff = next((a for a in ent.affiliations if a.relation == rel), None)
-                via.append(
-                    {
-                        "id": vid,
-                        "name": ent.name,
-                        "relation": rel,
-                        "valid_from": aff.valid_from.isoformat()
-                        if aff and aff.valid_from
-                        else None,
-                        "valid_to": aff.valid_to.isoformat() if aff and aff.valid_to else None,
-                        "source_url": aff.source_url if aff else None,
-                        "note": aff.describe(self._parent_name(ent, rel)) if aff else "",
-                    }
-                )
+            chain = (tuple(r["via_ids"] or []), tuple(r["via_relations"] or []))
+            if chain not in vias:
+                vias[chain] = self._via(*chain)
+            via = [dict(v) for v in vias[chain]]  # each finding its own (callers may edit)
+            src = r["source"]
+            if src not in paths:
+                paths[src] = stable_path(src)
             key_item = r["bom_ref"] or r["part"] or ""
-            key = (stable_path(r["source"]), root, r["field"], r["name"], key_item)
+            key = (paths[src], root, r["field"], r["name"], key_item)
             occurrences[key] = occurrences.get(key, 0) + 1
             fp = hashlib.sha256("\x1f".join(str(k) for k in key).encode()).hexdigest()[:32]
             amount = r.get("_amt")
@@ -989,6 +986,25 @@ class _Context:
             if group_by:
                 out[-1]["groups"] = {g: r.get(f"_g{i}") for i, g in enumerate(group_by)}
         return out
+
+    def _via(self, ids: tuple, relations: tuple) -> list[dict]:
+        """The affiliation path of a finding, entity by entity."""
+        via = []
+        for vid, rel in zip(ids, relations, strict=False):
+            ent = self.rules.entities[vid]
+            aff = next((a for a in ent.affiliations if a.relation == rel), None)
+            via.append(
+                {
+                    "id": vid,
+                    "name": ent.name,
+                    "relation": rel,
+                    "valid_from": aff.valid_from.isoformat() if aff and aff.valid_from else None,
+                    "valid_to": aff.valid_to.isoformat() if aff and aff.valid_to else None,
+                    "source_url": aff.source_url if aff else None,
+                    "note": aff.describe(self._parent_name(ent, rel)) if aff else "",
+                }
+            )
+        return via
 
     def _parent_name(self, ent, rel) -> str:
         aff = next((a for a in ent.affiliations if a.relation == rel), None)
