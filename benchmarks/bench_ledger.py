@@ -139,8 +139,10 @@ def resolution_alone(path: Path) -> tuple[int, float, float, int]:
 
 
 def measure(cmd: list[str]) -> dict:
+    """Run ``cmd`` in the checkout (so ``python -m bomscan`` is its bomscan) in a fresh
+    measuring process: wall time, exit status and the child's peak memory."""
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, check=True
+        [sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, check=True, cwd=REPO
     )
     res = json.loads(out.stdout)
     if res["rc"] != 0:
@@ -155,10 +157,14 @@ def main() -> None:
     ap.add_argument("--keep", help="write the ledger here and keep it (reused if it exists)")
     ap.add_argument("--repeat", type=int, default=5, help="paired rounds (median ratio)")
     args = ap.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _bytecode import compile_package
+
+    compile_package()  # time bomscan as installed: byte-compiled (see _bytecode)
 
     tmp = None
     if args.keep:
-        path = Path(args.keep)
+        path = Path(args.keep).resolve()  # the commands run in the checkout (see measure)
     else:
         tmp = tempfile.TemporaryDirectory(prefix="bomscan-bench-")
         path = Path(tmp.name) / "ledger.csv"
