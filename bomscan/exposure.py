@@ -33,6 +33,7 @@ from bomscan import __version__
 from bomscan.resolve.affiliates import paths_frame
 from bomscan.resolve.gate import NameGate
 from bomscan.rules.model import LEVELS, RuleSet
+from bomscan.sources import schema
 from bomscan.sources.schema import (
     BLANK_HINT,  # true where every cell the pass reads is empty (a possibly blank record)
     EXTRA_PREFIX,
@@ -280,7 +281,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     agg = agg.with_columns((pl.col("_lines") - pl.col("_priced")).alias("_no_amount"))
     if late_match:
         # a name first seen after the warm-up matched (a vendor whose first row comes after
-        # WARM_UP_ROWS; in a ledger sorted by vendor, most of them): the items of its rows
+        # schema.WARM_UP_ROWS; in a ledger sorted by vendor, most of them): the items of its rows
         # from one more pass that reads the name column alone, then their full rows
         late = (
             parts.filter(
@@ -617,9 +618,6 @@ class NameCache:
         )
 
 
-WARM_UP_ROWS = 500_000
-
-
 def _warm_up(cache: NameCache, views: list[PassView]) -> pl.Series:
     """Resolve the names of the first rows before the pass; the matched ones, as written.
 
@@ -630,13 +628,16 @@ def _warm_up(cache: NameCache, views: list[PassView]) -> pl.Series:
     its groups; if one of them matches, :func:`build_report` runs one more (filtered) pass for
     its rows, so the answer is the same either way.
     """
-    raw = (
-        pl.concat([v.lines.select(RAW_NAME) for v in views])
-        .head(WARM_UP_ROWS)
-        .unique()
-        .collect(engine="streaming")
-        .with_columns(_name_text(pl.col(RAW_NAME)).alias("name"))
-    )
+    if len(views) == 1 and views[0].head_names is not None:
+        raw = views[0].head_names()  # the reader has been reading them in the background
+    else:
+        raw = (
+            pl.concat([v.lines.select(RAW_NAME) for v in views])
+            .head(schema.WARM_UP_ROWS)
+            .unique()
+            .collect(engine="streaming")
+        )
+    raw = raw.with_columns(_name_text(pl.col(RAW_NAME)).alias("name"))
     cache.learn(raw["name"])
     return raw.filter(pl.col("name").is_in(cache.matched_names.implode()))[RAW_NAME]
 

@@ -294,6 +294,7 @@ def test_vendor_first_seen_after_the_warm_up_is_still_found(tmp_path, monkeypatc
     and its rows are collected by one more pass: the report equals one where the warm-up saw
     every row (findings, dates, lines, totals)."""
     from bomscan import exposure
+    from bomscan.sources import schema
 
     rows = [f"2024-01-{1 + i % 28:02d},Acme Tools {i % 7} Ltd,CC-1,{i}.00, usd " for i in range(40)]
     rows += [
@@ -304,8 +305,17 @@ def test_vendor_first_seen_after_the_warm_up_is_still_found(tmp_path, monkeypatc
     ]
     path = ledger(tmp_path, text=HEADER + "\n".join(rows) + "\n")
     full = report(path)
-    monkeypatch.setattr(exposure, "WARM_UP_ROWS", 5)
+    monkeypatch.setattr(schema, "WARM_UP_ROWS", 5)
+    found = []  # what each resolution of new names found: the warm-up's, then the pass's
+    real = exposure.NameCache.learn
+
+    def spy(self, names):
+        found.append(real(self, names))
+        return found[-1]
+
+    monkeypatch.setattr(exposure.NameCache, "learn", spy)
     late = report(path)
+    assert found == [False, True]  # none listed in the first 5 rows: found after the pass
     strip = ("generated_at",)
     assert {k: v for k, v in late.items() if k not in strip} == {
         k: v for k, v in full.items() if k not in strip

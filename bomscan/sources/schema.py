@@ -131,9 +131,16 @@ class PassView:
     # see tabular.TYPED_AMOUNTS): if a later row breaks the guess the reader stops with an
     # error, and the pass runs again over these; None: ``lines`` is the exact reading
     exact: pl.LazyFrame | None = None
+    # :data:`RAW_NAME` of the first :data:`WARM_UP_ROWS` records, distinct (a frame of that one
+    # column), when the reader started reading them in the background (a CSV with one name
+    # column: the scan then overlaps the rest of reading the file's head and columns); None:
+    # the report reads them from ``lines``
+    head_names: Callable[[], pl.DataFrame] | None = None
 
 
 RAW_NAME = INTERNAL_PREFIX + "raw_name"  # the name cell as written (see PassView)
+# the records whose names the report resolves before its pass (see exposure._warm_up)
+WARM_UP_ROWS = 500_000
 BLANK_HINT = INTERNAL_PREFIX + "blank_hint"  # true: every cell the pass reads is empty
 
 
