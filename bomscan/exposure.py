@@ -637,6 +637,9 @@ def _warm_up(cache: NameCache, views: list[PassView]) -> pl.Series:
             .unique()
             .collect(engine="streaming")
         )
+    for v in views:  # the readers' background work, on the core the resolution leaves idle
+        if v.prepare is not None:
+            v.prepare()
     raw = raw.with_columns(_name_text(pl.col(RAW_NAME)).alias("name"))
     cache.learn(raw["name"])
     return raw.filter(pl.col("name").is_in(cache.matched_names.implode()))[RAW_NAME]

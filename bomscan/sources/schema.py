@@ -136,6 +136,10 @@ class PassView:
     # column: the scan then overlaps the rest of reading the file's head and columns); None:
     # the report reads them from ``lines``
     head_names: Callable[[], pl.DataFrame] | None = None
+    # starts the reader's background work for after the pass (a large CSV's line index, which
+    # ``fetch`` reads): the report calls it once it has the warm-up names, as resolving them
+    # leaves a core idle; None: nothing to start
+    prepare: Callable[[], None] | None = None
 
 
 RAW_NAME = INTERNAL_PREFIX + "raw_name"  # the name cell as written (see PassView)

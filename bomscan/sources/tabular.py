@@ -316,8 +316,10 @@ def read(
         "header_line": header_line,
     }
     index = LineIndex(scan_path)
-    if os.path.getsize(scan_path) >= NUMPY_COUNT_MIN:
-        index.start()  # a large file: counted meanwhile (it overlaps resolving the names)
+    # a large file is counted in the background from when the report has the warm-up names:
+    # resolving them leaves a core idle, where started here the count (and numpy's import)
+    # competed with the warm-up scan and this reader's own Python
+    large = os.path.getsize(scan_path) >= NUMPY_COUNT_MIN
 
     def rows_at(items: list[int], records: int | None) -> pl.DataFrame | None:
         """The raw records of ``items`` read at their byte offsets, or None when the file's
@@ -346,6 +348,7 @@ def read(
         sentinel=SENTINEL,
         sample_lf=sample_lf,
         rows_at=rows_at,
+        prepare=index.start if large else None,
         head_names=head_names,
         typed_scan=lambda types: pl.scan_csv(
             scan_path, **{**scan_options, "schema": {**scan_options["schema"], **types}}
@@ -464,6 +467,7 @@ def lines_from_frame(
     rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
     typed_scan: Callable[[dict[str, pl.DataType]], pl.LazyFrame] | None = None,
     head_names: tuple[str, Callable[[], pl.DataFrame]] | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> ReadResult:
     """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
 
@@ -479,6 +483,7 @@ def lines_from_frame(
     given types (a CSV), for the pass's typed amounts (see :data:`TYPED_AMOUNTS`).
     ``head_names``: (name column, its call for PassView.head_names), when the reader started
     reading the first names in the background.
+    ``prepare``: the pass view's (see PassView).
     """
     overrides = overrides or {}
     try:
@@ -726,6 +731,7 @@ def lines_from_frame(
             head_names=head_names[1]
             if head_names is not None and name_cols == [head_names[0]]
             else None,
+            prepare=prepare,
         ),
     )
 
