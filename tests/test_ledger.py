@@ -660,13 +660,14 @@ PLAIN_HEAD = [
 ]
 
 
-def _typed_and_text_reports(path):
+def _typed_and_text_reports(path, **kw):
     from bomscan.sources import tabular
 
+    kw = kw or {"group_by": ["Cost Center"]}
     with pytest.MonkeyPatch.context() as mp:
-        typed = report(path, group_by=["Cost Center"])
+        typed = report(path, **kw)
         mp.setattr(tabular, "TYPED_AMOUNTS", False)
-        text = report(path, group_by=["Cost Center"])
+        text = report(path, **kw)
     strip = ("generated_at",)
     return (
         {k: v for k, v in typed.items() if k not in strip},
@@ -740,3 +741,34 @@ def test_amounts_are_read_as_numbers_only_when_the_sample_is_plain_numbers(
 
     r = read_input(ledger(tmp_path, HEADER + "\n".join(rows) + "\n"), decimal=decimal)
     assert (r.pass_view.exact is not None) is typed
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"date_from": __import__("datetime").date(2024, 1, 7), "group_by": ["month"]},
+        {"currency": "USD", "fx_path": "FX"},
+        {"currency": "EUR"},
+    ],
+)
+@pytest.mark.parametrize("late", ["12.5", "n/a"])  # read as a number; makes the pass rerun
+def test_typed_amounts_with_a_period_fx_or_an_assumed_currency(
+    tmp_path, monkeypatch, options, late
+):
+    from bomscan.sources import read_input, tabular
+
+    monkeypatch.setattr(tabular, "SAMPLE_ROWS", len(PLAIN_HEAD))
+    tail = [
+        "2024-02-01,Hikvision USA Inc,CC-3,40,EUR",
+        "2024-02-02,Acme Tools Ltd,CC-3,-5,",
+        f"2024-02-03,ZTE Corporation,CC-3,{late},USD",
+        ",Hikvision USA Inc,CC-3,7.5,EUR",
+    ]
+    path = ledger(tmp_path, HEADER + "\n".join(PLAIN_HEAD + tail) + "\n")
+    if options.get("fx_path"):
+        fx = tmp_path / "fx.csv"
+        fx.write_text("date,currency,rate\n2024-01-01,EUR,1.1\n2024-01-01,USD,1\n")
+        options = {**options, "fx_path": str(fx)}
+    assert read_input(path).pass_view.exact is not None
+    typed, text = _typed_and_text_reports(path, **options)
+    assert typed == text
