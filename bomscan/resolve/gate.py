@@ -465,21 +465,22 @@ def _word_table(names: pl.Series, distinct: bool = True) -> pl.DataFrame:
     (``_i``, a list), see ``NameGate.mask``; or, not ``distinct``, each word of each name
     with the name's position."""
     w = pl.col("w")
-    pieces = pl.DataFrame({"w": names.str.split(" ")}).with_row_index("_i").explode("w")
+    # one lazy query (the pieces computed once, shared by both branches): about half the time
+    # of the same steps run eagerly, on the report's critical path for ~50,000 vendor names
+    pieces = pl.LazyFrame({"w": names.str.split(" ")}).with_row_index("_i").explode("w")
     if distinct:
         pieces = pieces.group_by("w").agg("_i")
     pieces = pieces.with_columns(w.str.to_lowercase())
-    plain = pieces["w"].str.contains("^[a-z0-9]+$")
-    odd = pieces.filter(~plain)
-    odd = odd.with_columns(_rewritten(odd["w"]).str.extract_all("[a-z0-9]+").alias("w"))
-    return pl.concat([pieces.filter(plain), odd.explode("w").filter(w.is_not_null())])
+    plain = w.str.contains("^[a-z0-9]+$")
+    odd = pieces.filter(~plain).with_columns(_rewritten(w).str.extract_all("[a-z0-9]+").alias("w"))
+    return pl.concat([pieces.filter(plain), odd.explode("w").filter(w.is_not_null())]).collect()
 
 
 def _series(words: frozenset[str]) -> pl.Series:
     return pl.Series(sorted(words), dtype=pl.String).implode()
 
 
-def _rewritten(pieces: pl.Series) -> pl.Series:
+def _rewritten(pieces: pl.Expr) -> pl.Expr:
     """``_tokens_of``'s rewrites of lowercased ASCII pieces, in its order: control characters
     as spaces (``_clean``), dotted initialisms joined ("s.p.a." -> "spa"), "&" as " and ",
     apostrophes dropped. Polars' regexes have no lookarounds, so a dotted run is found with the
