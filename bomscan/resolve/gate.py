@@ -391,17 +391,19 @@ class NameGate:
         if not self.enabled or n == 0:
             return pl.Series("pass", [True] * n, dtype=pl.Boolean)
         w = pl.col("w")
-        words = _word_table(names)
         never, sure = pl.col("_never"), pl.col("_sure")
         foreign = self._foreign_re
-        words = words.with_columns(
-            w.is_in(_series(_NEVER)).alias("_never"),
-            (w.is_in(_series(_CHANGED)) | w.str.contains(_ORDINAL.pattern)).alias("_sure"),
-            w.is_in(_series(_TAIL_STARTS)).alias("_tail"),
-            w.is_in(_series(_TAIL_WORDS)).alias("_tail_word"),
-            # at most one character no key has: else neither a substring of a key nor a key
-            # plus one character
-            (~w.str.contains(f"{foreign}.*{foreign}")).alias("_near"),
+        words = _word_table(
+            names,
+            judged=[
+                w.is_in(_series(_NEVER)).alias("_never"),
+                (w.is_in(_series(_CHANGED)) | w.str.contains(_ORDINAL.pattern)).alias("_sure"),
+                w.is_in(_series(_TAIL_STARTS)).alias("_tail"),
+                w.is_in(_series(_TAIL_WORDS)).alias("_tail_word"),
+                # at most one character no key has: else neither a substring of a key nor a
+                # key plus one character
+                (~w.str.contains(f"{foreign}.*{foreign}")).alias("_near"),
+            ],
         )
         near = words.filter(~never & ~sure & pl.col("_near"))["w"].unique()
         subs = self._substrings(near.filter(~near.str.contains(foreign)))
@@ -460,10 +462,12 @@ def _vanish_series() -> pl.Series:
     return _series(_rewrite_tables()[0])
 
 
-def _word_table(names: pl.Series, distinct: bool = True) -> pl.DataFrame:
+def _word_table(
+    names: pl.Series, distinct: bool = True, judged: list[pl.Expr] | None = None
+) -> pl.DataFrame:
     """Each distinct word (``w``) of the names with the positions of the names it is in
     (``_i``, a list), see ``NameGate.mask``; or, not ``distinct``, each word of each name
-    with the name's position."""
+    with the name's position. ``judged``: columns computed on the words in the same query."""
     w = pl.col("w")
     # one lazy query (the pieces computed once, shared by both branches): about half the time
     # of the same steps run eagerly, on the report's critical path for ~50,000 vendor names
@@ -473,7 +477,8 @@ def _word_table(names: pl.Series, distinct: bool = True) -> pl.DataFrame:
     pieces = pieces.with_columns(w.str.to_lowercase())
     plain = w.str.contains("^[a-z0-9]+$")
     odd = pieces.filter(~plain).with_columns(_rewritten(w).str.extract_all("[a-z0-9]+").alias("w"))
-    return pl.concat([pieces.filter(plain), odd.explode("w").filter(w.is_not_null())]).collect()
+    words = pl.concat([pieces.filter(plain), odd.explode("w").filter(w.is_not_null())])
+    return words.with_columns(judged).collect() if judged else words.collect()
 
 
 def _series(words: frozenset[str]) -> pl.Series:
