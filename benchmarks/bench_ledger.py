@@ -8,10 +8,13 @@ run as subprocesses in the same run (so the machine's speed cancels out). Peak m
 child's max RSS (``resource.getrusage(RUSAGE_CHILDREN)`` read after each child, in a fresh
 measuring process per command so the maxima do not mix).
 
-The two run in paired rounds (``--repeat``, default 5): back to back, in alternating order, one
+The two run in paired rounds (``--repeat``, default 9): back to back, in alternating order, one
 ratio per round; the verdict is the median round. On a shared 2-core machine the load drifts by
 tens of percent within a minute, so a ratio of two runs seconds apart is the fair one; every
-round's ratio is printed.
+round's ratio is printed. Single rounds range over +-0.2 around the median (1.12-1.69 in one
+run), so nine rounds (about 25 s) rather than five.
+
+bomscan runs from the checkout, byte-compiled first as an installed copy is (see _bytecode.py).
 
     python benchmarks/bench_ledger.py              # 10M rows (about a minute to generate + run)
     python benchmarks/bench_ledger.py --rows 200000 --keep /tmp/ledger.csv
@@ -155,7 +158,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--vendors", type=int, default=50_000)
     ap.add_argument("--keep", help="write the ledger here and keep it (reused if it exists)")
-    ap.add_argument("--repeat", type=int, default=5, help="paired rounds (median ratio)")
+    ap.add_argument("--repeat", type=int, default=9, help="paired rounds (median ratio)")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _bytecode import compile_package
