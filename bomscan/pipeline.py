@@ -114,6 +114,11 @@ def load_fx(path: str):
 
 
 def run(req: ReportRequest) -> dict:
+    from bomscan.sources.line_breaks import prefetch
+
+    # before polars is imported: large CSV inputs start having their line breaks counted in a
+    # forked process, on the core the imports and the head reading leave idle
+    prefetch(req.inputs)
     from bomscan import exposure
     from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD
     from bomscan.sources import read_input

@@ -773,3 +773,64 @@ def test_typed_amounts_with_a_period_fx_or_an_assumed_currency(
     assert read_input(path).pass_view.exact is not None
     typed, text = _typed_and_text_reports(path, **options)
     assert typed == text
+
+
+FORK_SPY = """
+import sys
+import bomscan.sources.line_breaks as lb
+real = lb.forked_count
+def spy(*args):
+    got = real(*args)
+    print("counted in a forked process:", got is not None, file=sys.stderr)
+    return got
+lb.forked_count = spy
+from bomscan.cli import entry
+sys.argv = ["bomscan", "report", sys.argv[1], "--format", "json"]
+entry()
+"""
+
+
+def test_a_large_csv_counted_in_a_forked_process_gives_the_same_report(tmp_path):
+    """The command forks a process that counts a large CSV's line breaks while it imports
+    polars (sources.line_breaks); the report is the one a count in a thread gives."""
+    from bomscan.sources import line_breaks, read_input
+
+    n = 800_000  # ~34 MB, above the size from which the line breaks are indexed
+    i = pl.col("i")
+    frame = pl.DataFrame({"i": pl.int_range(n, eager=True)}).select(
+        pl.format("2024-01-{}", (i % 18 + 10)).alias("Posting Date"),
+        pl.when(i % 997 == 0)  # a listed vendor now and then, among 500 others
+        .then(pl.lit("Hikvision USA Inc"))
+        .otherwise(pl.format("Vendor {} Trading Ltd", i % 500))
+        .alias("Vendor Name"),
+        pl.format("CC-{}", i % 40).alias("Cost Center"),
+        (i % 991 + 0.25).alias("Amount"),
+        pl.lit("USD").alias("Currency"),
+    )
+    path = tmp_path / "big.csv"
+    frame.write_csv(path)
+    assert path.stat().st_size >= line_breaks.NUMPY_COUNT_MIN
+    p = subprocess.run(
+        [sys.executable, "-c", FORK_SPY, str(path)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    assert "counted in a forked process: True" in p.stderr
+    forked = json.loads(p.stdout)
+    line_breaks.prefetch([str(path)])  # refused here: this process has imported polars
+    assert not line_breaks._FORKED
+    assert read_input(str(path)).pass_view is not None
+    threaded = report(str(path))
+    strip = ("generated_at",)
+    assert {k: v for k, v in forked.items() if k not in strip} == {
+        k: v for k, v in threaded.items() if k not in strip
+    }
+    assert len(forked["findings"]) == len(range(0, n, 997))  # the listed rows, at their lines
+    assert forked["findings"][-1]["locator"]["line"] == 2 + (n - 1) // 997 * 997
+    # a run that stops before it needs the count ends the counting process and still exits 3
+    bad = run_cli("report", str(path), "--column", "vendor=Nope")
+    assert bad.returncode == 3 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr

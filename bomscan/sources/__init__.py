@@ -14,11 +14,25 @@ from __future__ import annotations
 import mmap
 import os
 import stat
+from typing import TYPE_CHECKING
 
 from bomscan.errors import InputError
-from bomscan.sources.schema import LINE_SCHEMA, ReadResult
+
+if TYPE_CHECKING:
+    from bomscan.sources.schema import ReadResult
 
 __all__ = ["read_input", "ReadResult", "LINE_SCHEMA", "detect_kind"]
+
+
+def __getattr__(name: str):
+    # the schema (and with it polars) is imported on first use, not with this package: the
+    # report imports sources.line_breaks before polars to start counting a large file early
+    if name in ("LINE_SCHEMA", "ReadResult"):
+        from bomscan.sources import schema
+
+        return getattr(schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 HEAD = 1 << 20
 DEFAULT_MAX_BOM_MB = 256

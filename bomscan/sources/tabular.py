@@ -26,8 +26,6 @@ import atexit
 import codecs
 import csv
 import io
-import math
-import mmap
 import os
 import shutil
 import tempfile
@@ -38,7 +36,7 @@ import polars as pl
 
 from bomscan.errors import InputError
 from bomscan.sources import columns as cols
-from bomscan.sources import dates, money
+from bomscan.sources import dates, line_breaks, money
 from bomscan.sources.schema import (
     BLANK_HINT,
     EXTRA_PREFIX,
@@ -771,7 +769,7 @@ def _relocator(path: str, delimiter: str, header_line: int, index: LineIndex):
     return relocate
 
 
-NUMPY_COUNT_MIN = 32 << 20  # bytes from which the line count uses numpy (and keeps offsets)
+NUMPY_COUNT_MIN = line_breaks.NUMPY_COUNT_MIN  # from which the count keeps offsets (numpy)
 
 
 class LineIndex:
@@ -783,22 +781,23 @@ class LineIndex:
     ``header_line + 1 + i``, and ``read_lines`` reads those lines back (one ``BLOCK`` read to
     find where each starts) instead of a second scan of the whole file.
 
-    Counted with numpy over a memory map, 1 MiB at a time, one count per block: about 0.25 s
-    of CPU at 10M rows (``bytes.count`` managed about 1 GB/s, 0.74 s; keeping every 128th
-    line's offset with ``flatnonzero`` cost 0.6 s). Not polars' native count (0.06 s at 10M
-    rows): it maps the whole file and keeps it mapped, and the mapped pages then count in the
-    peak memory (+440 MB); here each window is dropped once counted. Small
-    files are counted with ``bytes.count`` and not indexed (numpy's import costs ~80 ms;
-    their fetch filters a scan instead).
+    Counted with numpy over a memory map, 1 MiB at a time, one count per block
+    (:func:`~bomscan.sources.line_breaks.count_breaks`): about 0.1 s of CPU at 10M rows
+    (``bytes.count`` managed about 1 GB/s, 0.74 s; keeping every 128th line's offset with
+    ``flatnonzero`` cost 0.6 s). Not polars' native count (0.06 s at 10M rows): it maps the
+    whole file and keeps it mapped, and the mapped pages then count in the peak memory
+    (+440 MB); here each window is dropped once counted. When the report forked a process to
+    count the file from its start (:func:`~bomscan.sources.line_breaks.prefetch`), its counts
+    are taken instead. Small files are counted with ``bytes.count`` and not indexed (numpy's
+    import costs ~60 ms; their fetch filters a scan instead).
     """
 
-    BLOCK = 2040  # bytes per counted block: 255 words (see _build)
+    BLOCK = line_breaks.BLOCK  # bytes per counted block: 255 words
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._count = -1
         self._ends = None  # line breaks up to the end of each block (cumulative), or None
-        self._size = 0
         self._worker: threading.Thread | None = None
 
     def start(self) -> None:
@@ -814,62 +813,16 @@ class LineIndex:
 
     def _build(self) -> None:
         try:
-            self._count_lines()
+            got = None
+            if os.path.getsize(self.path) >= NUMPY_COUNT_MIN:
+                got = line_breaks.forked_count(self.path, self.BLOCK)
+            if got is None:
+                got = line_breaks.count_breaks(self.path, self.BLOCK, NUMPY_COUNT_MIN)
+            self._count, self._ends = got
         except (OSError, ValueError):
             # unreadable meanwhile: no count (-1) and no index; the report then reads rows
             # through the scan, which names the file in its one-line error
             self._count, self._ends = -1, None
-
-    def _count_lines(self) -> None:
-        self._size = os.path.getsize(self.path)
-        if self._size < NUMPY_COUNT_MIN:
-            with open(self.path, "rb") as fh:
-                data = fh.read()
-            self._count = data.count(b"\n") + (0 if data[-1:] in (b"\n", b"") else 1)
-            return
-        import numpy as np
-
-        block = self.BLOCK
-        # about 1 MiB, whole blocks and whole pages (2040 * 512 = 4096 * 255): each window's
-        # pages can then be dropped exactly. With windows that split a page, the drops freed
-        # little (measured: the resident file pages grew 0.6 MB a window, to 400 MB at 10M
-        # rows, the report's peak memory)
-        unit = math.lcm(block, mmap.PAGESIZE)
-        step = unit * max(1, (1 << 20) // unit)
-        # a block of at most 255 8-byte words is summed as words: each byte lane then holds
-        # at most 255 (no carry), and the 8 lanes are added once per block (0.2 s at 10M rows
-        # where summing the bytes took 0.3)
-        words = block % 8 == 0 and block // 8 <= 255
-        per_block = []
-        last = 10
-        if self._size:
-            # read through a memory map (no copy into a buffer: half the system time), each
-            # window's pages dropped from this process once counted, so the peak memory holds
-            # one window, not the file
-            with (
-                open(self.path, "rb") as fh,
-                mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
-            ):
-                for at in range(0, self._size, step):
-                    k = min(step, self._size - at)
-                    breaks = np.frombuffer(mm, dtype=np.uint8, count=k, offset=at) == 10
-                    whole = k - k % block
-                    if words:
-                        lanes = breaks[:whole].view(np.uint64).reshape(-1, block // 8).sum(axis=1)
-                        counts = lanes.view(np.uint8).reshape(-1, 8).sum(axis=1, dtype=np.int32)
-                    else:
-                        counts = breaks[:whole].reshape(-1, block).sum(axis=1, dtype=np.int32)
-                    per_block.append(counts)
-                    if whole < k:  # the file's last, short block
-                        per_block.append(np.array([np.count_nonzero(breaks[whole:])], np.int32))
-                    del breaks
-                    if hasattr(mmap, "MADV_DONTNEED"):  # not on Windows
-                        mm.madvise(mmap.MADV_DONTNEED, at, k)
-                last = mm[self._size - 1]
-        ends = np.cumsum(np.concatenate(per_block or [np.zeros(0, np.int32)]), dtype=np.int64)
-        self._ends = ends
-        total = int(ends[-1]) if len(ends) else 0
-        self._count = total + (0 if last == 10 else 1)
 
     def read_lines(self, numbers: list[int]) -> list[bytes] | None:
         """The bytes of these 1-based lines (ascending), without their ``\\n``; None when the
@@ -878,24 +831,21 @@ class LineIndex:
         ends = self._ends
         if ends is None:
             return None
-        import numpy as np
-
         block = self.BLOCK
         out: list[bytes] = []
-        # the block holding the line break before each line (line 1 has none)
-        breaks = np.asarray(numbers, dtype=np.int64) - 1
-        blocks = np.searchsorted(ends, breaks, side="left")
         with open(self.path, "rb") as fh:
             seen, parts = -1, []
-            for b, brk in zip(blocks.tolist(), breaks.tolist(), strict=True):
+            for number in numbers:
+                brk = number - 1  # the line break before the line (line 1 has none)
                 if brk == 0:
                     fh.seek(0)
                     b, parts, m = -1, fh.read(block).split(b"\n"), 0
                 else:
+                    b = line_breaks.block_of(ends, brk)  # the block holding that break
                     if b != seen:  # the block and a little more, cut at its line breaks
                         fh.seek(b * block)
                         parts = fh.read(block + 4096).split(b"\n")
-                    m = brk - (int(ends[b - 1]) if b else 0)  # the m-th break in the block
+                    m = brk - (ends[b - 1] if b else 0)  # the m-th break in the block
                 seen = b
                 text = parts[m]
                 if m == len(parts) - 1:  # no line break after it in what was read
