@@ -43,10 +43,6 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=7)
     reps = ap.parse_args().reps
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _bytecode import compile_package
-
-    compile_package()  # time bomscan as installed: byte-compiled (see _bytecode)
     # byte-compile as an install would (see bench_report.py)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "bomscan")], check=True)
     wall(GATE, {1})  # warm the OS cache and the rules cache once

@@ -137,10 +137,6 @@ def main() -> None:
     ap.add_argument("--components", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=5)
     a = ap.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _bytecode import compile_package
-
-    compile_package()  # time bomscan as installed: byte-compiled (see _bytecode)
     py = sys.executable
     # An installed bomscan has byte-compiled modules (pip compiles at install); running from a
     # checkout under PYTHONDONTWRITEBYTECODE would recompile every module on every run instead.
