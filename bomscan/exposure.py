@@ -135,6 +135,8 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     # the totals' keys beyond currency, input and period (each of which the pass keys on only
     # in the form and when it has to: see below)
     more_keys = [f"_g{i}" for i in range(len(group_exprs))]
+    # the day whose rate converts a line: its date, or the as-of date when it has none
+    fx_day = pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day")
     if opts.fx is not None:
         more_keys.insert(0, "_fx_day")
 
@@ -142,7 +144,6 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
         if period_flag or group_flags:
             lines = lines.with_columns(*period_flag, *group_flags)
         if opts.fx is not None:
-            fx_day = pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day")
             lines = lines.with_columns(fx_day)
         return lines
 
@@ -312,11 +313,7 @@ def build_report(results: list[ReadResult], ruleset: RuleSet, resolver, opts: Op
     kept_rows = kept_rows.filter(listed(pl.col("name").is_in(cache.matched_names.implode())))
     kept_rows = kept_rows.with_columns(
         native_currency(pl.col("currency")).alias("_cur_native"),
-        *(
-            [pl.coalesce(pl.col("date"), pl.lit(opts.as_of)).alias("_fx_day")]
-            if opts.fx is not None
-            else []
-        ),
+        *([fx_day] if opts.fx is not None else []),
     ).sort("_src", "item")
     agg = _with_source(agg, results)
     agg, fx_note = _convert(agg, opts, {"_amt_sum": "_sum", "_credit_amt": "_credit_sum"})
@@ -912,12 +909,16 @@ class _Context:
         return ls[0]["level"] if ls else "informational"
 
     def listing_start(self, eid: str) -> date | None:
-        starts = [
-            lst.start
-            for lst in self.rules.entities[eid].active_listings(self.opts.as_of)
-            if lst.start
-        ]
-        return min(starts) if starts else None
+        # memoised, as listings() is: called once per finding row
+        cache = self.__dict__.setdefault("_starts_memo", {})
+        if eid not in cache:
+            starts = [
+                lst.start
+                for lst in self.rules.entities[eid].active_listings(self.opts.as_of)
+                if lst.start
+            ]
+            cache[eid] = min(starts) if starts else None
+        return cache[eid]
 
     def findings(self, best: pl.DataFrame) -> list[dict]:
         out = []
@@ -928,17 +929,14 @@ class _Context:
         ]
         group_by = self.opts.group_by
         occurrences: dict[tuple, int] = {}
-        # per source, root and path rather than per row (a ledger may list thousands of rows):
-        # stable_path stats the file system, and the rest is the same for each
+        # per source and affiliation path rather than per row (a ledger may list thousands of
+        # rows): stable_path stats the file system, and a path's entries are the same for each
         paths: dict[str, str] = {}
-        starts: dict[str, date | None] = {}
         vias: dict[tuple, list[dict]] = {}
         rows = best.sort(["source", "item", "line", "field", "name"], nulls_last=True).to_dicts()
         for r in rows:
             root = r["root_id"]
-            if root not in starts:
-                starts[root] = self.listing_start(root)
-            start = starts[root]
+            start = self.listing_start(root)
             d = r["date"]
             chain = (tuple(r["via_ids"] or []), tuple(r["via_relations"] or []))
             if chain not in vias:
