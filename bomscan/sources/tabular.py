@@ -592,20 +592,16 @@ def lines_from_frame(
                 "\x00cur" if money_col == unit else None,
                 UNPARSED if money_col == unit else None,
             )
-        if amount and typed_amount:
-            # what the text path makes of a number the cast reads: the value when finite; an
-            # infinite or NaN one is flagged as unparsed, so the pass keeps its row and the
-            # report reads it again as text (fetch), which decides it exactly
-            x = pl.col(amount)
-            finite = x.abs() < float("inf")
-            src = src.with_columns(
-                pl.when(finite).then(x).alias("\x00amount"),
-                pl.lit(None, pl.String).alias("\x00cur"),
-                (x.is_not_null() & ~finite).alias(UNPARSED),
-            )
-        elif amount:
+        if amount:
             src = money.with_amount(
-                src, amount, dec, schema[amount], "\x00amount", "\x00cur", UNPARSED
+                src,
+                amount,
+                dec,
+                pl.Float64 if typed_amount else schema[amount],
+                "\x00amount",
+                "\x00cur",
+                UNPARSED,
+                from_text=typed_amount,
             )
         q = pl.col("\x00qty") if qty else pl.lit(None, pl.Float64)
         u = pl.col("\x00unit") if unit else pl.lit(None, pl.Float64)
