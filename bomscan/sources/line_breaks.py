@@ -85,9 +85,10 @@ def block_of(ends, line_break: int) -> int:
     return bisect_left(ends, line_break)
 
 
-def _key(path: str) -> tuple | None:
+def _key(path: str, st: os.stat_result | None = None) -> tuple | None:
+    """What identifies a file's counts: its real path, size and modification time."""
     try:
-        st = os.stat(path)
+        st = st or os.stat(path)
     except OSError:
         return None
     return os.path.realpath(path), st.st_size, st.st_mtime_ns
@@ -170,11 +171,10 @@ def prefetch(paths: list[str]) -> None:
     if "polars" in sys.modules or threading.active_count() != 1:
         return
     for path in paths:
-        key = _key(path)
-        if key is None or key in _FORKED or key[1] < NUMPY_COUNT_MIN:
-            continue
         try:
-            if not stat.S_ISREG(os.stat(path).st_mode):
+            st = os.stat(path)
+            key = _key(path, st)
+            if key in _FORKED or st.st_size < NUMPY_COUNT_MIN or not stat.S_ISREG(st.st_mode):
                 continue
             with open(path, "rb") as fh:
                 head = fh.read(4)
