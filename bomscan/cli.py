@@ -21,7 +21,7 @@ from datetime import date
 
 import click
 
-from bomscan import __version__
+from bomscan import __version__, terminal
 from bomscan.errors import EXIT_GATE_FAILED, EXIT_INTERNAL, EXIT_USAGE, BomscanError
 
 EXIT_CODES_HELP = """\b
@@ -69,14 +69,6 @@ class Out:
             click.echo(msg, err=True, color=self.color)
 
 
-def _color_setting(flag: bool | None) -> bool | None:
-    if flag is not None:
-        return flag
-    if os.environ.get("NO_COLOR"):
-        return False
-    return None  # auto: click strips ANSI when the stream is not a terminal
-
-
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "BOMSCAN"},
     epilog=EXIT_CODES_HELP,
@@ -92,7 +84,7 @@ def _color_setting(flag: bool | None) -> bool | None:
 def cli(ctx, color, quiet):
     """Screen BOMs and spend ledgers against restricted-entity lists and rank the exposure by spend."""
     ctx.ensure_object(dict)
-    ctx.obj["color"] = _color_setting(color)
+    ctx.obj["color"] = terminal.color_wanted(color)
     ctx.obj["out"] = Out(quiet, ctx.obj["color"])
     ctx.color = ctx.obj["color"]
 
@@ -247,7 +239,7 @@ def report(
     from bomscan.pipeline import ReportRequest, run
 
     if color_here is not None:
-        ctx.obj["color"] = ctx.color = color_here
+        ctx.obj["color"] = ctx.color = terminal.color_wanted(color_here)
     if quiet_here or color_here is not None:
         ctx.obj["out"] = Out(quiet_here or ctx.obj["out"].quiet, ctx.obj["color"])
     out: Out = ctx.obj["out"]
@@ -290,11 +282,11 @@ def report(
         progress.close()
     for w in result["warnings"]:
         out.warn(w)
-    color = ctx.obj["color"]
-    use_color = bool(color) if color is not None else (output is None and sys.stdout.isatty())
-    width = 100 if output else (click.get_terminal_size()[0] if sys.stdout.isatty() else 100)
+    color = terminal.use_color(ctx.obj["color"], output is None and terminal.is_terminal())
     text = render(
-        fmt, result, RenderContext(color=use_color, width=width, show_suppressed=show_suppressed)
+        fmt,
+        result,
+        RenderContext(color=color, width=terminal.width(), show_suppressed=show_suppressed),
     )
     _emit(text, output)
     gate = result.get("gate")
@@ -340,22 +332,9 @@ def explain(ctx, name, fmt, limit, rules_dirs, no_default_rules):
     if fmt == "json":
         click.echo(orjson.dumps(info, option=orjson.OPT_INDENT_2).decode())
         return
-    click.echo(f"name:        {info['name']}")
-    click.echo(f"normalised:  {info['normalised']}")
-    click.echo(f"tokens:      {' '.join(info.get('tokens', []))}")
-    click.echo(f"distinctive: {' '.join(info.get('distinctive_tokens', [])) or '(none)'}")
-    click.echo(
-        f"threshold:   {info['threshold']:.2f} (review band from {info['review_threshold']:.2f})"
-    )
-    cands = info.get("candidates", [])
-    if not cands:
-        click.echo("candidates:  none (no distinctive token or n-gram in common with any alias)")
-    for c in cands:
-        verdict = "PASS" if c["passes"] else "fail"
-        click.echo(
-            f"  {verdict} {c['score']:.3f} {c['entity_name']} [{c['entity_id']}] "
-            f"alias {c['alias']!r} ({c['method']}): {c['why']}"
-        )
+    from bomscan.formats import explain_format
+
+    click.echo(explain_format.render(info, terminal.width()), nl=False)
 
 
 @cli.group()
@@ -377,7 +356,9 @@ def rules_list(ctx, rules_dirs, no_default_rules, as_of):
     ruleset = load_rules(
         ReportRequest(inputs=[], rules_dirs=list(rules_dirs), default_rules=not no_default_rules)
     )
-    click.echo(render_list(ruleset, as_of or date.today(), color=ctx.obj["color"]), nl=False)
+    color = terminal.use_color(ctx.obj["color"], terminal.is_terminal())
+    text = render_list(ruleset, as_of or date.today(), color=color, width=terminal.width())
+    click.echo(text, nl=False)
 
 
 @rules.command("show")

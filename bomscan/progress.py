@@ -2,13 +2,15 @@
 
 Shown only when stderr is a terminal and ``--quiet`` is not given, never on stdout (the report
 goes there). A background thread redraws one line (``\\r``) ten times a second, starting after
-``delay`` seconds, so quick runs print nothing; ``close()`` erases it. The pipeline reports
+``delay`` seconds (``BOMSCAN_PROGRESS_DELAY``, default 1), so quick runs print nothing;
+``close()`` erases it. The pipeline reports
 stages (``progress("reading x.csv")``) and, while a ledger streams, counts
 (``progress.update(rows=..., names=...)``).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -38,7 +40,11 @@ class Progress:
             tty = sys.stderr.isatty()
         except (AttributeError, ValueError):
             tty = False
-        return cls(enabled=tty and not quiet)
+        try:
+            delay = float(os.environ.get("BOMSCAN_PROGRESS_DELAY", "1"))
+        except ValueError:
+            delay = 1.0
+        return cls(enabled=tty and not quiet, delay=max(0.0, delay))
 
     def __call__(self, message: str) -> None:
         self.stage = message

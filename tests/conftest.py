@@ -19,7 +19,9 @@ def run_cli(
 ):
     """Run ``python -m bomscan`` in a subprocess (the code in this checkout)."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    full_env.pop("BOMSCAN_DEBUG", None)
+    for var in ("BOMSCAN_DEBUG", "COLUMNS", "LINES", "NO_COLOR"):  # a report as piped, by default
+        full_env.pop(var, None)
+    full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bomscan", *args],
         cwd=cwd or REPO,

@@ -9,8 +9,6 @@ by the CLI before it reaches here.
 from __future__ import annotations
 
 import io
-import sys
-import textwrap
 from datetime import date
 
 from rich import box
@@ -19,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bomscan.rules.model import Entity, Listing, RuleSet
+from bomscan.terminal import wrap
 
 LEVEL_STYLE = {
     "prohibited": "bold red",
@@ -26,20 +25,17 @@ LEVEL_STYLE = {
     "investment": "magenta",
     "informational": "",
 }
-WIDTH = 80  # when not writing to a terminal
+WIDTH = 80  # render_entity wraps here: its URLs and citations read best short
 
 
-def _console(color: bool | None) -> tuple[Console, io.StringIO]:
-    tty = sys.stdout.isatty()
-    use_color = bool(color) if color is not None else tty
-    width = Console().size.width if tty else WIDTH
+def _console(color: bool, width: int) -> tuple[Console, io.StringIO]:
     buf = io.StringIO()
     con = Console(
         file=buf,
-        width=max(60, width),
-        force_terminal=use_color,
-        color_system="standard" if use_color else None,
-        no_color=not use_color,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
         highlight=False,
         emoji=False,
         legacy_windows=False,
@@ -61,10 +57,10 @@ def _status(lst: Listing, day: date) -> str:
     return "ended"
 
 
-def render_list(ruleset: RuleSet, as_of: date, color: bool | None = None) -> str:
+def render_list(ruleset: RuleSet, as_of: date, color: bool = False, width: int = WIDTH) -> str:
     """Table of every entity: country, listings with dates (marked when not in force on
     ``as_of``) and affiliations; then the rule sets it came from."""
-    con, buf = _console(color)
+    con, buf = _console(color, width)
     t = Table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -124,22 +120,14 @@ def _listing_key(lst: Listing) -> tuple:
 
 def _wrap(label: str, text: str, indent: int = 4, hang: int = 2) -> list[str]:
     """Wrap at 80 columns; long words (URLs) are never broken, so they stay copyable."""
-    first = f"{' ' * indent}{label}"
-    return textwrap.wrap(
-        text,
-        width=WIDTH,
-        initial_indent=first,
-        subsequent_indent=" " * (indent + hang),
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
+    return wrap(text, WIDTH, f"{' ' * indent}{label}", " " * (indent + hang))
 
 
 def render_entity(ruleset: RuleSet, entity_id: str) -> str:
     """Everything the rules say about one entity, as plain text wrapped at 80 columns."""
     ent: Entity = ruleset.entities[entity_id]
     out: list[str] = []
-    out += textwrap.wrap(f"{ent.name} [{ent.id}]", width=WIDTH)
+    out += wrap(f"{ent.name} [{ent.id}]", WIDTH)
     out += _wrap("country: ", ent.country or "(not given)", 0)
     out += _wrap("rule set: ", f"{ent.ruleset} ({ent.origin})", 0)
     if ent.aliases:
