@@ -36,7 +36,10 @@ def run_action(inputs: dict, workdir: Path, tmp: Path) -> tuple[int, dict, str]:
     bindir = tmp / "bin"
     bindir.mkdir(exist_ok=True)
     if not (bindir / "python").exists():
-        (bindir / "python").symlink_to(sys.executable)
+        # a wrapper, not a symlink: a symlink to a venv's python, outside the venv, starts the
+        # base interpreter without the venv's packages
+        (bindir / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+        (bindir / "python").chmod(0o755)
     runner_temp = tmp / "runner-temp"
     runner_temp.mkdir(exist_ok=True)
     summary = tmp / "step-summary.md"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,7 @@ def try_repo(env, *files: str) -> subprocess.CompletedProcess:
     hook, work, e = env
     git(work, "add", "-A")
     p = subprocess.run(
-        ["pre-commit", "try-repo", str(hook), "bomscan", "--files", *files],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook), "bomscan", "--files", *files],
         cwd=work,
         env=e,
         capture_output=True,
