@@ -83,36 +83,6 @@ def load_rules_and_resolver(req: ReportRequest):
     return cache.load_or_build(dirs, build)
 
 
-def load_fx(path: str):
-    """Rates file: CSV with columns date, currency, rate (1 unit of currency in the target)."""
-    import polars as pl
-
-    try:
-        fx = pl.read_csv(path, infer_schema=False)
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise InputError(
-            f"cannot read FX rates ({str(exc).splitlines()[0][:120]})", path=path
-        ) from None
-    cols = {c.strip().lower(): c for c in fx.columns}
-    missing = [c for c in ("date", "currency", "rate") if c not in cols]
-    if missing:
-        raise InputError(
-            f"FX rates file needs columns date, currency, rate (missing {', '.join(missing)})",
-            path=path,
-            line=1,
-        )
-    fx = fx.select(
-        pl.col(cols["date"]).str.strip_chars().str.to_date("%Y-%m-%d", strict=False).alias("date"),
-        pl.col(cols["currency"]).str.strip_chars().str.to_uppercase().alias("currency"),
-        pl.col(cols["rate"]).str.strip_chars().cast(pl.Float64, strict=False).alias("rate"),
-    ).with_row_index("_i")
-    bad = fx.filter(pl.col("date").is_null() | pl.col("rate").is_null() | (pl.col("rate") <= 0))
-    if bad.height:
-        line = int(bad["_i"][0]) + 2
-        raise InputError("FX rate row has a bad date (YYYY-MM-DD) or rate", path=path, line=line)
-    return fx.drop("_i")
-
-
 def run(req: ReportRequest) -> dict:
     from bomscan.sources.line_breaks import prefetch
 
@@ -120,6 +90,7 @@ def run(req: ReportRequest) -> dict:
     # forked process, on the core the imports and the head reading leave idle
     prefetch(req.inputs)
     from bomscan import exposure
+    from bomscan.exposure.fx import load_rates
     from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD
     from bomscan.sources import read_input
 
@@ -149,7 +120,7 @@ def run(req: ReportRequest) -> dict:
         threshold=threshold,
         review_threshold=review,
         currency=req.currency.upper() if req.currency else None,
-        fx=load_fx(req.fx_path) if req.fx_path else None,
+        fx=load_rates(req.fx_path) if req.fx_path else None,
         fx_source=req.fx_path,
         date_from=req.date_from,
         date_to=req.date_to,

@@ -2,7 +2,7 @@
 
 Why here and not in a format: a suppressed or baselined finding must neither gate nor count in
 the exposure totals, and every format must agree on that. The report is rebuilt from the kept
-findings with :mod:`bomscan.exposure`'s own aggregation (no second copy of the spend logic), and
+findings with :mod:`bomscan.exposure.aggregate` (no second copy of the spend rules), and
 records what it took out: ``suppressed`` (each with the entry and its reason), ``baseline``
 (counts and ids), ``summary.suppressed`` / ``summary.baselined``. Warnings name expired and unused
 suppression entries with their file and line.
@@ -107,36 +107,9 @@ def _suppressed_entry(f: dict, s, config: Config, key: str) -> dict:
 
 
 def _rebuild(report: dict, findings: list[dict], possible: list[dict], ruleset, opts) -> None:
-    """Exposures, lists, groups and summary sums from the kept findings only."""
-    from bomscan.exposure import _Context, _money
+    """Exposures, lists, groups and summary sums from the kept findings only, by the same
+    rules and code as the report (exposure.aggregate)."""
+    from bomscan.exposure.aggregate import settle
+    from bomscan.exposure.listings import Listings
 
-    ctx = _Context(ruleset, opts)
-    s = report["summary"]
-    totals_rows = [
-        {"_cur": b["currency"], "total": b["total_spend"], "priced": b["total_spend"] is not None}
-        for b in s["by_currency"]
-    ]
-    exposures = ctx.exposures(findings, totals_rows)
-    by_cur: dict = {}
-    for e in exposures:
-        by_cur[e["currency"]] = by_cur.get(e["currency"], 0.0) + (e["spend"] or 0.0)
-    for b in s["by_currency"]:
-        if b["total_spend"] is not None:
-            b["exposed_spend"] = _money(by_cur.get(b["currency"], 0.0))
-    if not s["mixed_currencies"] and s["total_spend"] is not None:
-        exposed = _money(sum(b["exposed_spend"] or 0.0 for b in s["by_currency"]))
-        s["exposed_spend"] = exposed
-        s["share_exposed"] = exposed / s["total_spend"] if s["total_spend"] else None
-    if not s["mixed_currencies"]:
-        s["exposed_spend_since_listing"] = _money(
-            sum(e["spend_since_listing"] or 0.0 for e in exposures)
-        )
-    s["exposures"] = len(exposures)
-    s["findings"] = len(findings)
-    s["possible_matches"] = len(possible)
-    report["exposures"] = exposures
-    report["findings"] = findings
-    report["possible_matches"] = possible
-    report["lists"] = ctx.lists_used(exposures)
-    if "groups" in report:
-        report["groups"] = ctx.groups(findings, opts.group_by)
+    settle(report, findings, possible, Listings(ruleset, opts.as_of), opts.fx_target)

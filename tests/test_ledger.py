@@ -709,14 +709,16 @@ def test_a_late_amount_the_number_reader_refuses_reruns_the_pass_as_text(tmp_pat
     monkeypatch.setattr(tabular, "SAMPLE_ROWS", len(PLAIN_HEAD))
     tail = ['2024-03-01,Hikvision USA Inc,CC-3,"$1,234.00",USD', "2024-03-02,Acme,CC-3,n/a,USD"]
     path = ledger(tmp_path, HEADER + "\n".join(PLAIN_HEAD + tail) + "\n")
+    from bomscan.exposure import engine
+
     runs = []
-    real = exposure.replace
+    real = engine.replace
 
     def spy(view, **kw):  # the fallback swaps each typed view for its exact reading
         runs.append(view)
         return real(view, **kw)
 
-    monkeypatch.setattr(exposure, "replace", spy)
+    monkeypatch.setattr(engine, "replace", spy)
     typed, text = _typed_and_text_reports(path)
     assert len(runs) == 1
     assert typed == text

@@ -277,8 +277,8 @@ def _over_time(r: dict, ids) -> str:
                 notes.append("Also: " + "; ".join(esc(o) for o in s.outside) + ".")
             if s.undated_lines:
                 notes.append(
-                    f"{s.undated_lines:,} undated line(s), {money(s.undated_spend)} {esc(unit)}, "
-                    "not charted."
+                    f"{s.undated_lines:,} line(s) undated or of a listing with no start date, "
+                    f"{money(s.undated_spend)} {esc(unit)}, not charted."
                 )
             rows = [
                 tr(

@@ -58,7 +58,7 @@ RAW_CURRENCY = EXTRA_PREFIX + "__raw_currency"  # the currency text (see currenc
 UNPARSED = EXTRA_PREFIX + "__unparsed"
 
 
-def _name_text(cell: pl.Expr) -> pl.Expr:
+def name_text(cell: pl.Expr) -> pl.Expr:
     """A name cell as the ``name`` column holds it: stripped, empty as null."""
     s = cell.cast(pl.String).str.strip_chars()
     return pl.when(s == "").then(None).otherwise(s)
@@ -638,7 +638,7 @@ def lines_from_frame(
         if len(name_cols) == 1:
             named = src.with_columns(
                 pl.lit(name_cols[0]).alias("field"),
-                _name_text(pl.col(name_cols[0])).alias("name"),
+                name_text(pl.col(name_cols[0])).alias("name"),
                 pl.lit(True).alias("primary"),
             )
             if for_pass:

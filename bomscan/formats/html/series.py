@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bomscan.exposure import spend
+
 # A dated series longer than this many months is shown by quarter, so columns stay readable.
 MAX_MONTHS = 24
 
@@ -156,28 +158,21 @@ def _period_index(periods: list[Period], d: date) -> int:
 
 def spend_over_time(report: dict) -> list[Timeline]:
     """Per currency with dated, priced findings: spend per month or quarter per exposed entity."""
-    exposures = {(e["entity"]["id"], e["currency"]): e for e in report["exposures"]}
-    seen: set[tuple] = set()
+    exposures = {spend.exposure_key(e): e for e in report["exposures"]}
     dated: dict[str | None, dict[str, list[tuple[date, float, bool]]]] = {}
     undated: dict[tuple, list[float]] = {}
-    for f in report["findings"]:
-        key = (f["entity"]["id"], f["currency"])
-        item = (key, f["source"], f["locator"].get("item"))
-        if item in seen or key not in exposures:
+    for f in spend.first_per_item(report["findings"], spend.exposure_key):
+        key = spend.exposure_key(f)
+        if key not in exposures or f["spend"] is None:
             continue
-        seen.add(item)
-        if f["spend"] is None:
-            continue
-        if not f["date"]:
+        where = spend.split(f)
+        if where is spend.Split.UNDATED:  # no date, or a listing with no start: not charted
             u = undated.setdefault(key, [0.0, 0])
             u[0] += f["spend"]
             u[1] += 1
             continue
-        # since_listing is None only when the line is undated or the listing has no start
-        # date; a dated line of an entity listed "since unknown" counts as since listing.
-        since = f["since_listing"] is not False
         dated.setdefault(f["currency"], {}).setdefault(f["entity"]["id"], []).append(
-            (date.fromisoformat(f["date"]), f["spend"], since)
+            (date.fromisoformat(f["date"]), f["spend"], where is spend.Split.SINCE)
         )
     timelines = []
     for cur, per_entity in dated.items():
@@ -186,13 +181,15 @@ def spend_over_time(report: dict) -> list[Timeline]:
         lo, hi = periods[0].start, periods[-1].end
         entities = []
         for e in report["exposures"]:
-            rows = per_entity.get(e["entity"]["id"]) if e["currency"] == cur else None
-            if not rows:
+            if e["currency"] != cur:
                 continue
+            rows = per_entity.get(e["entity"]["id"], [])
+            if not rows and spend.exposure_key(e) not in undated:
+                continue  # an entity with only unpriced lines in this currency
             before = [0.0] * len(periods)
             since = [0.0] * len(periods)
-            for d, spend, is_since in rows:
-                (since if is_since else before)[_period_index(periods, d)] += spend
+            for d, amount, is_since in rows:
+                (since if is_since else before)[_period_index(periods, d)] += amount
             markers, outside = _listing_marks(e["entity"]["listings"], lo, hi)
             u = undated.get((e["entity"]["id"], cur), [0.0, 0])
             entities.append(
