@@ -23,6 +23,8 @@ import click
 
 from bomscan import __version__, terminal
 from bomscan.errors import EXIT_GATE_FAILED, EXIT_INTERNAL, EXIT_USAGE, BomscanError
+from bomscan.formats import FORMAT_NAMES
+from bomscan.levels import FAIL_ON, NONE
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -109,7 +111,7 @@ def _common_rules_options(f):
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "markdown", "sarif", "xlsx", "html"]),
+    type=click.Choice(FORMAT_NAMES),
     default=None,
     help="Report format (default: table).",
 )
@@ -167,7 +169,7 @@ def _common_rules_options(f):
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["any", "investment", "restricted", "prohibited", "none"]),
+    type=click.Choice(FAIL_ON),
     default=None,
     help="Exit 1 if a finding's entity is on a list of this level or a more severe one. "
     "Levels come from the lists: prohibited = NDAA §889, FCC Covered List, DoD 1260H; "
@@ -204,78 +206,44 @@ def _common_rules_options(f):
     help="Force or disable colour (default: auto; honours NO_COLOR).",
 )
 @click.pass_context
-def report(
-    ctx,
-    inputs,
-    fmt,
-    output,
-    rules_dirs,
-    no_default_rules,
-    as_of,
-    min_score,
-    columns,
-    decimal,
-    sheet,
-    currency,
-    fx_path,
-    date_from,
-    date_to,
-    group_by,
-    fail_on,
-    strict,
-    config_path,
-    baseline,
-    show_suppressed,
-    quiet_here,
-    color_here,
-):
+def report(ctx, inputs, **opts):
     """Read BOMs and ledgers (CycloneDX JSON/XML, CSV) and report exposure ranked by spend.
 
     Options not given on the command line come from the project config file, then built-in
     defaults (flags > config file > defaults).
     """
     from bomscan import config as project_config
-    from bomscan.formats import BINARY, RenderContext, render
+    from bomscan import formats
     from bomscan.pipeline import ReportRequest, run
-
-    if color_here is not None:
-        ctx.obj["color"] = ctx.color = terminal.color_wanted(color_here)
-    if quiet_here or color_here is not None:
-        ctx.obj["out"] = Out(quiet_here or ctx.obj["out"].quiet, ctx.obj["color"])
-    out: Out = ctx.obj["out"]
-    cfg = project_config.load(config_path, explicit=config_path is not None)
-    defaults = cfg.options
-    fmt = fmt or defaults.get("format") or "table"
-    fail_on = fail_on or defaults.get("fail_on")
-    fail_on = None if fail_on == "none" else fail_on
-    rules_dirs = rules_dirs or tuple(defaults.get("rules", ()))
-    min_score = min_score if min_score is not None else defaults.get("min_score")
-    currency = currency or defaults.get("currency")
-    if fmt in BINARY and not output:
-        raise click.UsageError(f"--format {fmt} writes a binary file: give -o FILE")
-    req = ReportRequest(
-        inputs=list(inputs),
-        rules_dirs=list(rules_dirs),
-        default_rules=not no_default_rules,
-        as_of=as_of,
-        min_score=min_score,
-        column_overrides=columns,
-        decimal=decimal,
-        sheet=sheet,
-        currency=currency,
-        fx_path=fx_path,
-        date_from=date_from,
-        date_to=date_to,
-        group_by=list(group_by),
-        fail_on=fail_on,
-        strict=strict,
-        config=cfg,
-        baseline=baseline,
-    )
     from bomscan.progress import Progress
 
-    progress = Progress.for_terminal(out.quiet)
-    req.progress = progress
+    out = _here(ctx, opts.pop("quiet_here"), opts.pop("color_here"))
+    config_path, output = opts.pop("config_path"), opts.pop("output")
+    cfg = project_config.load(config_path, explicit=config_path is not None)
+    given = cfg.with_defaults(
+        format=opts.pop("fmt"),
+        fail_on=opts.pop("fail_on"),
+        rules=opts.pop("rules_dirs"),
+        min_score=opts.pop("min_score"),
+        currency=opts.pop("currency"),
+    )
+    fmt = formats.get(given["format"] or formats.DEFAULT_FORMAT)
+    if fmt.binary and not output:
+        raise click.UsageError(f"--format {fmt.name} writes a binary file: give -o FILE")
+    show_suppressed = opts.pop("show_suppressed")
+    req = ReportRequest(
+        inputs=list(inputs),
+        rules_dirs=list(given["rules"] or ()),
+        default_rules=not opts.pop("no_default_rules"),
+        min_score=given["min_score"],
+        currency=given["currency"],
+        column_overrides=opts.pop("columns"),
+        group_by=list(opts.pop("group_by")),
+        fail_on=None if given["fail_on"] == NONE else given["fail_on"],
+        config=cfg,
+        **opts,  # the rest (as_of, decimal, sheet, fx_path, dates, strict, baseline) by name
+    )
+    req.progress = progress = Progress.for_terminal(out.quiet)
     try:
         result = run(req)
     finally:
@@ -283,12 +251,14 @@ def report(
     for w in result["warnings"]:
         out.warn(w)
     color = terminal.use_color(ctx.obj["color"], output is None and terminal.is_terminal())
-    text = render(
-        fmt,
+    text = fmt.render(
         result,
-        RenderContext(color=color, width=terminal.width(), show_suppressed=show_suppressed),
+        formats.RenderContext(color=color, width=terminal.width(), show_suppressed=show_suppressed),
     )
-    _emit(text, output)
+    if output:
+        formats.write(text, output)
+    else:
+        click.echo(text, nl=False)
     gate = result.get("gate")
     if gate and gate["failed"]:
         out.info(
@@ -297,17 +267,13 @@ def report(
         ctx.exit(EXIT_GATE_FAILED)
 
 
-def _emit(text: str | bytes, output: str | None) -> None:
-    if output:
-        mode = "wb" if isinstance(text, bytes) else "w"
-        with open(
-            output,
-            mode,
-            **({} if isinstance(text, bytes) else {"encoding": "utf-8", "newline": ""}),
-        ) as fh:
-            fh.write(text)
-    else:
-        click.echo(text, nl=False)
+def _here(ctx, quiet: bool, color: bool | None) -> Out:
+    """The diagnostics channel, after ``-q``/``--color`` given after the subcommand's name."""
+    if color is not None:
+        ctx.obj["color"] = ctx.color = terminal.color_wanted(color)
+    if quiet or color is not None:
+        ctx.obj["out"] = Out(quiet or ctx.obj["out"].quiet, ctx.obj["color"])
+    return ctx.obj["out"]
 
 
 @cli.command()
@@ -318,23 +284,17 @@ def _emit(text: str | bytes, output: str | None) -> None:
 @click.pass_context
 def explain(ctx, name, fmt, limit, rules_dirs, no_default_rules):
     """Show how NAME normalises, its best candidates with scores, and why each passes or fails."""
-    import orjson
-
+    from bomscan.formats import explain_format
     from bomscan.pipeline import ReportRequest, load_rules_and_resolver
 
     ruleset, resolver = load_rules_and_resolver(
         ReportRequest(inputs=[], rules_dirs=list(rules_dirs), default_rules=not no_default_rules)
     )
-    info = resolver.explain(name, limit=limit)
-    for c in info.get("candidates", []):
-        ent = ruleset.entities.get(c["entity_id"])
-        c["entity_name"] = ent.name if ent else c["entity_id"]
+    info = explain_format.with_entity_names(resolver.explain(name, limit=limit), ruleset)
     if fmt == "json":
-        click.echo(orjson.dumps(info, option=orjson.OPT_INDENT_2).decode())
-        return
-    from bomscan.formats import explain_format
-
-    click.echo(explain_format.render(info, terminal.width()), nl=False)
+        click.echo(explain_format.render_json(info), nl=False)
+    else:
+        click.echo(explain_format.render(info, terminal.width()), nl=False)
 
 
 @cli.group()
@@ -384,20 +344,14 @@ def rules_show(ctx, entity_id, rules_dirs, no_default_rules):
 def rules_validate(ctx, dirs):
     """Check rules directories (default: the shipped rules); every problem with file and line."""
     from bomscan.errors import EXIT_INPUT
+    from bomscan.formats.rules_format import render_validation
     from bomscan.rules import collect, shipped_rules_dir
 
     targets = list(dirs) or [shipped_rules_dir()]
     ruleset, problems = collect(targets)
-    for p in problems:
-        click.echo(str(p), err=True)
+    click.echo(render_validation(ruleset, problems, targets), nl=False, err=bool(problems))
     if problems:
-        click.echo(f"{len(problems)} problem(s) found", err=True)
         ctx.exit(EXIT_INPUT)
-    click.echo(
-        f"ok: {len(ruleset.entities)} entities, {len(ruleset.lists)} lists, "
-        f"{sum(len(e.listings) for e in ruleset.entities.values())} listings in "
-        + ", ".join(str(t) for t in targets)
-    )
 
 
 @rules.command("import-csl")

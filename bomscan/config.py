@@ -10,8 +10,8 @@ config outside the repository never leaks in.
 
 Format (the keys of ``[tool.bomscan]`` are the same)::
 
-    format = "table"            # table, json, csv, markdown, sarif
-    fail-on = "prohibited"      # any, investment, restricted, prohibited, none
+    format = "table"            # a --format name: bomscan.formats.FORMAT_NAMES
+    fail-on = "prohibited"      # a --fail-on choice: bomscan.levels.FAIL_ON
     rules = ["rules-extra"]     # extra rules directories, relative to this file
     min-score = 0.92
     currency = "USD"
@@ -38,6 +38,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bomscan.errors import ConfigError
+from bomscan.formats import FORMAT_NAMES
+from bomscan.levels import FAIL_ON
 
 CONFIG_NAME = ".bomscan.toml"
 OPTION_KEYS = {
@@ -47,8 +49,6 @@ OPTION_KEYS = {
     "min-score": "min_score",
     "currency": "currency",
 }
-FORMATS = ("table", "json", "csv", "markdown", "sarif", "xlsx", "html")
-FAIL_ON = ("any", "investment", "restricted", "prohibited", "none")
 MATCH_KEYS = ("entity", "name", "file")
 SUPPRESS_KEYS = (*MATCH_KEYS, "reason", "expires")
 
@@ -104,6 +104,15 @@ class Config:
     @property
     def base_dir(self) -> Path:
         return self.path.parent if self.path else Path.cwd()
+
+    def with_defaults(self, **given) -> dict:
+        """Each option as given on the command line, else as this file sets it, else ``None``
+        (flags > config file; the built-in defaults are the caller's). ``None``, an empty
+        string and an empty tuple (a repeatable option not given) count as not given."""
+        return {
+            name: value if value not in (None, "", ()) else self.options.get(name)
+            for name, value in given.items()
+        }
 
 
 def _display(path: Path) -> str:
@@ -222,35 +231,50 @@ def _parse(data: dict, path: Path, text: str, prefix: str) -> Config:
     return cfg
 
 
+def _one_of(choices: tuple[str, ...]):
+    def check(value, path: Path):
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    return check
+
+
+def _rules(value, path: Path) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError("must be a directory or a list of directories")
+    return [str(path.parent / v) if not os.path.isabs(v) else v for v in value]
+
+
+def _min_score(value, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"must be a number from 0 to 1, not {value!r}")
+    return float(value)
+
+
+def _currency(value, path: Path) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value):
+        raise ValueError(f"must be an ISO 4217 code such as USD, not {value!r}")
+    return value.upper()
+
+
+# each key of OPTION_KEYS: its check, returning the value the CLI uses (ValueError: why not)
+CHECKS = {
+    "format": _one_of(FORMAT_NAMES),
+    "fail-on": _one_of(FAIL_ON),
+    "rules": _rules,
+    "min-score": _min_score,
+    "currency": _currency,
+}
+
+
 def _option(key: str, value, path: Path, text: str):
-    line = _key_line(text, key)
-
-    def bad(msg: str):
-        return ConfigError(f"{key}: {msg}", path=_display(path), line=line)
-
-    if key == "format":
-        if value not in FORMATS:
-            raise bad(f"must be one of {', '.join(FORMATS)}, not {value!r}")
-        return value
-    if key == "fail-on":
-        if value not in FAIL_ON:
-            raise bad(f"must be one of {', '.join(FAIL_ON)}, not {value!r}")
-        return value
-    if key == "rules":
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise bad("must be a directory or a list of directories")
-        return [str(path.parent / v) if not os.path.isabs(v) else v for v in value]
-    if key == "min-score":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise bad(f"must be a number from 0 to 1, not {value!r}")
-        return float(value)
-    if key == "currency":
-        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value):
-            raise bad(f"must be an ISO 4217 code such as USD, not {value!r}")
-        return value.upper()
-    raise bad("unknown")  # pragma: no cover
+    try:
+        return CHECKS[key](value, path)
+    except ValueError as exc:
+        raise ConfigError(f"{key}: {exc}", path=_display(path), line=_key_line(text, key)) from None
 
 
 def _suppression(i: int, e: dict, path: Path, line: int | None) -> Suppression:

@@ -3,7 +3,22 @@ fails, wrapped to the terminal's width (long words such as aliases are never bro
 
 from __future__ import annotations
 
+import orjson
+
 from bomscan.terminal import wrap as _wrap
+
+
+def with_entity_names(info: dict, ruleset) -> dict:
+    """``info`` with each candidate's ``entity_name`` (its id when the rules lack the entity)."""
+    for c in info.get("candidates", []):
+        ent = ruleset.entities.get(c["entity_id"])
+        c["entity_name"] = ent.name if ent else c["entity_id"]
+    return info
+
+
+def render_json(info: dict) -> str:
+    """``bomscan explain -f json``: the explanation as indented JSON."""
+    return orjson.dumps(info, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def render(info: dict, width: int) -> str:

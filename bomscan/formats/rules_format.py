@@ -114,6 +114,18 @@ def render_list(ruleset: RuleSet, as_of: date, color: bool = False, width: int =
     return text
 
 
+def render_validation(ruleset: RuleSet, problems: list, targets: list) -> str:
+    """``bomscan rules validate``: every problem with its file and line and a count (for
+    stderr), or one ``ok:`` line with what was loaded."""
+    if problems:
+        return "".join(f"{p}\n" for p in problems) + f"{len(problems)} problem(s) found\n"
+    listings = sum(len(e.listings) for e in ruleset.entities.values())
+    return (
+        f"ok: {len(ruleset.entities)} entities, {len(ruleset.lists)} lists, {listings} listings "
+        f"in {', '.join(str(t) for t in targets)}\n"
+    )
+
+
 def _listing_key(lst: Listing) -> tuple:
     return (lst.start or date.min, lst.list)
 
