@@ -423,34 +423,5 @@ def main(argv: list[str] | None = None, prog_name: str = "bomscan") -> None:
 
 
 def entry() -> None:
-    """The ``bomscan`` command (console script and ``python -m bomscan``): :func:`main`, then
-    leave without tearing the interpreter down.
-
-    Why: after a large report the interpreter's own teardown (freeing the resolver's index,
-    module by module, while the native pools wind down) cost 0.2-0.3 s of wall time on a
-    10M-row ledger, for nothing a user sees. The report is written and closed by then; exit
-    handlers (``atexit``: temporary files) still run, and stdout/stderr are flushed, before
-    the process ends with :func:`main`'s exit code. ``main`` itself exits normally, so it can
-    be called in-process (tests, embedding).
-    """
-    import atexit
-
-    # numpy (line index, resolver) brings OpenBLAS, whose idle worker threads spun for ~0.1
-    # CPU-s a run on a 2-core machine; bomscan does no linear algebra. Set before numpy loads.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        if exc.code is None or isinstance(exc.code, int):
-            code = exc.code or 0
-        else:  # sys.exit("message"): printed, status 1, as the interpreter does
-            print(exc.code, file=sys.stderr)
-            code = 1
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe or stream: nothing more to say on it
-            pass
-    os._exit(code)
+    """The ``bomscan`` command (console script and ``python -m bomscan``)."""
+    main()
