@@ -40,7 +40,6 @@ from bomscan.resolve import (  # noqa: E402
     Resolver,
     similarity,
 )
-from bomscan.resolve._fork import ENV_WORKERS, can_fork, usable_cores  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 LOGICV2_THRESHOLD = 0.70
@@ -386,28 +385,22 @@ def speed(n_entities: int = 20000, n_queries: int = 20000, cdist_sample: int = 1
         )
         return t
 
-    # The resolver splits large batches (and the index build) across 2 cores; measured both
-    # ways, and the answers must be identical. Machines running this are often shared, so
-    # the trial is repeated ROUNDS times, each round timing a baseline right next to the
-    # resolver it is compared with (cdist workers=1, 1-core resolver, 2-core resolver, cdist
-    # workers=-1): each ratio is taken within a round, and the summary reports the median
-    # round's ratio (and the median of each timing).
+    # The resolver runs in one process (one core). Machines running this are often shared,
+    # so the trial is repeated ROUNDS times, each round timing the baselines right next to
+    # the resolver (cdist workers=1, the resolver, cdist workers=-1): each ratio is taken
+    # within a round, and the summary reports the median round's ratio (and the median of
+    # each timing).
     rounds: dict[str, list[float]] = {}
     for k in range(ROUNDS):
         print(f"-- round {k + 1}/{ROUNDS}")
         got = {"cdist1": baseline(1)}
-        os.environ[ENV_WORKERS] = "1"
-        one = run("1 core ")
-        del os.environ[ENV_WORKERS]
-        two = run(f"{usable_cores()} cores" if can_fork() else "1 core (no fork here)")
-        assert one[4] == two[4], "the two-core resolver disagrees with the one-core resolver"
+        t_build, t_match, t_warm_total, _, _ = run("1 process")
         got["cdistN"] = baseline(-1)
-        for key, (t_build, t_match, t_warm_total, _, _) in (("1", one), ("N", two)):
-            got[f"build{key}"], got[f"match{key}"] = t_build, t_match
-            got[f"cold{key}"], got[f"warm{key}"] = t_build + t_match, t_warm_total
-            base = got["cdist1" if key == "1" else "cdistN"]
+        got["build"], got["match"] = t_build, t_match
+        got["cold"], got["warm"] = t_build + t_match, t_warm_total
+        for key in ("1", "N"):
             for what in ("cold", "match", "warm"):
-                got[f"r_{what}{key}"] = got[f"{what}{key}"] / base
+                got[f"r_{what}{key}"] = got[what] / got[f"cdist{key}"]
         for name, v in got.items():
             rounds.setdefault(name, []).append(v)
     out: dict = {name: statistics.median(v) for name, v in rounds.items()}
@@ -422,8 +415,8 @@ def _clear_caches() -> None:
     for f in (
         nm.parse,
         nm._later_pass,
-        nm._clean,
-        nm._fuzzy_generic,
+        nm.clean,
+        nm.fuzzy_generic,
         sc.tok_sim,
         sc.units,
         sc.is_anchor,
@@ -453,23 +446,17 @@ def main() -> None:
         f"  | indexed==unindexed: {same and rsame}"
     )
     print(
-        f"speed (median of {s['rounds']} rounds): resolve {s['n_q']} names vs {s['n_a']} aliases: "
-        f"2 cores: cold {s['coldN']:.2f}s "
-        f"(incl. {s['buildN']:.2f}s index build), warm {s['warmN']:.2f}s (cached index); "
-        f"1 core: cold {s['cold1']:.2f}s (incl. {s['build1']:.2f}s build), warm "
-        f"{s['warm1']:.2f}s; cdist {s['cdist1']:.2f}s (workers=1), {s['cdistN']:.2f}s "
-        f"(workers=-1)"
+        f"speed (median of {s['rounds']} rounds): resolve {s['n_q']} names vs {s['n_a']} aliases "
+        f"in one process: cold {s['cold']:.2f}s (incl. {s['build']:.2f}s index build), warm "
+        f"{s['warm']:.2f}s (cached index); cdist {s['cdist1']:.2f}s (workers=1), "
+        f"{s['cdistN']:.2f}s (workers=-1)"
     )
-    print(
-        f"speed ratio, headline (like for like: 2-core resolver / cdist workers=-1; target "
-        f"<= 0.25; median of per-round ratios): cold incl. build={s['r_coldN']:.2f}  "
-        f"matching alone={s['r_matchN']:.2f}  warm (cached index)={s['r_warmN']:.2f}"
-    )
-    print(
-        f"speed ratio, single core (BOMSCAN_RESOLVE_WORKERS=1 / cdist workers=1): cold incl. "
-        f"build={s['r_cold1']:.2f}  matching alone={s['r_match1']:.2f}"
-        f"  warm (cached index)={s['r_warm1']:.2f}"
-    )
+    for key, what in (("1", "like for like: cdist workers=1"), ("N", "cdist workers=-1")):
+        print(
+            f"speed ratio, resolver / {what} (median of per-round ratios): cold incl. "
+            f"build={s['r_cold' + key]:.2f}  matching alone={s['r_match' + key]:.2f}  "
+            f"warm (cached index)={s['r_warm' + key]:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -373,20 +373,20 @@ def test_names_sharing_only_a_weak_alias_word_are_screened(shipped) -> None:
     assert {m.name for m in shipped.match_names(listed)} == set(listed)
 
 
-def test_vanishing_words_cover_the_fuzzy_generic_test() -> None:
-    """``_vanishes`` holds for every word ``normalise._fuzzy_generic`` may rewrite: generic
+def test_vanishing_words_cover_thefuzzy_generic_test() -> None:
+    """``_vanishes`` holds for every word ``normalise.fuzzy_generic`` may rewrite: generic
     words and legal forms, their prefixes, and every one-edit variant of the generic words."""
-    from bomscan.resolve.normalise import _GENERIC_LATIN, _LEGAL_LATIN, _fuzzy_generic
+    from bomscan.resolve.normalise import GENERIC_LATIN, LEGAL_LATIN, fuzzy_generic
 
     words: set[str] = set()
-    for g in (*_GENERIC_LATIN, *_LEGAL_LATIN):
+    for g in (*GENERIC_LATIN, *LEGAL_LATIN):
         words.update(g[:i] for i in range(3, len(g) + 1))
         words.update(g[:i] + g[i + 1 :] for i in range(len(g)))
         words.update(g[:i] + g[i + 1] + g[i] + g[i + 2 :] for i in range(len(g) - 1))
         words.update(
             g[:i] + c + g[i + j :] for i in range(len(g)) for c in "aeioqz" for j in (0, 1)
         )
-    fuzzy = {w for w in words if _fuzzy_generic(w, True)}
+    fuzzy = {w for w in words if fuzzy_generic(w, True)}
     assert len(fuzzy) > 2000
     assert sorted(w for w in fuzzy if not gate_module._vanishes(w)) == []
 

@@ -1,5 +1,5 @@
 """The resolver's speed paths must not change a single match: the precomputed-sides scorer
-against the general one, and a batch split across two processes against one process."""
+against the general one, the batched common-key shortlists against the one-name path."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bomscan.resolve import REVIEW_THRESHOLD, AliasRecord, Resolver, _fork
-from bomscan.resolve import resolver as resolver_mod
+from bomscan.resolve import REVIEW_THRESHOLD, AliasRecord, Resolver
 from bomscan.resolve.normalise import parse
 from bomscan.resolve.score import detail_prepared, prepare, score_parsed, score_prepared
 
@@ -80,41 +79,6 @@ def test_prepared_detail_equals_general_detail(names_and_aliases) -> None:
     assert checked > 5_000
 
 
-def test_two_process_batch_equals_one_process(names_and_aliases, monkeypatch) -> None:
-    if not _fork.can_fork():
-        pytest.skip("no fork() or a single usable core: the split path cannot run here")
-    names, aliases = names_and_aliases
-    recs = [AliasRecord(f"e{i % 97}", a) for i, a in enumerate(aliases)]
-    monkeypatch.setenv(_fork.ENV_WORKERS, "1")
-    one = Resolver(recs)
-    serial = one.match_names(names, min_score=0.0)
-    monkeypatch.delenv(_fork.ENV_WORKERS)
-    monkeypatch.setattr(resolver_mod, "PARALLEL_MIN_NAMES", 2)
-    monkeypatch.setattr(resolver_mod, "PARALLEL_MIN_ALIASES", 2)
-    two = Resolver(recs)  # index built half here, half in a forked child
-    assert two._index == one._index and two._parsed == one._parsed
-    assert two.match_names(names, min_score=0.0) == serial
-    assert two.match_names(names, min_score=REVIEW_THRESHOLD) == one.match_names(
-        names, min_score=REVIEW_THRESHOLD
-    )
-
-
-def test_failed_child_falls_back_to_this_process(monkeypatch) -> None:
-    """A child that dies does not change the answer: its share is recomputed here."""
-    if not _fork.can_fork():
-        pytest.skip("no fork() or a single usable core")
-    import os
-
-    parent = os.getpid()
-
-    def work(items):
-        if os.getpid() != parent:
-            os._exit(3)
-        return [x * 2 for x in items]
-
-    assert _fork.split_map(work, list(range(10)), 2) == [x * 2 for x in range(10)]
-
-
 def test_skipped_second_pass_is_a_fixed_point(names_and_aliases) -> None:
     """parse() skips the second normalisation pass when the first says its result is a fixed
     point; a second pass over that result must then give the same normal form."""
@@ -151,12 +115,9 @@ def test_batched_common_key_shortlists_equal_one_name_path(names_and_aliases) ->
     queries = list(dict.fromkeys(queries))
     big = Resolver(recs)
     assert any(len(v) > big._common_limit for v in big._index.values())
-    assert big._has_common_keys()  # so a large batch imports numpy before forking
     small = Resolver(
         [AliasRecord(f"e{i % 7}", a) for i, a in enumerate(aliases[:300])], indexed=False
     )
-    assert small._has_common_keys()  # unindexed: every fuzzy alias is one common list
-    assert not Resolver([AliasRecord("e", a) for a in aliases[:40]])._has_common_keys()
     for r in (big, small):
         for th in (0.5, REVIEW_THRESHOLD, 0.9):
             assert r._match_chunk(queries, th) == [r._match_one(n, th) for n in queries]

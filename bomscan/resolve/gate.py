@@ -59,7 +59,7 @@ drops or rewrites is: a word of a legal-form, generic, region or place phrase (o
 the whole phrase goes); a connector ("the", trailing ones); a number word, an ordinal ("1st")
 or a single digit (joined to a tens word: "forty 4"); a legal prefix after a legal form ("Co
 Lt"); and a word taken for a misspelt generic word or a cut legal form
-(``normalise._fuzzy_generic``: a prefix of 4+ letters of a legal form, or of a generic word
+(``normalise.fuzzy_generic``: a prefix of 4+ letters of a legal form, or of a generic word
 when at least half of it; or 7+ letters within one edit of a generic word of 6+, and then one
 of the word and its one-deletion variants is one of the generic word and its one-deletion
 variants, a swap of two neighbours included). A word in none of these is in no phrase, so it is
@@ -94,27 +94,28 @@ import polars as pl
 
 from . import _tables as T
 from .normalise import (
-    _GENERIC_BY_PREFIX,
-    _GENERIC_LATIN,
-    _LEGAL_BY_PREFIX,
-    _LEGAL_LATIN,
-    _LEGAL_PREFIXES,
     CN_PLACES,
     GENERIC,
+    GENERIC_BY_PREFIX,
+    GENERIC_LATIN,
     LEGAL,
+    LEGAL_BY_PREFIX,
+    LEGAL_LATIN,
+    LEGAL_PREFIXES,
     REGION_CANON,
     REGIONS,
-    _clean,
-    _tokens_of,
+    clean,
     pre_tokens,
+    tokens_of,
 )
+from .resolver import Resolver
 
 MAX_KEY_CHARS = 200_000  # total characters of alias keys up to which the screen is built
 
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _BRACKETS = re.compile(r"[()\[\]{}]")
-# the column form's mirror of ``_tokens_of`` on a lowercased ASCII piece (see ``_rewritten``)
-_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f]"  # what ``_clean`` turns into spaces
+# the column form's mirror of ``tokens_of`` on a lowercased ASCII piece (see ``_rewritten``)
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f]"  # what ``clean`` turns into spaces
 _DOTTED_RUN = r"(^|[^a-z])((?:[a-z]\.){2,})"  # ``normalise._DOTTED`` without its lookarounds
 _MARK = "\x01"  # a control character: none is left in a piece when the runs are marked
 
@@ -151,23 +152,23 @@ def _rewrite_tables() -> tuple[frozenset[str], frozenset[str], frozenset[str], d
     process."""
     vanish = {w for p in (*LEGAL, *GENERIC, *REGIONS, *CN_PLACES) for w in p.split()}
     vanish |= T.CONNECTORS | set(T.NUMBER_WORDS) | set(T.TENS_WORDS) | set(T.ORDINAL_WORDS)
-    vanish |= set(_LEGAL_PREFIXES) | set("0123456789")
-    # ``_fuzzy_generic``'s prefix tests (their 4+ letters, and a generic word's half)
-    vanish |= {k for k in _LEGAL_BY_PREFIX if len(k) >= 4}
+    vanish |= set(LEGAL_PREFIXES) | set("0123456789")
+    # ``fuzzy_generic``'s prefix tests (their 4+ letters, and a generic word's half)
+    vanish |= {k for k in LEGAL_BY_PREFIX if len(k) >= 4}
     vanish |= {
         k
-        for k, gs in _GENERIC_BY_PREFIX.items()
+        for k, gs in GENERIC_BY_PREFIX.items()
         if len(k) >= 4 and any(len(k) >= 0.5 * len(g) for g in gs)
     }
     near = set()
-    for g in _GENERIC_LATIN:
+    for g in GENERIC_LATIN:
         if len(g) >= 6:
             near.add(g)
             near.update(g[:i] + g[i + 1 :] for i in range(len(g)))
     free = {w for v in GENERIC.values() for w in v.split()}
     for k in LEGAL:
         free.update(k.split())
-    for k in _LEGAL_LATIN:  # the forms ``_fuzzy_generic`` writes, as a later pass reads them
+    for k in LEGAL_LATIN:  # the forms ``fuzzy_generic`` writes, as a later pass reads them
         free.update(k.split() if k.isascii() else pre_tokens(k))
     made_by: dict[str, list[tuple[str, ...]]] = {}
     for phrase, canon in REGION_CANON.items():
@@ -177,7 +178,7 @@ def _rewrite_tables() -> tuple[frozenset[str], frozenset[str], frozenset[str], d
 
 
 _DIGITS = re.compile(r"^[0-9]+$")
-_LONG_ALPHA = "^[a-z]{7,}$"  # the only words ``_fuzzy_generic`` may take within one edit
+_LONG_ALPHA = "^[a-z]{7,}$"  # the only words ``fuzzy_generic`` may take within one edit
 
 
 def _vanishes(w: str) -> bool:
@@ -230,40 +231,23 @@ def _in_order(tail: tuple[str, ...], words: list[str], start: int) -> bool:
 class NameGate:
     """``passes(name)``: False only for a name no alias of ``resolver`` can be found through."""
 
-    def __init__(self, resolver) -> None:
+    def __init__(self, resolver: Resolver) -> None:
         self.enabled = False
-        if not getattr(resolver, "indexed", False):
-            return  # unindexed: every alias is a candidate of every name
-        exact: dict = getattr(resolver, "_exact", {})
-        norm: dict = getattr(resolver, "_norm", {})
-        fuzzy = getattr(resolver, "_fuzzy_ids", None)
-        if fuzzy is None:
-            return  # cannot tell which aliases are reached only by equality
-        # reached only by equality ("weak" here and below): every alias the resolver leaves
-        # out of ``_fuzzy_ids`` (a weak one, or one with no distinctive token): see the module
-        # text
-        weak = set(range(len(getattr(resolver, "aliases", ())))).difference(fuzzy)
-
-        def by_weak(d: dict) -> tuple[set[str], set[str]]:
-            """(keys of an alias reached otherwise too, keys of an alias reached only by
-            equality) of ``d``."""
-            strong, of_weak = set(), set()
-            for k, ids in d.items():
-                ids = [ids] if ids.__class__ is int else ids
-                if weak.intersection(ids):
-                    of_weak.add(k)
-                if len(weak.intersection(ids)) < len(ids):
-                    strong.add(k)
-            return strong, of_weak
-
-        if sum(map(len, {*getattr(resolver, "_index", {}), *exact, *norm})) > MAX_KEY_CHARS:
+        # unindexed (None): every alias is a candidate of every name
+        lk = resolver.lookup_keys()
+        if lk is None:
             return
-        strong_exact, weak_exact = by_weak(exact)
-        strong_norm, weak_norm = by_weak(norm)
-        keys = {*getattr(resolver, "_index", {}), *strong_exact, *strong_norm}
+        # the keys of aliases reached only by equality ("weak" here and below: a weak alias,
+        # or one with no distinctive token) are targets of ``_weak_may_equal``; the others'
+        # are what a word must be part of (see the module text)
+        every = lk.index | lk.exact | lk.exact_weak | lk.normalised | lk.normalised_weak
+        if sum(map(len, every)) > MAX_KEY_CHARS:
+            return
+        keys = {*lk.index, *lk.exact, *lk.normalised}
         self._keys = keys
         self._init_weak(
-            [(k, True) for k in sorted(weak_exact)] + [(k, False) for k in sorted(weak_norm)]
+            [(k, True) for k in sorted(lk.exact_weak)]
+            + [(k, False) for k in sorted(lk.normalised_weak)]
         )
         # a word (ASCII letters and digits) is a substring of a key when it is one of this
         # text: it holds no NUL, so it cannot span two keys
@@ -337,7 +321,7 @@ class NameGate:
             return True
         words = pre_tokens(name)
         if _BRACKETS.search(name):  # the tagger splits at brackets first: its words too
-            words = words + [w for part in _BRACKETS.split(_clean(name)) for w in _tokens_of(part)]
+            words = words + [w for part in _BRACKETS.split(clean(name)) for w in tokens_of(part)]
         if any(map(self._word_may_hit, words)):
             return True
         if not _TAIL_STARTS.isdisjoint(words):
@@ -377,7 +361,7 @@ class NameGate:
 
         Why this shape: run over the ~50,000 distinct vendors of a large ledger, this screen is
         on the report's critical path, so it makes few passes over the names and runs Python
-        for very few of them. Names are cut at spaces only: no rewrite of ``_tokens_of`` (dotted
+        for very few of them. Names are cut at spaces only: no rewrite of ``tokens_of`` (dotted
         initialisms, "&", apostrophes) reaches past a space, so a name's words are its
         pieces' words. Each distinct piece is cut into words once: as it is when it is all
         letters and digits, else through ``_rewritten``. Each word is judged as
@@ -486,8 +470,8 @@ def _series(words: frozenset[str]) -> pl.Series:
 
 
 def _rewritten(pieces: pl.Expr) -> pl.Expr:
-    """``_tokens_of``'s rewrites of lowercased ASCII pieces, in its order: control characters
-    as spaces (``_clean``), dotted initialisms joined ("s.p.a." -> "spa"), "&" as " and ",
+    """``tokens_of``'s rewrites of lowercased ASCII pieces, in its order: control characters
+    as spaces (``clean``), dotted initialisms joined ("s.p.a." -> "spa"), "&" as " and ",
     apostrophes dropped. Polars' regexes have no lookarounds, so a dotted run is found with the
     character before it (or the start) in place of the lookbehind, and ``normalise._DOTTED``'s
     optional last letter is left out: joining it or not gives the same text. Each run is

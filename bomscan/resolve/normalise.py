@@ -75,7 +75,7 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 @lru_cache(maxsize=65536)
-def _clean(s: str) -> str:
+def clean(s: str) -> str:
     if s.isascii():
         return s.lower() if s.isprintable() else _CTRL.sub(" ", s).lower()
     s = s.replace("\x92", "'").replace("\x91", "'")
@@ -85,7 +85,7 @@ def _clean(s: str) -> str:
     return unicodedata.normalize("NFKC", s).casefold()
 
 
-def _tokens_of(seg: str) -> list[str]:
+def tokens_of(seg: str) -> list[str]:
     if seg.isascii():
         if "." in seg:
             seg = _DOTTED.sub(_undot, seg)
@@ -154,18 +154,18 @@ def _numbers(toks: list[str]) -> list[str]:
 
 def pre_tokens(name: str) -> list[str]:
     """Cleaned tokens before role tagging (also used to pre-normalise the legal-form table)."""
-    return _tokens_of(_clean(name))
+    return tokens_of(clean(name))
 
 
 def _pre_tokens_parens(name: str) -> tuple[list[str], list[tuple[str, bool]]]:
     """The exact-key tokens, and the tokens (numbers as digits) with a flag saying whether
     they sat inside brackets (a qualifier position)."""
-    c = _clean(name)
+    c = clean(name)
     if not _BRACKETS.search(c):
-        toks = _tokens_of(c)
+        toks = tokens_of(c)
         return toks, [(t, False) for t in _numbers(toks)]
     words, flags = _bracketed_words(c)
-    return _tokens_of(c), list(zip(words, flags, strict=True))
+    return tokens_of(c), list(zip(words, flags, strict=True))
 
 
 def _bracketed_words(c: str) -> tuple[list[str], list[bool]]:
@@ -179,7 +179,7 @@ def _bracketed_words(c: str) -> tuple[list[str], list[bool]]:
         elif part in (")", "]", "}"):
             depth = max(0, depth - 1)
         else:
-            ts = _numbers(_tokens_of(part))
+            ts = _numbers(tokens_of(part))
             words.extend(ts)
             flags.extend([depth > 0] * len(ts))
     return words, flags
@@ -203,45 +203,45 @@ CN_PLACES: frozenset[str] = frozenset(_NT["cn_places"])
 HAN_PLACES: tuple[str, ...] = T.CN_PLACES_HAN
 _HAN_LEGAL = tuple(sorted(set(T.HAN_LEGAL_SUFFIXES), key=len, reverse=True))
 _HAN_GENERIC = T.HAN_GENERIC_SUFFIXES
-_LEGAL_PREFIXES = frozenset(_NT["legal_prefixes"])
-_GENERIC_LATIN: list[str] = _NT["generic_latin"]
-_LEGAL_LATIN: list[str] = _NT["legal_latin"]
+LEGAL_PREFIXES = frozenset(_NT["legal_prefixes"])
+GENERIC_LATIN: list[str] = _NT["generic_latin"]
+LEGAL_LATIN: list[str] = _NT["legal_latin"]
 # phrase lengths that can start with a given token, so most tokens cost one dict lookup
 _STARTS: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in _NT["starts"].items()}
 del _NT
 
 
-# Lookup tables that answer _fuzzy_generic's questions without a scan of the word lists
+# Lookup tables that answer fuzzy_generic's questions without a scan of the word lists
 # (it runs for most unknown tokens, ~10-25 us each by scanning): the first legal form (in
 # list order) starting with a prefix; the generic words starting with a prefix, in list order;
 # and, per token length, the generic words an OSA distance of 1 can reach (length within 1),
 # in list order, so extractOne picks the same word as over the whole list.
-_LEGAL_BY_PREFIX: dict[str, str] = {}
-for _k in _LEGAL_LATIN:
+LEGAL_BY_PREFIX: dict[str, str] = {}
+for _k in LEGAL_LATIN:
     for _j in range(1, len(_k) + 1):
-        _LEGAL_BY_PREFIX.setdefault(_k[:_j], _k)
-_GENERIC_BY_PREFIX: dict[str, list[str]] = {}
-for _k in _GENERIC_LATIN:
+        LEGAL_BY_PREFIX.setdefault(_k[:_j], _k)
+GENERIC_BY_PREFIX: dict[str, list[str]] = {}
+for _k in GENERIC_LATIN:
     for _j in range(1, len(_k) + 1):
-        _GENERIC_BY_PREFIX.setdefault(_k[:_j], []).append(_k)
+        GENERIC_BY_PREFIX.setdefault(_k[:_j], []).append(_k)
 _GENERIC_NEAR_LEN: dict[int, list[str]] = {
-    n: [k for k in _GENERIC_LATIN if abs(len(k) - n) <= 1]
-    for n in range(1, max(map(len, _GENERIC_LATIN), default=0) + 2)
+    n: [k for k in GENERIC_LATIN if abs(len(k) - n) <= 1]
+    for n in range(1, max(map(len, GENERIC_LATIN), default=0) + 2)
 }
 del _k, _j
 
 
 @lru_cache(maxsize=65536)
-def _fuzzy_generic(tok: str, last: bool) -> tuple[str, str] | None:
+def fuzzy_generic(tok: str, last: bool) -> tuple[str, str] | None:
     """A misspelt or truncated generic word / legal form ("Techology", a ledger field cut at
     "DIGITAL TECHN") is still that word, so it must not become distinctive content."""
     if len(tok) < 3 or not tok.isascii() or not tok.isalpha():
         return None
     if last and len(tok) >= 4:
-        k = _LEGAL_BY_PREFIX.get(tok)
+        k = LEGAL_BY_PREFIX.get(tok)
         if k is not None:
             return k, "legal"
-        for k in _GENERIC_BY_PREFIX.get(tok, ()):
+        for k in GENERIC_BY_PREFIX.get(tok, ()):
             if len(tok) >= 0.5 * len(k):
                 return GENERIC[k], "generic"
     if len(tok) >= 7:
@@ -343,7 +343,7 @@ def _one_pass(name: str) -> Parsed:
 def _first_pass(name: str) -> tuple[Parsed, bool]:
     """One pass of the pipeline, and whether its result is provably a fixed point (a second
     pass over its ``norm`` would return the same ``norm``; see ``_finish``)."""
-    c = _clean(name)
+    c = clean(name)
     if c.isascii():
         return _one_pass_ascii(name, c)
     exact, toks = _pre_tokens_parens(name)
@@ -385,7 +385,7 @@ def _first_pass(name: str) -> tuple[Parsed, bool]:
             i += m
         else:
             role = "connector" if text in T.CONNECTORS else "word"
-            fz = _fuzzy_generic(text, i == n - 1) if role == "word" and i > 0 else None
+            fz = fuzzy_generic(text, i == n - 1) if role == "word" and i > 0 else None
             if fz:
                 text, role = fz
             tagged.append((text, role, par))
@@ -400,7 +400,7 @@ def _one_pass_ascii(name: str, c: str) -> tuple[Parsed, bool]:
     """``_one_pass`` for a name that is ASCII once cleaned (most vendor names and aliases):
     no Han runs to peel, so every token starts untagged and steps 1-2 reduce to one phrase
     lookup per token; the same decisions in the same order as the general path."""
-    exact = _tokens_of(c)
+    exact = tokens_of(c)
     if _BRACKETS.search(c) is None:
         words = _numbers(exact)
         wpars: list[bool] | None = None
@@ -443,7 +443,7 @@ def _one_pass_ascii(name: str, c: str) -> tuple[Parsed, bool]:
             simple.append(False)
         else:
             role = "word"
-            fz = _fuzzy_generic(text, i == n - 1) if i > 0 else None
+            fz = fuzzy_generic(text, i == n - 1) if i > 0 else None
             if fz:
                 text, role = fz
             simple.append(not fz)
@@ -478,7 +478,7 @@ def _finish(
     is checked here directly."""
     # a ledger field cut inside the legal form ("HUAWEI TECHNOLOGIES CO LT")
     k = len(roles)
-    if k >= 2 and roles[-1] == "word" and roles[-2] == "legal" and texts[-1] in _LEGAL_PREFIXES:
+    if k >= 2 and roles[-1] == "word" and roles[-2] == "legal" and texts[-1] in LEGAL_PREFIXES:
         roles[-1] = "legal"
     # 3. decide what to drop (words, generic words and connectors are never dropped here)
     drop = [False] * k
@@ -553,7 +553,7 @@ def _finish(
                     fixed = False
                     break
         if fixed and len(live) > 1 and roles[live[-1]] == "word" and live[-1] < k - 1:
-            fixed = _fuzzy_generic(texts[live[-1]], True) is None
+            fixed = fuzzy_generic(texts[live[-1]], True) is None
     tokens = tuple([t for t, _ in kept])
     parsed = Parsed(
         name,

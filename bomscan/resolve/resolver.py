@@ -11,17 +11,15 @@ scoring every alias (``indexed=False``), without a scan of all aliases per name.
 
 from __future__ import annotations
 
-import gc
-import marshal
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from operator import is_not, itemgetter
 
 from rapidfuzz import fuzz, process
 
-from ._fork import can_fork, run_pair, split_map
+from bomscan.rules.model import AliasRecord
+
 from .normalise import Parsed, is_han, parse
 from .score import (
     detail_prepared,
@@ -29,8 +27,19 @@ from .score import (
     prepare,
     score_parsed,
     score_prepared,
+    similarity,
     units,
 )
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "REVIEW_THRESHOLD",
+    "AliasRecord",
+    "LookupKeys",
+    "Match",
+    "Resolver",
+    "sort_key",
+]
 
 DEFAULT_THRESHOLD = 0.90
 REVIEW_THRESHOLD = 0.70
@@ -73,22 +82,24 @@ def _top_k(best: dict[int, float]) -> list[int]:
     return sorted(best, key=lambda i: (-best[i], i))[:PREFILTER_TOP_K]
 
 
-# Batches at least this large are split between this process and a forked child (two cores;
-# see _fork.py). Below it, forking costs more than it saves.
-PARALLEL_MIN_NAMES = 2000
-PARALLEL_MIN_ALIASES = 5000
-
-
 def sort_key(p: Parsed) -> str:
     toks = [t for t in p.distinctive if t not in p.numbers] or list(p.distinctive)
     return " ".join(sorted(toks))
 
 
-@dataclass(frozen=True, slots=True)
-class AliasRecord:
-    entity_id: str
-    alias: str
-    weak: bool = False
+@dataclass(frozen=True)
+class LookupKeys:
+    """Every string a name can reach an alias through, for the name gate (``gate.py``):
+    the candidate index's keys, and the exact keys (``Parsed.exact_key``) and normal forms of
+    the aliases. ``*_weak``: the keys of aliases reached only by equality (a weak alias, or
+    one without a distinctive token: never a fuzzy candidate); the others' are ``exact`` and
+    ``normalised`` (a key may be in both sets when aliases of both kinds share it)."""
+
+    index: frozenset[str]
+    exact: frozenset[str]
+    normalised: frozenset[str]
+    exact_weak: frozenset[str]
+    normalised_weak: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,32 +110,6 @@ class Match:
     score: float
     method: str
     reason: str
-
-
-_PARSED_FIELDS = tuple(f.name for f in fields(Parsed))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building the index and resolving a batch allocate hundreds of thousands of small
-    acyclic objects (parsed names, key lists); the cyclic collector would otherwise rescan
-    them over and over (measured: 60% of index build time). Nothing here creates cycles.
-
-    On the way out, everything allocated meanwhile is moved to the oldest generation
-    (``freeze`` + ``unfreeze``, a list splice), as if it had survived two collections, so
-    the young collections that follow do not scan it all again (measured: 0.4-0.6 s of
-    collector time after loading and matching a CSL-sized index). Objects stay collectable;
-    skipped when the application has frozen objects of its own."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _parsed_keys(p: Parsed) -> set[str]:
@@ -214,99 +199,79 @@ class Resolver:
     """Holds parsed aliases and the candidate index; resolves names one distinct value at a time."""
 
     def __init__(self, aliases: Iterable[AliasRecord], *, indexed: bool = True):
-        with _gc_paused():
-            self._build(aliases, indexed)
-
-    # bomscan/cache.py pickles the built resolver. Its state goes through as one marshal blob
-    # of plain tuples/dicts: unpickling ~10^6 small objects one by one (with the cyclic GC
-    # running) took longer than matching a large batch. The per-process caches (choice
-    # strings of common keys, prepared alias data) start empty. Posting lists are stored
-    # compactly: a single alias id as a bare int, and equal lists as one shared object
-    # (marshal writes the later ones as back-references): 337k keys share 48k distinct
-    # lists in a CSL-sized index, and loading it takes ~20% less.
-    _STATE_VERSION = 2
-
-    def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_choices", "_prep")}
-        state["aliases"] = [(r.entity_id, r.alias, r.weak) for r in self.aliases]
-        state["_parsed"] = [tuple(getattr(p, f) for f in _PARSED_FIELDS) for p in self._parsed]
-        pool: dict[tuple[int, ...], int | list[int]] = {}
-        state["_index"] = {
-            k: ids  # a resolver loaded from a cache has bare ids already
-            if ids.__class__ is int
-            else pool.setdefault(tuple(ids), ids[0] if len(ids) == 1 else ids)
-            for k, ids in self._index.items()
-        }
-        return {"v": self._STATE_VERSION, "blob": marshal.dumps(state)}
-
-    def __setstate__(self, packed: dict) -> None:
-        if packed.get("v") != self._STATE_VERSION:
-            raise ValueError("resolver state from another bomscan version")
-        with _gc_paused():
-            state = marshal.loads(packed["blob"])
-            state["aliases"] = [AliasRecord(*r) for r in state["aliases"]]
-            state["_parsed"] = [Parsed(*t) for t in state["_parsed"]]
-            state["_choices"] = {}
-            state["_prep"] = [None] * len(state["_parsed"])
-            self.__dict__.update(state)
-
-    def _build(self, aliases: Iterable[AliasRecord], indexed: bool) -> None:
         self.aliases: list[AliasRecord] = list(aliases)
         self.indexed = indexed
-        n = len(self.aliases)
-        if n >= PARALLEL_MIN_ALIASES and can_fork():
-            # first half here, second half in a forked child; both halves' posting lists are
-            # in rule order, and every id of the second half is larger, so they concatenate
-            mid = n // 2
-            (pa, self._index), (pb, kb) = run_pair(
-                lambda: self._build_part(0, mid, indexed, False),
-                lambda: self._build_part(mid, n, indexed, True),
-            )
-            self._parsed = pa + [Parsed(*t) for t in pb]
-            idx = self._index
-            for k, ids in kb.items():
-                cur = idx.get(k)
-                if cur is None:
-                    idx[k] = ids
-                else:
-                    cur.extend(ids)
-        else:
-            self._parsed, self._index = self._build_part(0, n, indexed, False)
+        self._parsed: list[Parsed] = [parse(r.alias) for r in self.aliases]
         self._exact: dict[str, list[int]] = {}
         self._norm: dict[str, list[int]] = {}
+        # the aliases a name can match fuzzily (neither weak nor without distinctive words),
+        # the only ones in the index
         self._fuzzy_ids: list[int] = []
-        self._sort_keys: list[str] = [sort_key(p) for p in self._parsed]
-        self._comp: list[str] = [p.compact for p in self._parsed]
-        # per alias, score.prepare() data, filled the first time the alias is scored
-        self._prep: list[tuple | None] = [None] * n
-        # per common key: its posting list's choice strings (see _common_choices)
-        self._choices: dict[str, tuple] = {}
-        self._mixed_ids = frozenset(i for i, p in enumerate(self._parsed) if p.script == "mixed")
-        self._common_limit = max(COMMON_KEY_MIN, int(COMMON_KEY_FRACTION * len(self.aliases)))
         for i, (rec, p) in enumerate(zip(self.aliases, self._parsed, strict=True)):
             self._exact.setdefault(p.exact_key, []).append(i)
             if p.norm:
                 self._norm.setdefault(p.norm, []).append(i)
-            if rec.weak or not p.distinctive:
-                continue
-            self._fuzzy_ids.append(i)
-        self._common_any: bool | None = None
-        self._has_common_keys()  # stored with the cached index
-
-    def _build_part(self, lo: int, hi: int, indexed: bool, as_tuples: bool) -> tuple[list, dict]:
-        """Parsed aliases lo..hi and their index postings (plain tuples when the result
-        crosses a process boundary)."""
-        parsed = [parse(r.alias) for r in self.aliases[lo:hi]]
-        index: dict[str, list[int]] = {}
+            if not rec.weak and p.distinctive:
+                self._fuzzy_ids.append(i)
+        self._index: dict[str, list[int]] = {}
         if indexed:
-            for i, (rec, p) in enumerate(zip(self.aliases[lo:hi], parsed, strict=True), lo):
-                if rec.weak or not p.distinctive:
-                    continue
-                for k in _parsed_keys(p):
-                    index.setdefault(k, []).append(i)
-        if as_tuples:
-            return [tuple(getattr(p, f) for f in _PARSED_FIELDS) for p in parsed], index
-        return parsed, index
+            for i in self._fuzzy_ids:
+                for k in _parsed_keys(self._parsed[i]):
+                    self._index.setdefault(k, []).append(i)
+        self._sort_keys: list[str] = [sort_key(p) for p in self._parsed]
+        self._comp: list[str] = [p.compact for p in self._parsed]
+        self._mixed_ids = frozenset(i for i, p in enumerate(self._parsed) if p.script == "mixed")
+        self._common_limit = max(COMMON_KEY_MIN, int(COMMON_KEY_FRACTION * len(self.aliases)))
+        self._reset_caches()
+
+    def _reset_caches(self) -> None:
+        # per alias, score.prepare() data, filled the first time the alias is scored
+        self._prep: list[tuple | None] = [None] * len(self._parsed)
+        # per common key: its posting list's choice strings (see _common_choices)
+        self._choices: dict[str, tuple] = {}
+
+    # bomscan/cache.py pickles the built resolver: everything but the caches filled while
+    # matching, which start empty in the loaded copy.
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("_choices", "_prep")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._reset_caches()
+
+    # -- the public door ----------------------------------------------------------------------
+    def match(self, name: str, min_score: float = REVIEW_THRESHOLD) -> Match | None:
+        """The best match (one entity) of one name, or None when no alias reaches
+        ``min_score``. The same answer as ``match_names([name])``."""
+        got = self._match_one(name, min_score) if isinstance(name, str) else None
+        return Match(*got) if got is not None else None
+
+    def match_names(self, names: Sequence[str], min_score: float = REVIEW_THRESHOLD) -> list[Match]:
+        """Best match (one entity) per distinct name whose score >= min_score; names with
+        none are omitted. Ties go to exact over normalised over fuzzy, then alias order."""
+        distinct = list(dict.fromkeys(n for n in names if isinstance(n, str)))
+        return [Match(*t) for t in self._match_chunk(distinct, min_score) if t is not None]
+
+    @staticmethod
+    def similarity(name: str, alias: str) -> float:
+        """The fuzzy score of ``name`` against ``alias`` in [0, 1] (``score.similarity``)."""
+        return similarity(name, alias)
+
+    def lookup_keys(self) -> LookupKeys | None:
+        """The keys a name can reach an alias through (see ``LookupKeys``), or None for an
+        unindexed resolver (where every fuzzy alias is a candidate of every name)."""
+        if not self.indexed:
+            return None
+        fuzzy = set(self._fuzzy_ids)
+
+        def split(d: dict[str, list[int]]) -> tuple[frozenset[str], frozenset[str]]:
+            strong = frozenset(k for k, ids in d.items() if not fuzzy.isdisjoint(ids))
+            weak = frozenset(k for k, ids in d.items() if not fuzzy.issuperset(ids))
+            return strong, weak
+
+        exact, exact_weak = split(self._exact)
+        norm, norm_weak = split(self._norm)
+        return LookupKeys(frozenset(self._index), exact, norm, exact_weak, norm_weak)
 
     # -- candidate generation --------------------------------------------------------------
     def _candidates(self, q: Parsed) -> Iterable[int]:
@@ -337,12 +302,9 @@ class Resolver:
         common: list[str] = []
         limit = self._common_limit
         keys = _parsed_keys(q)
-        # most keys miss: looked up in C, Python sees only the hits (a posting is a list of
-        # alias ids, or one bare id in a resolver loaded from the cache)
+        # most keys miss: looked up in C, Python sees only the hits
         for hit in filter(_is_not_none, map(idx.get, keys)):
-            if hit.__class__ is int:
-                rare.add(hit)
-            elif len(hit) > limit:
+            if len(hit) > limit:
                 common.extend([k for k in keys if idx.get(k) is hit])
             else:
                 rare.update(hit)
@@ -444,40 +406,8 @@ class Resolver:
                     best[i] = r
         return _top_k(best)
 
-    def match_names(self, names: Sequence[str], min_score: float = REVIEW_THRESHOLD) -> list[Match]:
-        """Best match (one entity) per distinct name whose score >= min_score; names with
-        none are omitted. Ties go to exact over normalised over fuzzy, then alias order."""
-        with _gc_paused():
-            return self._match_names(names, min_score)
-
-    def _match_names(self, names: Sequence[str], min_score: float) -> list[Match]:
-        distinct = list(dict.fromkeys(n for n in names if isinstance(n, str)))
-
-        def chunk(part: Sequence[str]) -> list[tuple | None]:
-            return self._match_chunk(part, min_score)
-
-        if len(distinct) >= PARALLEL_MIN_NAMES and self._has_common_keys():
-            import numpy  # noqa: F401  (for _common_ratios: imported once, before a fork)
-
-        found = split_map(chunk, distinct, PARALLEL_MIN_NAMES)
-        return [Match(*t) for t in found if t is not None]
-
-    def _has_common_keys(self) -> bool:
-        """Whether any name can take the common-key path (and so need numpy): computed once
-        per resolver (a resolver from an older cache entry computes it on first use)."""
-        got = self.__dict__.get("_common_any")
-        if got is None:
-            if not self.indexed:
-                got = len(self._fuzzy_ids) >= PREFILTER_MIN
-            else:
-                limit = self._common_limit
-                got = any(v.__class__ is not int and len(v) > limit for v in self._index.values())
-            self._common_any = got
-        return got
-
     def _match_chunk(self, names: Sequence[str], min_score: float) -> list[tuple | None]:
-        """The Match fields for each name (plain tuples: they may cross a process boundary),
-        or None when nothing reaches ``min_score``.
+        """The Match fields for each name (as a tuple), or None when nothing reaches ``min_score``.
 
         A name met only through common keys (a word shared by thousands of aliases) needs
         the prefilter ratio against each of those aliases. Instead of one rapidfuzz call per

@@ -11,11 +11,20 @@ from bomscan.rules.loader import (
     load_rulesets,
     shipped_rules_dir,
 )
-from bomscan.rules.model import LEVELS, Affiliation, Entity, ListDef, Listing, RuleSet
+from bomscan.rules.model import (
+    LEVELS,
+    Affiliation,
+    AliasRecord,
+    Entity,
+    ListDef,
+    Listing,
+    RuleSet,
+)
 
 __all__ = [
     "LEVELS",
     "Affiliation",
+    "AliasRecord",
     "Entity",
     "ListDef",
     "Listing",

@@ -24,6 +24,16 @@ LEVELS = ("informational", "investment", "restricted", "prohibited")
 RELATIONS = ("subsidiary", "brand", "former-subsidiary", "affiliate")
 
 
+@dataclass(frozen=True, slots=True)
+class AliasRecord:
+    """One name an entity is known by, as the resolver indexes it. ``weak``: matched only
+    when equal (exactly or after normalisation), never fuzzily (see ``RuleSet.alias_records``)."""
+
+    entity_id: str
+    alias: str
+    weak: bool = False
+
+
 @dataclass(frozen=True)
 class ListDef:
     id: str
@@ -117,15 +127,13 @@ class RuleSet:
     entities: dict[str, Entity] = field(default_factory=dict)
     infos: list[RuleSetInfo] = field(default_factory=list)
 
-    def alias_records(self):
+    def alias_records(self) -> list[AliasRecord]:
         """Every name an entity is known by, for the resolver (legal name first).
 
         A name listed under ``weak_aliases`` is weak even when it is also the legal name: a
         name made of common words (``Pacific Networks Corp``) then matches only when equal
         after normalisation, never fuzzily, so "Pacific Industrial GmbH" is not a candidate.
         """
-        from bomscan.resolve import AliasRecord
-
         out = []
         for ent in self.entities.values():
             seen = set(ent.weak_aliases)
