@@ -84,11 +84,6 @@ def load_rules_and_resolver(req: ReportRequest):
 
 
 def run(req: ReportRequest) -> dict:
-    from bomscan.sources.line_breaks import prefetch
-
-    # before polars is imported: large CSV inputs start having their line breaks counted in a
-    # forked process, on the core the imports and the head reading leave idle
-    prefetch(req.inputs)
     from bomscan import exposure
     from bomscan.exposure.fx import load_rates
     from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD

@@ -17,7 +17,7 @@ pass fetches their rows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 import polars as pl
@@ -202,23 +202,9 @@ class _PolarsPass:
             raise self.cache.error
         return parts
 
-    def first_pass(self, warm_matched: pl.Series) -> pl.DataFrame:
-        try:
-            return self.collect(self.with_keys(self._input(self.views)), warm_matched)
-        except pl.exceptions.PolarsError:
-            if all(v.exact is None for v in self.views):
-                raise
-        # a column read on a guess (PassView.exact: a CSV's amounts as numbers) met a row that
-        # breaks it, and the reader stopped: the pass again, over the exact reading
-        self.views = [
-            v if v.exact is None else replace(v, lines=v.exact, exact=None) for v in self.views
-        ]
-        self.cache.rows_seen = 0
-        return self.collect(self.with_keys(self._input(self.views)), warm_matched)
-
     def run(self) -> PassResult:
         warm_matched = warm_up(self.cache, self.views)
-        parts = self.first_pass(warm_matched)
+        parts = self.collect(self.with_keys(self._input(self.views)), warm_matched)
         parts = parts.with_columns(
             *([] if "_src" in self.pass_keys else [pl.lit(0, pl.Int32).alias("_src")]),
             *([] if "_in_period" in self.pass_keys else [pl.lit(True).alias("_in_period")]),

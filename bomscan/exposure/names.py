@@ -99,25 +99,18 @@ class NameCache:
 def warm_up(cache: NameCache, views: list[PassView]) -> pl.Series:
     """Resolve the names of the first rows before the pass; the matched ones, as written.
 
-    A ledger's vendors mostly appear early. Resolving them up front (the resolver splits a big
-    batch over both cores) lets the pass test "matched?" natively (``is_in`` on the name cell
-    as written, so no per-row strip), and the pass never stalls on the resolver while polars
-    keeps parsing and buffering behind it. Names first seen later are resolved after it, from
+    A ledger's vendors mostly appear early. Resolving them up front lets the pass test
+    "matched?" natively (``is_in`` on the name cell as written, so no per-row strip), and the
+    pass never stalls on the resolver while polars keeps parsing and buffering behind it. Names first seen later are resolved after it, from
     its groups; if one of them matches, :func:`build_report` runs one more (filtered) pass for
     its rows, so the answer is the same either way.
     """
-    if len(views) == 1 and views[0].head_names is not None:
-        raw = views[0].head_names()  # the reader has been reading them in the background
-    else:
-        raw = (
-            pl.concat([v.lines.select(RAW_NAME) for v in views])
-            .head(schema.WARM_UP_ROWS)
-            .unique()
-            .collect(engine="streaming")
-        )
-    for v in views:  # the readers' background work, on the core the resolution leaves idle
-        if v.prepare is not None:
-            v.prepare()
+    raw = (
+        pl.concat([v.lines.select(RAW_NAME) for v in views])
+        .head(schema.WARM_UP_ROWS)
+        .unique()
+        .collect(engine="streaming")
+    )
     raw = raw.with_columns(name_text(pl.col(RAW_NAME)).alias("name"))
     cache.learn(raw["name"])
     return raw.filter(pl.col("name").is_in(cache.matched_names.implode()))[RAW_NAME]

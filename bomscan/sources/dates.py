@@ -50,16 +50,6 @@ def detect_format(sample: pl.Series) -> str | None:
     # polars call, not one per format: this runs on the report's critical path)
     counts = s.alias("v").value_counts(name="n")
     v = _prepared(pl.col("v"))
-    # the first format, when it reads every value, wins outright (the most values; ties go to
-    # the earlier format): tried alone first, as trying all of them costs ~10 ms on the
-    # report's critical path and most exports write ISO dates
-    if counts.select(v.str.to_date(FORMATS[0], strict=False).is_not_null().all()).item():
-        return FORMATS[0]
-    return _most_read(counts, v)
-
-
-def _most_read(counts: pl.DataFrame, v: pl.Expr) -> str | None:
-    """detect_format's answer from the distinct values (``v``) and their counts (``n``)."""
     hits = counts.select(
         pl.col("n").filter(v.str.to_date(fmt, strict=False).is_not_null()).sum().alias(str(i))
         for i, fmt in enumerate(FORMATS)

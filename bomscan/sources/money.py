@@ -77,21 +77,6 @@ def detect_decimal(sample: pl.Series) -> str:
     frame = pl.DataFrame({"v": sample.cast(pl.String)}).drop_nulls()
     if frame.height == 0:
         return "dot"
-    # every comma witness has a comma or two dots, and _core only removes characters: a
-    # sample with neither (plain numbers, most ledgers) is "dot" without the regexes, whose
-    # first use costs ~15 ms on the report's critical path
-    v = pl.col("v")
-    has_comma, dotted = frame.select(
-        v.str.contains(",", literal=True).any().alias("comma"),
-        (v.str.count_matches(".", literal=True) >= 2).any().alias("dots"),
-    ).row(0)
-    if not has_comma and not dotted:
-        return "dot"
-    return _by_witnesses(frame)
-
-
-def _by_witnesses(frame: pl.DataFrame) -> str:
-    """detect_decimal's answer from the witnesses among ``frame``'s texts (column ``v``)."""
     core = frame.select(_core(pl.col("v"))[0].alias("c"))["c"]
     comma = int(core.str.contains(_COMMA_WITNESS).sum() or 0)
     dot = int(core.str.contains(_DOT_WITNESS).sum() or 0)
@@ -121,7 +106,6 @@ def with_amount(
     alias: str,
     currency_alias: str | None = None,
     unparsed_alias: str | None = None,
-    from_text: bool = False,
 ) -> pl.LazyFrame:
     """``lf`` plus ``alias``: the parsed amount (and ``currency_alias``: a code in the cell;
     ``unparsed_alias``: true where the cell holds text that is not an amount, null elsewhere).
@@ -130,22 +114,9 @@ def with_amount(
     values go through the regex parser (:func:`amount_expr`), once per distinct value of each
     batch (:func:`~bomscan.sources.distinct.per_distinct`), so a 10M-row ledger of plain numbers
     pays for one cast per row and nothing else.
-
-    ``from_text``: ``col`` is numeric because a CSV reader parsed the text as numbers (see
-    tabular.TYPED_AMOUNTS): a finite value is what the text path makes of it, and an infinite
-    or NaN one is flagged as unparsed (the report reads its row again as text, which decides).
     """
     from bomscan.sources.distinct import per_distinct
 
-    if dtype is not None and dtype.is_numeric() and from_text:
-        x = pl.col(col).cast(pl.Float64)
-        finite = x.abs() < float("inf")
-        lf = lf.with_columns(pl.when(finite).then(x).alias(alias))
-        if currency_alias:
-            lf = lf.with_columns(pl.lit(None, pl.String).alias(currency_alias))
-        if unparsed_alias:
-            lf = lf.with_columns((x.is_not_null() & ~finite).alias(unparsed_alias))
-        return lf
     if dtype is not None and dtype.is_numeric():
         lf = lf.with_columns(pl.col(col).cast(pl.Float64).alias(alias))
         if currency_alias:

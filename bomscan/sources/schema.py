@@ -126,20 +126,6 @@ class PassView:
     lines: pl.LazyFrame
     fetch: Callable[[list[int], int | None], pl.DataFrame]
     one_row_per_item: bool = False  # every row is its item's ``primary`` row (one name column)
-    # ``lines`` read the exact way, when ``lines`` reads a column on a guess the first rows
-    # support (a CSV's amount column parsed as numbers by polars' reader instead of as text,
-    # see tabular.TYPED_AMOUNTS): if a later row breaks the guess the reader stops with an
-    # error, and the pass runs again over these; None: ``lines`` is the exact reading
-    exact: pl.LazyFrame | None = None
-    # :data:`RAW_NAME` of the first :data:`WARM_UP_ROWS` records, distinct (a frame of that one
-    # column), when the reader started reading them in the background (a CSV with one name
-    # column: the scan then overlaps the rest of reading the file's head and columns); None:
-    # the report reads them from ``lines``
-    head_names: Callable[[], pl.DataFrame] | None = None
-    # starts the reader's background work for after the pass (a large CSV's line index, which
-    # ``fetch`` reads): the report calls it once it has the warm-up names, as resolving them
-    # leaves a core idle; None: nothing to start
-    prepare: Callable[[], None] | None = None
 
 
 RAW_NAME = INTERNAL_PREFIX + "raw_name"  # the name cell as written (see PassView)

@@ -29,7 +29,6 @@ import io
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Iterable
 
 import polars as pl
@@ -297,7 +296,6 @@ def read(
         warnings.append(f"{path}: read as UTF-16 (byte order mark)")
     scan_options = csv_scan_options(headers, delimiter, header_line)
     lf = pl.scan_csv(scan_path, **scan_options)
-    head_names = _head_names_in_background(lf, headers, overrides)
     # the per-file decisions read a sample: the first records, parsed from the head already in
     # memory when it holds them all (about 10 ms), else from a scan that stops early (a head()
     # of the full scan cost ~0.12 s at any file size, most of a small CSV's run)
@@ -314,10 +312,6 @@ def read(
         "header_line": header_line,
     }
     index = LineIndex(scan_path)
-    # a large file is counted in the background from when the report has the warm-up names:
-    # resolving them leaves a core idle, where started here the count (and numpy's import)
-    # competed with the warm-up scan and this reader's own Python
-    large = os.path.getsize(scan_path) >= NUMPY_COUNT_MIN
 
     def rows_at(items: list[int], records: int | None) -> pl.DataFrame | None:
         """The raw records of ``items`` read at their byte offsets, or None when the file's
@@ -346,11 +340,6 @@ def read(
         sentinel=SENTINEL,
         sample_lf=sample_lf,
         rows_at=rows_at,
-        prepare=index.start if large else None,
-        head_names=head_names,
-        typed_scan=lambda types: pl.scan_csv(
-            scan_path, **{**scan_options, "schema": {**scan_options["schema"], **types}}
-        ),
     )
     result.meta["relocate"] = _relocator(scan_path, delimiter, header_line, index)
     return result
@@ -370,68 +359,6 @@ def csv_scan_options(headers: list[str], delimiter: str, header_line: int) -> di
         raise_if_empty=False,
         quote_char='"',
     )
-
-
-# The pass reads a CSV's amount column as Float64, parsed by polars' reader, when every amount
-# in the first rows is a plain number under the dot convention (what most ERP exports write).
-# Why: building a text column of 10M amounts and casting it cost about 12% of a ledger
-# report's per-row instructions (callgrind, docs/ledgers.md). The reader refuses a later value
-# that is not a number (``$1,200``, ``n/a``) with an error, and the pass then runs again over
-# the text reading (PassView.exact): the same report, for the time of a second pass.
-TYPED_AMOUNTS = True
-
-
-def _plain_numbers(values: pl.Series) -> bool:
-    """True when every non-empty value is a finite number as written (the cast reads it)."""
-    text = values.cast(pl.String)
-    number = text.cast(pl.Float64, strict=False)
-    return bool((text.is_null() | (number.abs() < float("inf")).fill_null(False)).all())
-
-
-def _head_names_in_background(
-    lf: pl.LazyFrame, headers: list[str], overrides: dict[str, str]
-) -> tuple[str, Callable[[], pl.DataFrame]] | None:
-    """Start reading the distinct names of the first WARM_UP_ROWS records (see PassView's
-    ``head_names``) in a daemon thread: (the name column, a call that waits for them and
-    raises the scan's error, if any). None when the file has no single name column (the
-    column roles, and their errors, are then lines_from_frame's to report).
-
-    Why: the report resolves these names before its pass. Read here, the scan (about 0.2 s)
-    runs while the reader samples the amounts and dates and plans the lines (~40 ms of
-    Python), instead of after them.
-    """
-    from bomscan.sources import schema
-
-    try:
-        roles = cols.detect_roles(headers, overrides)
-    except (KeyError, ValueError):
-        return None
-    names = [h for r in cols.NAME_ROLES for h in roles.get(r, [])]
-    if len(names) != 1:
-        return None
-    query = (
-        lf.select(pl.col(names[0]).cast(pl.String).alias(RAW_NAME))
-        .head(schema.WARM_UP_ROWS)
-        .unique()
-    )
-    done: dict = {}
-
-    def run() -> None:
-        try:
-            done["frame"] = query.collect(engine="streaming")
-        except BaseException as exc:  # handed to the caller of result()
-            done["error"] = exc
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-
-    def result() -> pl.DataFrame:
-        worker.join()
-        if "error" in done:
-            raise done["error"]
-        return done["frame"]
-
-    return names[0], result
 
 
 def _head_sample(head: bytes, complete: bool, scan_options: dict) -> pl.LazyFrame | None:
@@ -463,9 +390,6 @@ def lines_from_frame(
     sentinel: str | None = None,
     sample_lf: pl.LazyFrame | None = None,
     rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
-    typed_scan: Callable[[dict[str, pl.DataType]], pl.LazyFrame] | None = None,
-    head_names: tuple[str, Callable[[], pl.DataFrame]] | None = None,
-    prepare: Callable[[], None] | None = None,
 ) -> ReadResult:
     """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
 
@@ -477,11 +401,6 @@ def lines_from_frame(
     decisions (decimal convention, date format); default ``lf``.
     ``rows_at(items, records)``: those records of ``lf`` (with ``item``) read directly (a CSV
     by byte offset), or None; the pass view's ``fetch`` then filters a scan of ``lf``.
-    ``typed_scan(types)``: ``lf`` read again with those columns parsed by the reader as the
-    given types (a CSV), for the pass's typed amounts (see :data:`TYPED_AMOUNTS`).
-    ``head_names``: (name column, its call for PassView.head_names), when the reader started
-    reading the first names in the background.
-    ``prepare``: the pass view's (see PassView).
     """
     overrides = overrides or {}
     try:
@@ -550,13 +469,9 @@ def lines_from_frame(
     used = set(name_cols) | {c for c in (part, desc, qty, unit, amount, cur, date) if c}
     extra_cols = [h for h in headers if h not in used]
 
-    def canonical(
-        src: pl.LazyFrame, for_pass: bool = False, typed_amount: bool = False
-    ) -> pl.LazyFrame:
+    def canonical(src: pl.LazyFrame, for_pass: bool = False) -> pl.LazyFrame:
         """``src`` (the table's columns plus ``item``) as canonical lines, with every decision
-        above; ``for_pass``: plus the pass view's RAW_NAME and BLANK_HINT (see PassView);
-        ``typed_amount``: ``src``'s amount column is Float64 as the reader parsed it (see
-        :data:`TYPED_AMOUNTS`)."""
+        above; ``for_pass``: plus the pass view's RAW_NAME and BLANK_HINT (see PassView)."""
         line_expr = (
             (pl.col("item").cast(pl.Int64) + line_base + 1)
             if line_base is not None
@@ -597,11 +512,10 @@ def lines_from_frame(
                 src,
                 amount,
                 dec,
-                pl.Float64 if typed_amount else schema[amount],
+                schema[amount],
                 "\x00amount",
                 "\x00cur",
                 UNPARSED,
-                from_text=typed_amount,
             )
         q = pl.col("\x00qty") if qty else pl.lit(None, pl.Float64)
         u = pl.col("\x00unit") if unit else pl.lit(None, pl.Float64)
@@ -685,21 +599,6 @@ def lines_from_frame(
     # the pass reads every record, blank ones too, when the hint can find them (one name
     # column); with several name columns the records are unpivoted, so it reads the lines
     pass_lines = canonical(indexed if len(name_cols) == 1 else lf, for_pass=True)
-    exact_lines = None
-    if (
-        TYPED_AMOUNTS
-        and typed_scan is not None
-        and len(name_cols) == 1
-        and amount is not None
-        and money_col == amount
-        and dec == "dot"
-        and schema[amount] == pl.String
-        and sample is not None
-        and _plain_numbers(sample[amount])
-    ):
-        typed = typed_scan({amount: pl.Float64}).with_row_index("item")
-        exact_lines = pass_lines
-        pass_lines = canonical(typed, for_pass=True, typed_amount=True)
     meta = {
         **meta,
         "decimal": dec,
@@ -721,11 +620,6 @@ def lines_from_frame(
             lines=pass_lines,
             fetch=fetch,
             one_row_per_item=len(name_cols) == 1,
-            exact=exact_lines,
-            head_names=head_names[1]
-            if head_names is not None and name_cols == [head_names[0]]
-            else None,
-            prepare=prepare,
         ),
     )
 
@@ -770,55 +664,38 @@ NUMPY_COUNT_MIN = line_breaks.NUMPY_COUNT_MIN  # from which the count keeps offs
 
 class LineIndex:
     """The file's line count and, for large files, how many line breaks each ``BLOCK`` bytes
-    hold, built once in a background thread (``start``) while the report reads and resolves.
+    hold; counted once, when the report first needs it.
 
     Why: the pass reads a few columns of every row and keeps only the item numbers of the rows
     the report lists; when every record is one line, item ``i`` is line
     ``header_line + 1 + i``, and ``read_lines`` reads those lines back (one ``BLOCK`` read to
-    find where each starts) instead of a second scan of the whole file.
+    find where each starts) instead of a second scan of the whole file (see docs/perf.md).
 
     Counted with numpy over a memory map, 1 MiB at a time, one count per block
-    (:func:`~bomscan.sources.line_breaks.count_breaks`): about 0.1 s of CPU at 10M rows
-    (``bytes.count`` managed about 1 GB/s, 0.74 s; keeping every 128th line's offset with
-    ``flatnonzero`` cost 0.6 s). Not polars' native count (0.06 s at 10M rows): it maps the
-    whole file and keeps it mapped, and the mapped pages then count in the peak memory
-    (+440 MB); here each window is dropped once counted. When the report forked a process to
-    count the file from its start (:func:`~bomscan.sources.line_breaks.prefetch`), its counts
-    are taken instead. Small files are counted with ``bytes.count`` and not indexed (numpy's
-    import costs ~60 ms; their fetch filters a scan instead).
+    (:func:`~bomscan.sources.line_breaks.count_breaks`), each window's pages dropped once
+    counted, so the peak memory holds one window, not the file. Small files are counted with
+    ``bytes.count`` and not indexed (their fetch filters a scan instead).
     """
 
     BLOCK = line_breaks.BLOCK  # bytes per counted block: 255 words
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._count = -1
+        self._count: int | None = None
         self._ends = None  # line breaks up to the end of each block (cumulative), or None
-        self._worker: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._worker is None:
-            self._worker = threading.Thread(target=self._build, daemon=True)
-            self._worker.start()
 
     def lines(self) -> int:
-        """Lines in the file (a last line without a newline counts)."""
-        self.start()
-        self._worker.join()
+        """Lines in the file (a last line without a newline counts); -1 when unreadable."""
+        if self._count is None:
+            try:
+                self._count, self._ends = line_breaks.count_breaks(
+                    self.path, self.BLOCK, NUMPY_COUNT_MIN
+                )
+            except (OSError, ValueError):
+                # unreadable meanwhile: no count and no index; the report then reads rows
+                # through the scan, which names the file in its one-line error
+                self._count, self._ends = -1, None
         return self._count
-
-    def _build(self) -> None:
-        try:
-            got = None
-            if os.path.getsize(self.path) >= NUMPY_COUNT_MIN:
-                got = line_breaks.forked_count(self.path, self.BLOCK)
-            if got is None:
-                got = line_breaks.count_breaks(self.path, self.BLOCK, NUMPY_COUNT_MIN)
-            self._count, self._ends = got
-        except (OSError, ValueError):
-            # unreadable meanwhile: no count (-1) and no index; the report then reads rows
-            # through the scan, which names the file in its one-line error
-            self._count, self._ends = -1, None
 
     def read_lines(self, numbers: list[int]) -> list[bytes] | None:
         """The bytes of these 1-based lines (ascending), without their ``\\n``; None when the
