@@ -1,5 +1,9 @@
 """CSV of findings, one row per matched name on an input line (for spreadsheets and audits).
 
+With ``--group-by``, each row ends with the finding's group values, one column per group key
+(headed by the key, or ``group: KEY`` where the key is a column name already), so a pivot on
+them gives exposed spend per group.
+
 Every cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 tab or carriage return) is prefixed with ``'`` (CWE-1236): vendor names are untrusted input.
 Numbers are written as numbers, so negative amounts stay numeric.
@@ -9,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+
+from bomscan.formats import groups as grouping
 
 COLUMNS = (
     "rank",
@@ -45,8 +51,10 @@ def safe(value) -> object:
 
 def rows(report: dict):
     rank = {(e["entity"]["id"], e["currency"]): e["rank"] for e in report["exposures"]}
+    keys = grouping.keys(report)
+    names = grouping.column_names(keys, COLUMNS)
     for f in report["findings"]:
-        yield {
+        row = {
             "rank": rank.get((f["entity"]["id"], f["currency"])),
             "entity_id": f["entity"]["id"],
             "entity_name": f["entity"]["name"],
@@ -69,11 +77,14 @@ def rows(report: dict):
             "since_listing": f["since_listing"],
             "finding_id": f["id"],
         }
+        row.update(zip(names, grouping.values(f, keys), strict=True))
+        yield row
 
 
 def render(report: dict, ctx) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    names = grouping.column_names(grouping.keys(report), COLUMNS)
+    w = csv.DictWriter(buf, fieldnames=[*COLUMNS, *names], lineterminator="\n")
     w.writeheader()
     for row in rows(report):
         w.writerow({k: safe("" if v is None else v) for k, v in row.items()})

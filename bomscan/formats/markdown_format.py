@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bomscan.formats import groups as grouping
+
 MARKER = "<!-- bomscan -->"
 MAX_ROWS = 50
 
@@ -30,24 +32,54 @@ def money(v, cur=None) -> str:
     return f"{v:,.2f}" + (f" {cur}" if cur else "")
 
 
+def pct(v) -> str:
+    return "–" if v is None else f"{v * 100:.1f}%"
+
+
 def render(report: dict, ctx) -> str:
-    s = report["summary"]
     out = [MARKER, "## bomscan exposure report", ""]
-    gate = report.get("gate")
-    if gate:
-        status = "❌ failed" if gate["failed"] else "✅ passed"
+    out += _gate(report.get("gate"))
+    out += _summary(report)
+    out += _exposures(report["exposures"])
+    out += _groups(report)
+    out += _findings(report["findings"])
+    if report["possible_matches"]:
         out.append(
-            f"**Gate** (`--fail-on {esc(gate['fail_on'])}`): {status} "
-            f"({gate['gating_findings']} gating finding(s))"
+            f"{len(report['possible_matches'])} possible match(es) below the threshold "
+            "are listed in the JSON report for review."
         )
         out.append("")
+    out += _suppressed(report.get("suppressed") or [], getattr(ctx, "show_suppressed", False))
+    base = report.get("baseline")
+    if base:
+        out.append(
+            f"Baseline: {base['baselined']} finding(s) already in the baseline are not shown "
+            f"or gated; {base['resolved']} baseline finding(s) are gone."
+        )
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _gate(gate: dict | None) -> list[str]:
+    if not gate:
+        return []
+    status = "❌ failed" if gate["failed"] else "✅ passed"
+    return [
+        f"**Gate** (`--fail-on {esc(gate['fail_on'])}`): {status} "
+        f"({gate['gating_findings']} gating finding(s))",
+        "",
+    ]
+
+
+def _summary(report: dict) -> list[str]:
+    s = report["summary"]
     cur = s["currency"]
-    out.append(
+    out = [
         f"Screened **{s['lines_read']:,}** lines ({s['names_screened']:,} distinct names) "
         f"as of {report['parameters']['as_of']}: **{s['exposures']}** exposed "
         f"entit{'y' if s['exposures'] == 1 else 'ies'}, {s['findings']} finding(s), "
         f"{s['possible_matches']} possible match(es) to review."
-    )
+    ]
     if not s["mixed_currencies"]:
         out.append(
             f"Total spend {money(s['total_spend'], cur)}; exposed {money(s['exposed_spend'], cur)}."
@@ -65,68 +97,118 @@ def render(report: dict, ctx) -> str:
             + "; ".join(f"{esc(r['reason'])} ({r['count']})" for r in s["lines_skipped"]["reasons"])
         )
     out.append("")
-    if report["exposures"]:
-        out += ["| # | Entity | Lists | Spend | Share | Lines |", "|---:|---|---|---:|---:|---:|"]
-        for e in report["exposures"]:
-            lists = "<br>".join(
-                f"{esc(x.get('list_short_name') or x['list_name'])} ({x['start'] or 'undated'})"
-                for x in e["entity"]["listings"]
-            )
-            share = "–" if e["share_of_spend"] is None else f"{e['share_of_spend'] * 100:.1f}%"
-            out.append(
-                f"| {e['rank']} | **{esc(e['entity']['name'])}** | {lists} | "
-                f"{money(e['spend'], e['currency'])} | {share} | {e['lines']} |"
-            )
-        out.append("")
-    if report["findings"]:
-        out += [
-            "<details><summary>Findings</summary>",
-            "",
-            "| Where | Field | Name | Entity | Level | Score |",
-            "|---|---|---|---|---|---:|",
-        ]
-        for f in report["findings"][:MAX_ROWS]:
-            line = f["locator"].get("line")
-            where = esc(f["source"]) + (f":{line}" if line else "")
-            via = (" via " + " › ".join(esc(v["name"]) for v in f["via"])) if f["via"] else ""
-            out.append(
-                f"| {where} | {esc(f['field'])} | {esc(f['value'])} | "
-                f"{esc(f['entity']['name'])}{via} | {esc(f['level'])} | {f['score']:.2f} |"
-            )
-        if len(report["findings"]) > MAX_ROWS:
-            out.append(f"| … | | {len(report['findings']) - MAX_ROWS} more | | | |")
-        out += ["", "</details>", ""]
-    if report["possible_matches"]:
-        out.append(
-            f"{len(report['possible_matches'])} possible match(es) below the threshold "
-            "are listed in the JSON report for review."
+    return out
+
+
+def _exposures(exposures: list[dict]) -> list[str]:
+    if not exposures:
+        return []
+    out = ["| # | Entity | Lists | Spend | Share | Lines |", "|---:|---|---|---:|---:|---:|"]
+    for e in exposures:
+        lists = "<br>".join(
+            f"{esc(x.get('list_short_name') or x['list_name'])} ({x['start'] or 'undated'})"
+            for x in e["entity"]["listings"]
         )
-        out.append("")
-    sup = report.get("suppressed") or []
-    if sup and getattr(ctx, "show_suppressed", False):
-        out += [
-            f"<details><summary>Suppressed ({len(sup)})</summary>",
-            "",
-            "| Where | Name | Entity | Reason | Expires |",
-            "|---|---|---|---|---|",
-        ]
-        for x in sup[:MAX_ROWS]:
-            where = esc(x["source"]) + (f":{x['line']}" if x.get("line") else "")
-            out.append(
-                f"| {where} | {esc(x['value'])} | {esc(x['entity']['name'])} | "
-                f"{esc(x['reason'])} | {esc(x.get('expires') or 'never')} |"
-            )
-        if len(sup) > MAX_ROWS:
-            out.append(f"| … | {len(sup) - MAX_ROWS} more | | | |")
-        out += ["", "</details>", ""]
-    elif sup:
-        out.append(f"{len(sup)} finding(s) suppressed by configuration (not counted, not gated).")
-        out.append("")
-    base = report.get("baseline")
-    if base:
         out.append(
-            f"Baseline: {base['baselined']} finding(s) already in the baseline are not shown "
-            f"or gated; {base['resolved']} baseline finding(s) are gone."
+            f"| {e['rank']} | **{esc(e['entity']['name'])}** | {lists} | "
+            f"{money(e['spend'], e['currency'])} | {pct(e['share_of_spend'])} | {e['lines']} |"
         )
-        out.append("")
-    return "\n".join(out) + "\n"
+    out.append("")
+    return out
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _groups(report: dict) -> list[str]:
+    """With ``--group-by``: exposed spend per group and listed entity, and every group's total."""
+    keys = grouping.keys(report)
+    if not keys:
+        return []
+    heads = [esc(k) for k in keys]
+    out = [f"### Exposure by {esc(grouping.title(keys))}", ""]
+    rows = report.get("groups") or []
+    if rows:
+        out += [
+            _row([*heads, "Entity", "Spend", "Share of group", "Lines"]),
+            _row(["---"] * (len(keys) + 1) + ["---:"] * 3),
+        ]
+    for g in rows[:MAX_ROWS]:
+        cells = [esc(grouping.shown(v)) for v in grouping.values(g, keys, "group")]
+        out.append(
+            _row(
+                [*cells, esc(g["entity"]["name"]), money(g["spend"], g["currency"])]
+                + [pct(g["share_of_group"]), str(g["lines"])]
+            )
+        )
+    if len(rows) > MAX_ROWS:
+        out.append(
+            _row(["…"] + [""] * (len(keys) - 1) + [f"{len(rows) - MAX_ROWS} more", "", "", ""])
+        )
+    totals = report.get("group_totals") or []
+    out += [
+        "",
+        f"Spend by {esc(grouping.title(keys))}:",
+        "",
+        _row([*heads, "Total spend", "Exposed", "Share", "Lines"]),
+        _row(["---"] * len(keys) + ["---:"] * 4),
+    ]
+    for g in totals[:MAX_ROWS]:
+        cells = [esc(grouping.shown(v)) for v in grouping.values(g, keys, "group")]
+        cur = g["currency"]
+        out.append(
+            _row(
+                [*cells, money(g["total_spend"], cur), money(g["exposed_spend"], cur)]
+                + [pct(g["share_exposed"]), f"{g['lines']:,}"]
+            )
+        )
+    if len(totals) > MAX_ROWS:
+        out.append(
+            _row(["…"] + [""] * (len(keys) - 1) + [f"{len(totals) - MAX_ROWS} more", "", "", ""])
+        )
+    return [*out, ""]
+
+
+def _findings(findings: list[dict]) -> list[str]:
+    if not findings:
+        return []
+    out = [
+        "<details><summary>Findings</summary>",
+        "",
+        "| Where | Field | Name | Entity | Level | Score |",
+        "|---|---|---|---|---|---:|",
+    ]
+    for f in findings[:MAX_ROWS]:
+        line = f["locator"].get("line")
+        where = esc(f["source"]) + (f":{line}" if line else "")
+        via = (" via " + " › ".join(esc(v["name"]) for v in f["via"])) if f["via"] else ""
+        out.append(
+            f"| {where} | {esc(f['field'])} | {esc(f['value'])} | "
+            f"{esc(f['entity']['name'])}{via} | {esc(f['level'])} | {f['score']:.2f} |"
+        )
+    if len(findings) > MAX_ROWS:
+        out.append(f"| … | | {len(findings) - MAX_ROWS} more | | | |")
+    return [*out, "", "</details>", ""]
+
+
+def _suppressed(sup: list[dict], show: bool) -> list[str]:
+    if not sup:
+        return []
+    if not show:
+        return [f"{len(sup)} finding(s) suppressed by configuration (not counted, not gated).", ""]
+    out = [
+        f"<details><summary>Suppressed ({len(sup)})</summary>",
+        "",
+        "| Where | Name | Entity | Reason | Expires |",
+        "|---|---|---|---|---|",
+    ]
+    for x in sup[:MAX_ROWS]:
+        where = esc(x["source"]) + (f":{x['line']}" if x.get("line") else "")
+        out.append(
+            f"| {where} | {esc(x['value'])} | {esc(x['entity']['name'])} | "
+            f"{esc(x['reason'])} | {esc(x.get('expires') or 'never')} |"
+        )
+    if len(sup) > MAX_ROWS:
+        out.append(f"| … | {len(sup) - MAX_ROWS} more | | | |")
+    return [*out, "", "</details>", ""]

@@ -13,7 +13,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bomscan.formats import groups as grouping
+
 MAX_FINDINGS = 40
+MAX_GROUP_ROWS = 40
 
 LEVEL_STYLE = {
     "prohibited": "bold red",
@@ -46,9 +49,22 @@ def render(report: dict, ctx) -> str:
         emoji=False,
         soft_wrap=False,
     )
+    con.print(
+        Text(f"bomscan exposure report (as of {report['parameters']['as_of']})", style="bold")
+    )
+    for ln in _summary_lines(report):
+        con.print(ln)
+    con.print()
+    _exposures(con, report["exposures"])
+    _groups(con, report)
+    _findings(con, report["findings"])
+    _possible_matches(con, report)
+    _notes(con, report, ctx.show_suppressed)
+    return buf.getvalue()
+
+
+def _summary_lines(report: dict) -> list[str]:
     s = report["summary"]
-    p = report["parameters"]
-    con.print(Text(f"bomscan exposure report (as of {p['as_of']})", style="bold"))
     cur = s["currency"]
     lines = [
         f"Lines read: {s['lines_read']:,}   skipped: {s['lines_skipped']['total']:,}   "
@@ -75,96 +91,150 @@ def render(report: dict, ctx) -> str:
             f"  {len(report['unparsed_amounts']):,} line(s) with an amount that could not be parsed "
             "(kept, spend unknown)"
         )
-    for ln in lines:
-        con.print(ln)
-    con.print()
+    return lines
 
-    exps = report["exposures"]
+
+def _table(title: str) -> Table:
+    return Table(
+        title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False, pad_edge=False
+    )
+
+
+def _exposures(con: Console, exps: list[dict]) -> None:
     if not exps:
         con.print(Text("No exposure: no name matched a listed entity.", style="green"))
-    else:
-        t = Table(
-            title="Exposure by listed entity, ranked by spend",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            expand=False,
-            pad_edge=False,
+        return
+    t = _table("Exposure by listed entity, ranked by spend")
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("Entity", overflow="fold", ratio=3)
+    t.add_column("Lists", overflow="fold", ratio=3)
+    t.add_column("Spend", justify="right", no_wrap=True)
+    t.add_column("Share", justify="right", no_wrap=True)
+    t.add_column("Lines", justify="right", no_wrap=True)
+    for e in exps:
+        ent = Text(e["entity"]["name"], style="bold")
+        names = ", ".join(e["names"][:4]) + (" ..." if len(e["names"]) > 4 else "")
+        ent.append(f"\nmatched: {names}", style="dim")
+        for a in e["affiliates"]:
+            ent.append(f"\nvia {a['entity']['name']}", style="dim")
+        lists = Text()
+        for i, lst in enumerate(e["entity"]["listings"]):
+            if i:
+                lists.append("\n")
+            lists.append(lst["list_short_name"], style=LEVEL_STYLE.get(lst["level"], ""))
+            lists.append(f" {lst['start'] or 'undated'}", style="dim")
+        t.add_row(
+            str(e["rank"]),
+            ent,
+            lists,
+            money(e["spend"], e["currency"]),
+            pct(e["share_of_spend"]),
+            str(e["lines"]),
         )
-        t.add_column("#", justify="right", no_wrap=True)
-        t.add_column("Entity", overflow="fold", ratio=3)
-        t.add_column("Lists", overflow="fold", ratio=3)
-        t.add_column("Spend", justify="right", no_wrap=True)
-        t.add_column("Share", justify="right", no_wrap=True)
-        t.add_column("Lines", justify="right", no_wrap=True)
-        for e in exps:
-            ent = Text(e["entity"]["name"], style="bold")
-            names = ", ".join(e["names"][:4]) + (" ..." if len(e["names"]) > 4 else "")
-            ent.append(f"\nmatched: {names}", style="dim")
-            for a in e["affiliates"]:
-                ent.append(f"\nvia {a['entity']['name']}", style="dim")
-            lists = Text()
-            for i, lst in enumerate(e["entity"]["listings"]):
-                if i:
-                    lists.append("\n")
-                lists.append(lst["list_short_name"], style=LEVEL_STYLE.get(lst["level"], ""))
-                lists.append(f" {lst['start'] or 'undated'}", style="dim")
-            t.add_row(
-                str(e["rank"]),
-                ent,
-                lists,
-                money(e["spend"], e["currency"]),
-                pct(e["share_of_spend"]),
-                str(e["lines"]),
-            )
-        con.print(t)
+    con.print(t)
 
-    finds = report["findings"]
-    if finds:
-        t = Table(
-            title=f"Findings ({len(finds)})",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            pad_edge=False,
+
+def _groups(con: Console, report: dict) -> None:
+    """With ``--group-by``: exposed spend per group and listed entity, then every group's total."""
+    keys = grouping.keys(report)
+    if not keys:
+        return
+    label = grouping.title(keys)
+    rows = report.get("groups") or []
+    t = _table(f"Exposure by {label}")
+    for k in keys:
+        t.add_column(k, overflow="fold", ratio=2)
+    t.add_column("Entity", overflow="fold", ratio=3)
+    t.add_column("Spend", justify="right", no_wrap=True)
+    t.add_column("Share of group", justify="right", no_wrap=True)
+    t.add_column("Lines", justify="right", no_wrap=True)
+    for g in rows[:MAX_GROUP_ROWS]:
+        t.add_row(
+            *(grouping.shown(v) for v in grouping.values(g, keys, "group")),
+            g["entity"]["name"],
+            money(g["spend"], g["currency"]),
+            pct(g["share_of_group"]),
+            str(g["lines"]),
         )
-        t.add_column("Where", overflow="fold", ratio=2)
-        t.add_column("Name", overflow="fold", ratio=3)
-        t.add_column("Entity", overflow="fold", ratio=2)
-        t.add_column("Score", justify="right", no_wrap=True)
-        for f in finds[:MAX_FINDINGS]:
-            loc = f["locator"]
-            where = f"{f['source']}:{loc['line']}" if loc.get("line") else f["source"]
-            name = Text(f"{f['value']}")
-            name.append(
-                f"\n{f['field']}" + (f", {f['part']}" if f.get("part") else ""), style="dim"
-            )
-            ent = Text(f["entity"]["name"])
-            if f["via"]:
-                ent.append("\nvia " + " > ".join(v["name"] for v in f["via"]), style="dim")
-            t.add_row(where, name, ent, f"{f['score']:.2f}")
+    if rows:
         con.print(t)
-        if len(finds) > MAX_FINDINGS:
-            con.print(
-                f"... and {len(finds) - MAX_FINDINGS} more findings (see --format json or csv)"
-            )
-    poss = report["possible_matches"]
-    if poss:
-        con.print()
-        con.print(
-            Text(
-                f"Possible matches to review ({len(poss)}; below the threshold "
-                f"{report['parameters']['threshold']:.2f}, not counted):",
-                style="yellow",
-            )
+        _more(con, len(rows), "group rows")
+    else:
+        con.print(Text(f"No exposure in any {label}.", style="green"))
+    totals = report.get("group_totals") or []
+    t = _table(f"Spend by {label}")
+    for k in keys:
+        t.add_column(k, overflow="fold", ratio=2)
+    t.add_column("Total spend", justify="right", no_wrap=True)
+    t.add_column("Exposed", justify="right", no_wrap=True)
+    t.add_column("Share", justify="right", no_wrap=True)
+    t.add_column("Lines", justify="right", no_wrap=True)
+    for g in totals[:MAX_GROUP_ROWS]:
+        t.add_row(
+            *(grouping.shown(v) for v in grouping.values(g, keys, "group")),
+            money(g["total_spend"], g["currency"]),
+            money(g["exposed_spend"], g["currency"]),
+            pct(g["share_exposed"]),
+            f"{g['lines']:,}",
         )
-        seen = set()
-        for f in poss:
-            key = (f["value"], f["entity"]["id"])
-            if key in seen:
-                continue
-            seen.add(key)
-            con.print(f"  {f['value']!s} ~ {f['entity']['name']} (score {f['score']:.2f})")
-            if len(seen) >= 15:
-                break
+    con.print(t)
+    _more(con, len(totals), "groups")
+
+
+def _more(con: Console, n: int, what: str) -> None:
+    if n > MAX_GROUP_ROWS:
+        con.print(f"... and {n - MAX_GROUP_ROWS} more {what} (see --format csv, xlsx or json)")
+
+
+def _findings(con: Console, finds: list[dict]) -> None:
+    if not finds:
+        return
+    t = Table(
+        title=f"Findings ({len(finds)})", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False
+    )
+    t.add_column("Where", overflow="fold", ratio=2)
+    t.add_column("Name", overflow="fold", ratio=3)
+    t.add_column("Entity", overflow="fold", ratio=2)
+    t.add_column("Score", justify="right", no_wrap=True)
+    for f in finds[:MAX_FINDINGS]:
+        loc = f["locator"]
+        where = f"{f['source']}:{loc['line']}" if loc.get("line") else f["source"]
+        name = Text(f"{f['value']}")
+        name.append(f"\n{f['field']}" + (f", {f['part']}" if f.get("part") else ""), style="dim")
+        ent = Text(f["entity"]["name"])
+        if f["via"]:
+            ent.append("\nvia " + " > ".join(v["name"] for v in f["via"]), style="dim")
+        t.add_row(where, name, ent, f"{f['score']:.2f}")
+    con.print(t)
+    if len(finds) > MAX_FINDINGS:
+        con.print(f"... and {len(finds) - MAX_FINDINGS} more findings (see --format json or csv)")
+
+
+def _possible_matches(con: Console, report: dict) -> None:
+    poss = report["possible_matches"]
+    if not poss:
+        return
+    con.print()
+    con.print(
+        Text(
+            f"Possible matches to review ({len(poss)}; below the threshold "
+            f"{report['parameters']['threshold']:.2f}, not counted):",
+            style="yellow",
+        )
+    )
+    seen = set()
+    for f in poss:
+        key = (f["value"], f["entity"]["id"])
+        if key in seen:
+            continue
+        seen.add(key)
+        con.print(f"  {f['value']!s} ~ {f['entity']['name']} (score {f['score']:.2f})")
+        if len(seen) >= 15:
+            break
+
+
+def _notes(con: Console, report: dict, show_suppressed: bool) -> None:
+    """Not counted, suppressed, baselined, and the rules used."""
     for ne in report.get("not_exposed", [])[:10]:
         con.print(
             Text(
@@ -172,7 +242,7 @@ def render(report: dict, ctx) -> str:
             )
         )
     sup = report.get("suppressed") or []
-    if sup and ctx.show_suppressed:
+    if sup and show_suppressed:
         con.print(Text(f"Suppressed by configuration ({len(sup)}):", style="dim"))
         for x in sup:
             where = f"{x['source']}:{x['line']}" if x.get("line") else x["source"]
@@ -196,4 +266,3 @@ def render(report: dict, ctx) -> str:
     )
     if rs:
         con.print(Text(f"Rules: {rs}", style="dim"))
-    return buf.getvalue()

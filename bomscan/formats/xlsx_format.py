@@ -1,5 +1,11 @@
 """Excel workbook for finance: Summary, Exposures, Findings, Unparsed rows and Sources sheets.
 
+With ``--group-by`` the workbook also has a Groups sheet, one row per group (its values, one
+column per key), currency and listed entity exposed in it: the group's total spend, exposed spend
+and share (repeated on each of its rows), then the entity's exposed spend and share of the group;
+a group without exposure has one row with no entity. The Findings sheet then ends with the group
+values, one column per key, so a pivot on Findings gives exposure per group.
+
 Amounts are written as numbers (with a number format) and dates as dates, so pivots and sums
 work. Every sheet has one frozen header row and an autofilter, and no merged cells.
 
@@ -14,6 +20,8 @@ import io
 from datetime import date
 
 import xlsxwriter
+
+from bomscan.formats import groups as grouping
 
 MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 
@@ -36,9 +44,14 @@ def render(report: dict, ctx) -> bytes:
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
         "num": wb.add_format({}),
     }
+    keys = grouping.keys(report)
     _summary(wb, report, fmt)
     _table(wb, "Exposures", EXPOSURE_COLS, _exposure_rows(report), fmt)
-    _table(wb, "Findings", FINDING_COLS, _finding_rows(report), fmt)
+    if keys:
+        group_cols = _group_columns(keys, GROUP_COLS)
+        _table(wb, "Groups", group_cols + GROUP_COLS, _group_rows(report, keys), fmt)
+    finding_cols = FINDING_COLS + _group_columns(keys, FINDING_COLS)
+    _table(wb, "Findings", finding_cols, _finding_rows(report, keys), fmt)
     _table(wb, "Unparsed rows", UNPARSED_COLS, _unparsed_rows(report), fmt)
     _table(wb, "Sources", SOURCE_COLS, _source_rows(report), fmt)
     wb.close()
@@ -90,6 +103,18 @@ FINDING_COLS = [
     ("Part", "text"),
     ("Extra", "text"),
 ]
+GROUP_COLS = [  # after one column per group key
+    ("Currency", "text"),
+    ("Group lines", "num"),
+    ("Group total spend", "money"),
+    ("Group exposed spend", "money"),
+    ("Group share exposed", "pct"),
+    ("Entity ID", "text"),
+    ("Entity", "text"),
+    ("Spend", "money"),
+    ("Share of group", "pct"),
+    ("Lines", "num"),
+]
 UNPARSED_COLS = [("Source", "text"), ("Line", "num"), ("Amount as written", "text")]
 SOURCE_COLS = [
     ("Source", "text"),
@@ -123,7 +148,33 @@ def _exposure_rows(report):
         ]
 
 
-def _finding_rows(report):
+def _group_columns(keys: list[str], beside: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(n, "text") for n in grouping.column_names(keys, [h for h, _ in beside])]
+
+
+def _group_rows(report: dict, keys: list[str]):
+    """Each group total, then the listed entities exposed in that group (same currency)."""
+    exposed: dict[tuple, list[dict]] = {}
+    for g in report.get("groups") or []:
+        exposed.setdefault((*grouping.values(g, keys, "group"), g["currency"]), []).append(g)
+    totals = {
+        (*grouping.values(t, keys, "group"), t["currency"]): t
+        for t in report.get("group_totals") or []
+    }
+    # every total in its order, then any exposure whose group has no total (none expected)
+    for k in [*totals, *(k for k in exposed if k not in totals)]:
+        t = totals.get(k) or {}
+        head = [*k, t.get("lines"), t.get("total_spend"), t.get("exposed_spend")]
+        head.append(t.get("share_exposed"))
+        for g in exposed.get(k) or [None]:
+            if g is None:
+                yield [*head, None, None, None, None, None]
+            else:
+                e = g["entity"]
+                yield [*head, e["id"], e["name"], g["spend"], g["share_of_group"], g["lines"]]
+
+
+def _finding_rows(report, keys: list[str] = ()):
     for f in report["findings"]:
         yield [
             f["id"],
@@ -151,6 +202,7 @@ def _finding_rows(report):
             "yes" if f["primary"] else "no (same line counted once)",
             f["part"],
             "; ".join(f"{k}={v}" for k, v in (f.get("extra") or {}).items()),
+            *grouping.values(f, list(keys)),
         ]
 
 
@@ -233,6 +285,8 @@ def _summary(wb, report, fmt):
         ("Possible matches (not counted)", s["possible_matches"], "num", None),
         ("Mixed currencies, not summed", "yes" if s["mixed_currencies"] else "no", "text", None),
     ]
+    if p.get("group_by"):
+        rows.append(("Grouped by (see Groups)", ", ".join(p["group_by"]), "text", None))
     for b in s["by_currency"]:
         cur = b["currency"] or "unknown"
         rows += [
