@@ -142,57 +142,62 @@ def render_entity(ruleset: RuleSet, entity_id: str) -> str:
     out += wrap(f"{ent.name} [{ent.id}]", WIDTH)
     out += _wrap("country: ", ent.country or "(not given)", 0)
     out += _wrap("rule set: ", f"{ent.ruleset} ({ent.origin})", 0)
-    if ent.aliases:
-        out.append("aliases:")
-        for a in ent.aliases:
-            out += _wrap("- ", a, 2)
-    if ent.weak_aliases:
-        out.append("weak aliases (match only exactly, never alone by similarity):")
-        for a in ent.weak_aliases:
-            out += _wrap("- ", a, 2)
+    out += _items("aliases:", ent.aliases)
+    out += _items("weak aliases (match only exactly, never alone by similarity):", ent.weak_aliases)
     out.append("listings:" if ent.listings else "listings: none in its own name")
     for lst in sorted(ent.listings, key=_listing_key):
-        ld = ruleset.lists.get(lst.list)
-        head = f"{ld.name if ld else lst.list} [{lst.list}]"
-        out += _wrap("- ", head, 2)
-        if ld:
-            out += _wrap("level: ", f"{ld.level} ({ld.authority})")
-        out += _wrap("citation: ", lst.citation)
-        out += _wrap("start: ", lst.start.isoformat() if lst.start else "not given by the source")
-        if lst.end:
-            out += _wrap("end: ", lst.end.isoformat())
-        if lst.name_on_list:
-            out += _wrap("name on list: ", lst.name_on_list)
-        out += _wrap("source: ", lst.source_url)
-        if lst.license_requirement:
-            out += _wrap("licence requirement: ", lst.license_requirement)
-        if lst.license_policy:
-            out += _wrap("licence policy: ", lst.license_policy)
-        meaning = lst.meaning or (ld.meaning if ld else "")
-        if meaning:
-            out += _wrap("what this means: ", meaning)
-    if ent.affiliations:
-        out.append("affiliations:")
-        for a in ent.affiliations:
-            parent = ruleset.entities.get(a.parent)
-            pname = parent.name if parent else a.parent
-            out += _wrap("- ", f"{a.describe(pname)} [{a.parent}]", 2)
-            valid = (
-                f"from {a.valid_from.isoformat() if a.valid_from else '(start not sourced)'}"
-                f" to {a.valid_to.isoformat() if a.valid_to else '(still held)'}"
-            )
-            out += _wrap("valid: ", valid)
-            out += _wrap("source: ", a.source_url)
+        out += _listing(lst, ruleset.lists.get(lst.list))
+    out += _affiliations(ruleset, ent)
     children = sorted(ruleset.children(ent.id), key=lambda c: c[0].id)
-    if children:
-        out.append("children (roll up to this entity while the relation holds):")
-        for child, a in children:
-            out += _wrap("- ", f"{child.name} [{child.id}]: {a.relation.replace('-', ' ')}", 2)
-    if ent.sources:
-        out.append("sources:")
-        for s in ent.sources:
-            out += _wrap("- ", s, 2)
+    out += _items(
+        "children (roll up to this entity while the relation holds):",
+        [f"{child.name} [{child.id}]: {a.relation.replace('-', ' ')}" for child, a in children],
+    )
+    out += _items("sources:", ent.sources)
     if ent.notes:
         out.append("notes:")
         out += _wrap("", ent.notes, 2, 0)
     return "\n".join(out) + "\n"
+
+
+def _items(head: str, items) -> list[str]:
+    """``head`` and one ``- item`` per item; nothing when there are none."""
+    out = [head] if items else []
+    for item in items:
+        out += _wrap("- ", item, 2)
+    return out
+
+
+def _listing(lst: Listing, ld) -> list[str]:
+    out = _wrap("- ", f"{ld.name if ld else lst.list} [{lst.list}]", 2)
+    if ld:
+        out += _wrap("level: ", f"{ld.level} ({ld.authority})")
+    out += _wrap("citation: ", lst.citation)
+    out += _wrap("start: ", lst.start.isoformat() if lst.start else "not given by the source")
+    optional = (
+        ("end: ", lst.end.isoformat() if lst.end else ""),
+        ("name on list: ", lst.name_on_list),
+        ("source: ", lst.source_url),
+        ("licence requirement: ", lst.license_requirement),
+        ("licence policy: ", lst.license_policy),
+        ("what this means: ", lst.meaning or (ld.meaning if ld else "")),
+    )
+    for label, value in optional:
+        if value or label == "source: ":  # the source is shown even when empty
+            out += _wrap(label, value)
+    return out
+
+
+def _affiliations(ruleset: RuleSet, ent: Entity) -> list[str]:
+    out = ["affiliations:"] if ent.affiliations else []
+    for a in ent.affiliations:
+        parent = ruleset.entities.get(a.parent)
+        pname = parent.name if parent else a.parent
+        out += _wrap("- ", f"{a.describe(pname)} [{a.parent}]", 2)
+        valid = (
+            f"from {a.valid_from.isoformat() if a.valid_from else '(start not sourced)'}"
+            f" to {a.valid_to.isoformat() if a.valid_to else '(still held)'}"
+        )
+        out += _wrap("valid: ", valid)
+        out += _wrap("source: ", a.source_url)
+    return out

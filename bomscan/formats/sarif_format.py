@@ -156,61 +156,51 @@ def _message(f: dict, names: dict, root_rel: str) -> str:
     return msg
 
 
-def render(report: dict, ctx) -> str:
-    lists = report.get("lists") or []
-    by_id = {x["id"]: x for x in lists}
+def _rules(report: dict) -> tuple[dict[str, dict], list[dict], dict[str, int]]:
+    """The lists as rules: by id, in rule order, and each id's index."""
+    by_id = {x["id"]: x for x in report.get("lists") or []}
     # lists a finding names but the report's list table lacks (should not happen): still a rule
     for f in report.get("findings", []):
         for lid in f.get("lists") or []:
             by_id.setdefault(lid, {"id": lid, "name": lid, "level": f["level"]})
     rule_ids = sorted(by_id)
-    rules = [_rule(by_id[r]) for r in rule_ids]
-    index = {r: i for i, r in enumerate(rule_ids)}
-    names = {x["id"]: x.get("short_name") or x.get("name") or x["id"] for x in by_id.values()}
-    root = repo_root(ctx)
-    uri_cache: dict[str, str] = {}
-    results = []
-    for f in report.get("findings", []):
-        rid = (f.get("lists") or ["unlisted"])[0]
-        if rid not in index:  # no list at all: keep the result valid with a generic rule
-            by_id[rid] = {"id": rid, "name": "restricted entity", "level": f["level"]}
-            rules.append(_rule(by_id[rid]))
-            index[rid] = len(rules) - 1
-        src = f["source"]
-        uri = uri_cache.get(src) or uri_cache.setdefault(src, artifact_uri(src, root))
-        line = f["locator"].get("line") or 1
-        results.append(
+    return by_id, [_rule(by_id[r]) for r in rule_ids], {r: i for i, r in enumerate(rule_ids)}
+
+
+def _result(f: dict, rid: str, index: int, uri: str, names: dict) -> dict:
+    line = f["locator"].get("line") or 1
+    return {
+        "ruleId": rid,
+        "ruleIndex": index,
+        "level": SARIF_LEVEL.get(f["level"], "warning"),
+        "message": {"text": _message(f, names, uri)},
+        "locations": [
             {
-                "ruleId": rid,
-                "ruleIndex": index[rid],
-                "level": SARIF_LEVEL.get(f["level"], "warning"),
-                "message": {"text": _message(f, names, uri)},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": _artifact(uri),
-                            "region": {"startLine": int(line)},
-                        }
-                    }
-                ],
-                "partialFingerprints": {"primaryLocationLineHash": f["id"]},
-                "properties": {
-                    "bomscan/findingId": f["id"],
-                    "bomscan/entity": f["entity"]["id"],
-                    "bomscan/matchedEntity": (f.get("matched_entity") or {}).get("id"),
-                    "bomscan/field": f["field"],
-                    "bomscan/name": f["value"],
-                    "bomscan/level": f["level"],
-                    "bomscan/lists": f.get("lists") or [],
-                    "bomscan/score": f["score"],
-                    "bomscan/spend": f.get("spend"),
-                    "bomscan/currency": f.get("currency"),
-                    "security-severity": SECURITY_SEVERITY.get(f["level"], "2.0"),
-                },
+                "physicalLocation": {
+                    "artifactLocation": _artifact(uri),
+                    "region": {"startLine": int(line)},
+                }
             }
-        )
-    tool = report.get("tool") or {}
-    version = str(tool.get("version") or "0")
+        ],
+        "partialFingerprints": {"primaryLocationLineHash": f["id"]},
+        "properties": {
+            "bomscan/findingId": f["id"],
+            "bomscan/entity": f["entity"]["id"],
+            "bomscan/matchedEntity": (f.get("matched_entity") or {}).get("id"),
+            "bomscan/field": f["field"],
+            "bomscan/name": f["value"],
+            "bomscan/level": f["level"],
+            "bomscan/lists": f.get("lists") or [],
+            "bomscan/score": f["score"],
+            "bomscan/spend": f.get("spend"),
+            "bomscan/currency": f.get("currency"),
+            "security-severity": SECURITY_SEVERITY.get(f["level"], "2.0"),
+        },
+    }
+
+
+def _run(report: dict, rules: list[dict], results: list[dict], root: Path) -> dict:
+    version = str((report.get("tool") or {}).get("version") or "0")
     run = {
         "tool": {
             "driver": {
@@ -239,5 +229,23 @@ def render(report: dict, ctx) -> str:
     }
     if report.get("gate"):
         run["properties"]["bomscan/gate"] = report["gate"]
-    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return run
+
+
+def render(report: dict, ctx) -> str:
+    by_id, rules, index = _rules(report)
+    names = {x["id"]: x.get("short_name") or x.get("name") or x["id"] for x in by_id.values()}
+    root = repo_root(ctx)
+    uri_cache: dict[str, str] = {}
+    results = []
+    for f in report.get("findings", []):
+        rid = (f.get("lists") or ["unlisted"])[0]
+        if rid not in index:  # no list at all: keep the result valid with a generic rule
+            by_id[rid] = {"id": rid, "name": "restricted entity", "level": f["level"]}
+            rules.append(_rule(by_id[rid]))
+            index[rid] = len(rules) - 1
+        src = f["source"]
+        uri = uri_cache.get(src) or uri_cache.setdefault(src, artifact_uri(src, root))
+        results.append(_result(f, rid, index[rid], uri, names))
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [_run(report, rules, results, root)]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
