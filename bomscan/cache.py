@@ -3,8 +3,9 @@
 Parsing and validating the TOML rules and building the alias index take longer than reading a
 typical BOM; a pre-merge check runs many times against the same rules. The cache key covers
 everything the cached objects are derived from: the path, size and modification time of every
-rules file, and of bomscan's own rules/resolve code, plus the bomscan version. Any change makes a
-new entry; old entries are pruned. ``BOMSCAN_NO_CACHE=1`` turns the cache off.
+rules file, and of bomscan's own rules/resolve code and vocabulary files
+(``resolve/data/*.tsv``), plus the bomscan version. Any change makes a new entry; old entries
+are pruned. ``BOMSCAN_NO_CACHE=1`` turns the cache off.
 
 The cache holds only objects bomscan built itself from the rules, in the user's own cache
 directory (created private); a cache file that cannot be read is ignored and rebuilt.
@@ -39,8 +40,7 @@ def _signature(rule_dirs: list[Path]) -> str:
         [
             *code.glob("resolve/*.py"),
             *code.glob("rules/*.py"),
-            *code.glob("resolve/*.json"),
-            *code.glob("resolve/*.txt"),
+            *code.glob("resolve/data/*.tsv"),
         ]
     )
     for d in rule_dirs:

@@ -92,7 +92,7 @@ from functools import cache
 
 import polars as pl
 
-from . import _tables as T
+from . import vocabulary as V
 from .normalise import (
     CN_PLACES,
     GENERIC,
@@ -130,10 +130,10 @@ def _word_kinds() -> tuple[frozenset[str], frozenset[str], dict[str, list[tuple[
         if words:
             starts_changed.add(words[0])
             rest.setdefault(words[0], []).append(tuple(words[1:]))
-    changed = set(T.NUMBER_WORDS) | set(T.TENS_WORDS) | set(T.ORDINAL_WORDS)
+    changed = set(V.NUMBER_WORDS) | set(V.TENS_WORDS) | set(V.ORDINAL_WORDS)
     changed |= {w for w, tails in rest.items() if () in tails}  # a region/place on its own
     never = {w for w in (*LEGAL, *GENERIC) if " " not in w and w not in starts_changed}
-    never |= {w for w in T.CONNECTORS if w not in starts_changed}
+    never |= {w for w in V.CONNECTORS if w not in starts_changed}
     multi = {w: tails for w, tails in rest.items() if w not in changed}
     return frozenset(never), frozenset(changed), multi
 
@@ -151,7 +151,7 @@ def _rewrite_tables() -> tuple[frozenset[str], frozenset[str], frozenset[str], d
     text. Built on first use (a rule set with aliases reached only by equality), once per
     process."""
     vanish = {w for p in (*LEGAL, *GENERIC, *REGIONS, *CN_PLACES) for w in p.split()}
-    vanish |= T.CONNECTORS | set(T.NUMBER_WORDS) | set(T.TENS_WORDS) | set(T.ORDINAL_WORDS)
+    vanish |= V.CONNECTORS | set(V.NUMBER_WORDS) | set(V.TENS_WORDS) | set(V.ORDINAL_WORDS)
     vanish |= set(LEGAL_PREFIXES) | set("0123456789")
     # ``fuzzy_generic``'s prefix tests (their 4+ letters, and a generic word's half)
     vanish |= {k for k in LEGAL_BY_PREFIX if len(k) >= 4}

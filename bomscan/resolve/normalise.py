@@ -29,17 +29,15 @@ Why each step exists:
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from . import _tables as T
+from . import vocabulary as V
 
 __all__ = ["normalise", "parse", "pre_tokens", "Parsed", "is_han"]
 
@@ -109,7 +107,7 @@ def _undot(m: re.Match) -> str:
 _ORD = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
-_NUMBER_TRIGGERS = frozenset((*T.TENS_WORDS, *T.NUMBER_WORDS, *T.ORDINAL_WORDS))
+_NUMBER_TRIGGERS = frozenset((*V.TENS_WORDS, *V.NUMBER_WORDS, *V.ORDINAL_WORDS))
 
 
 def _numbers(toks: list[str]) -> list[str]:
@@ -134,18 +132,18 @@ def _numbers(toks: list[str]) -> list[str]:
         m = _ORD.match(t) if t[:1].isdigit() else None
         if m:
             out.append(str(int(m.group(1))))
-        elif t in T.TENS_WORDS:
-            v = T.TENS_WORDS[t]
+        elif t in V.TENS_WORDS:
+            v = V.TENS_WORDS[t]
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
-            unit = T.NUMBER_WORDS.get(nxt, int(nxt) if nxt.isdigit() and len(nxt) == 1 else None)
+            unit = V.NUMBER_WORDS.get(nxt, int(nxt) if nxt.isdigit() and len(nxt) == 1 else None)
             if unit is not None and 0 < unit < 10:
                 v += unit
                 i += 1
             out.append(str(v))
-        elif t in T.NUMBER_WORDS:
-            out.append(str(T.NUMBER_WORDS[t]))
-        elif t in T.ORDINAL_WORDS:
-            out.append(str(T.ORDINAL_WORDS[t]))
+        elif t in V.NUMBER_WORDS:
+            out.append(str(V.NUMBER_WORDS[t]))
+        elif t in V.ORDINAL_WORDS:
+            out.append(str(V.ORDINAL_WORDS[t]))
         else:
             out.append(t)
         i += 1
@@ -191,24 +189,55 @@ _BRACKETS = re.compile(r"[()\[\]{}]")
 # ---------------------------------------------------------------------------------------------
 # phrase tables (built once)
 
-# The phrase tables in token form are derived from ``_tables.py`` and ``_legal_forms.py`` by
-# ``_build_tables.derive_norm_tables`` and stored as JSON: deriving them at import took ~30 ms
-# of every CLI start (tests/test_resolve_normalise.py checks the file is in sync).
-_NT = json.loads(Path(__file__).with_name("_norm_tables.json").read_text(encoding="utf-8"))
-LEGAL: dict[str, str] = _NT["legal"]
-GENERIC: dict[str, str] = _NT["generic"]
-REGIONS: frozenset[str] = frozenset(_NT["regions"])
-REGION_CANON: dict[str, str] = _NT["region_canon"]
-CN_PLACES: frozenset[str] = frozenset(_NT["cn_places"])
-HAN_PLACES: tuple[str, ...] = T.CN_PLACES_HAN
-_HAN_LEGAL = tuple(sorted(set(T.HAN_LEGAL_SUFFIXES), key=len, reverse=True))
-_HAN_GENERIC = T.HAN_GENERIC_SUFFIXES
-LEGAL_PREFIXES = frozenset(_NT["legal_prefixes"])
-GENERIC_LATIN: list[str] = _NT["generic_latin"]
-LEGAL_LATIN: list[str] = _NT["legal_latin"]
-# phrase lengths that can start with a given token, so most tokens cost one dict lookup
-_STARTS: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in _NT["starts"].items()}
-del _NT
+# The phrase tables of ``vocabulary`` in token form: keys as ``pre_tokens`` splits a name.
+
+
+def _key(phrase: str) -> str:
+    return " ".join(pre_tokens(phrase))
+
+
+def _legal_table() -> dict[str, str]:
+    return {k: label for form, label in V.LEGAL_FORMS.items() if (k := _key(form))}
+
+
+def _generic_table() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for canon, variants in V.GENERIC_CLASSES.items():
+        for v in (canon, *variants):
+            if k := _key(v):
+                out.setdefault(k, canon)
+    return out
+
+
+def _phrase_starts(*tables) -> dict[str, tuple[int, ...]]:
+    """For each first word of a phrase, the phrase lengths (in words) that start with it,
+    longest first, so most tokens cost one dict lookup."""
+    starts: dict[str, set[int]] = {}
+    for table in tables:
+        for p in table:
+            w = p.split()
+            starts.setdefault(w[0], set()).add(len(w))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in starts.items()}
+
+
+def _single_words(table, min_len: int = 1) -> list[str]:
+    """The one-word ASCII keys of a table with at least ``min_len`` characters, sorted."""
+    return sorted(k for k in table if k.isascii() and " " not in k and len(k) >= min_len)
+
+
+LEGAL: dict[str, str] = _legal_table()
+GENERIC: dict[str, str] = _generic_table()
+REGIONS: frozenset[str] = frozenset(_key(r) for r in V.REGIONS)
+REGION_CANON: dict[str, str] = {_key(k): v for k, v in V.REGION_SYNONYMS.items()}
+CN_PLACES: frozenset[str] = frozenset(_key(p) for p in V.CN_PLACES_LATIN)
+HAN_PLACES: tuple[str, ...] = V.CN_PLACES_HAN
+_HAN_LEGAL = tuple(sorted(set(V.HAN_LEGAL_SUFFIXES), key=len, reverse=True))
+_HAN_GENERIC = V.HAN_GENERIC_SUFFIXES
+# every prefix of a one-word legal form (a ledger field cut inside it: "CO LT")
+LEGAL_PREFIXES = frozenset(k[:i] for k in _single_words(LEGAL) for i in range(1, len(k) + 1))
+GENERIC_LATIN: list[str] = _single_words(GENERIC, 6)
+LEGAL_LATIN: list[str] = _single_words(LEGAL, 6)
+_STARTS = _phrase_starts(LEGAL, GENERIC, REGIONS, CN_PLACES)
 
 
 # Lookup tables that answer fuzzy_generic's questions without a scan of the word lists
@@ -384,7 +413,7 @@ def _first_pass(name: str) -> tuple[Parsed, bool]:
             tagged.append((phrase, kind, any(seq[j][2] for j in range(i, i + m))))
             i += m
         else:
-            role = "connector" if text in T.CONNECTORS else "word"
+            role = "connector" if text in V.CONNECTORS else "word"
             fz = fuzzy_generic(text, i == n - 1) if role == "word" and i > 0 else None
             if fz:
                 text, role = fz
@@ -414,7 +443,7 @@ def _one_pass_ascii(name: str, c: str) -> tuple[Parsed, bool]:
     i, n = 0, len(words)
     starts = _STARTS
     phrase_kind = _PHRASE_KIND.get
-    connectors = T.CONNECTORS
+    connectors = V.CONNECTORS
     while i < n:
         text = words[i]
         ms = starts.get(text)
@@ -526,7 +555,7 @@ def _finish(
     generic: set[str] = set()
     numbers: set[str] = set()
     last = len(kept) - 1
-    roman, roman1 = T.ROMAN, T.ROMAN_SINGLE
+    roman, roman1 = V.ROMAN, V.ROMAN_SINGLE
     for pos, (t, r) in enumerate(kept):
         if r == "generic":
             generic.add(t)

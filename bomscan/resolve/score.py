@@ -34,8 +34,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
-from ._tables import UBIQUITOUS_GENERIC
 from .normalise import Parsed, is_han, parse
+from .vocabulary import UBIQUITOUS_GENERIC
 
 QUERY_GENERIC_EXTRA = 0.11
 QUERY_UBIQUITOUS_EXTRA = 0.03
