@@ -11,7 +11,7 @@ from bomscan import config
 from bomscan.cli import main
 from bomscan.errors import ConfigError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BOM = (REPO / "examples" / "camera-hbom.csv").read_text(encoding="utf-8")
 
 

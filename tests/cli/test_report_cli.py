@@ -6,7 +6,8 @@ import json
 import re
 
 import pytest
-from conftest import EXAMPLES, REPO
+
+from tests.conftest import EXAMPLES, REPO
 
 BOMS = ["camera-hbom.cdx.json", "camera-hbom.cdx.xml", "camera-hbom.csv"]
 

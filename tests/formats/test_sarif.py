@@ -13,7 +13,7 @@ import pytest
 
 from bomscan.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 SCHEMA = SHARED / "conformance" / "sarif" / "sarif-schema-2.1.0.json"
 EXAMPLES = REPO / "examples"

@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EX = REPO / "examples"
 INPUTS = [
     EX / "camera-hbom.cdx.json",

@@ -14,7 +14,7 @@ import pytest
 
 from bomscan.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_CSV = REPO / "examples" / "camera-hbom.csv"
 LISTED = ("Hikvision", "Dahua", "HiSilicon", "EZVIZ")
 HIKVISION_ROW = (
