@@ -113,41 +113,49 @@ _NUMBER_TRIGGERS = frozenset((*V.TENS_WORDS, *V.NUMBER_WORDS, *V.ORDINAL_WORDS))
 def _numbers(toks: list[str]) -> list[str]:
     """Number words and ordinals to digits: "forty four" / "forty-4" -> "44", "1st" -> "1"."""
     if _NUMBER_TRIGGERS.isdisjoint(toks):
-        # no number word: only an ordinal ("1st", a token starting with a digit) can change
-        if not _has_digit("".join([t[:1] for t in toks])):
-            return toks
-        out = None
-        for k, t in enumerate(toks):
-            if t[:1].isdigit():
-                m = _ORD.match(t)
-                if m:
-                    if out is None:
-                        out = list(toks)
-                    out[k] = str(int(m.group(1)))
-        return toks if out is None else out
+        return _ordinals_only(toks)
     out: list[str] = []
     i = 0
     while i < len(toks):
-        t = toks[i]
+        text, used = _number_at(toks, i)
+        out.append(text)
+        i += used
+    return out
+
+
+def _ordinals_only(toks: list[str]) -> list[str]:
+    """``_numbers`` for tokens without a number word: only an ordinal ("1st", a token
+    starting with a digit) can change."""
+    if not _has_digit("".join([t[:1] for t in toks])):
+        return toks
+    out = None
+    for k, t in enumerate(toks):
         m = _ORD.match(t) if t[:1].isdigit() else None
         if m:
-            out.append(str(int(m.group(1))))
-        elif t in V.TENS_WORDS:
-            v = V.TENS_WORDS[t]
-            nxt = toks[i + 1] if i + 1 < len(toks) else ""
-            unit = V.NUMBER_WORDS.get(nxt, int(nxt) if nxt.isdigit() and len(nxt) == 1 else None)
-            if unit is not None and 0 < unit < 10:
-                v += unit
-                i += 1
-            out.append(str(v))
-        elif t in V.NUMBER_WORDS:
-            out.append(str(V.NUMBER_WORDS[t]))
-        elif t in V.ORDINAL_WORDS:
-            out.append(str(V.ORDINAL_WORDS[t]))
-        else:
-            out.append(t)
-        i += 1
-    return out
+            if out is None:
+                out = list(toks)
+            out[k] = str(int(m.group(1)))
+    return toks if out is None else out
+
+
+def _number_at(toks: list[str], i: int) -> tuple[str, int]:
+    """The token at ``i`` as ``_numbers`` writes it, and how many tokens that used."""
+    t = toks[i]
+    m = _ORD.match(t) if t[:1].isdigit() else None
+    if m:
+        return str(int(m.group(1))), 1
+    if t in V.TENS_WORDS:
+        v = V.TENS_WORDS[t]
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        unit = V.NUMBER_WORDS.get(nxt, int(nxt) if nxt.isdigit() and len(nxt) == 1 else None)
+        if unit is not None and 0 < unit < 10:
+            return str(v + unit), 2
+        return str(v), 1
+    if t in V.NUMBER_WORDS:
+        return str(V.NUMBER_WORDS[t]), 1
+    if t in V.ORDINAL_WORDS:
+        return str(V.ORDINAL_WORDS[t]), 1
+    return t, 1
 
 
 def pre_tokens(name: str) -> list[str]:
@@ -309,40 +317,49 @@ def _peel_han(tok: str) -> list[tuple[str, str]]:
         return [(tok, "place")]
     if tok in REGIONS:
         return [(tok, "region")]
-    for kind, table in (("legal", LEGAL), ("generic", GENERIC)):
-        if tok in table:
-            return [(tok if kind == "legal" else table[tok], kind)]
-    tail: list[tuple[str, str]] = []
-    core = tok
-    changed = True
-    while changed:
-        changed = False
-        for suf in _HAN_LEGAL:
-            if core.endswith(suf) and len(core) - len(suf) >= 2:
-                tail.insert(0, (suf, "legal"))
-                core = core[: -len(suf)]
-                changed = True
-                break
-        else:
-            for suf in _HAN_GENERIC:
-                if core.endswith(suf) and len(core) - len(suf) >= 2:
-                    tail.insert(0, (GENERIC.get(suf, suf), "generic"))
-                    core = core[: -len(suf)]
-                    changed = True
-                    break
+    if tok in LEGAL:
+        return [(tok, "legal")]
+    if tok in GENERIC:
+        return [(GENERIC[tok], "generic")]
+    core, tail = _peel_suffixes(tok)
     head: list[tuple[str, str]] = []
-    changed = True
-    while changed:
-        changed = False
-        for p in HAN_PLACES:
-            if core.startswith(p) and len(core) - len(p) >= 2:
-                rest = core[len(p) :]
-                suffix = rest[0] if rest[0] in "市省区" and len(rest) - 1 >= 2 else ""
-                head.append((p + suffix, "place"))
-                core = rest[len(suffix) :]
-                changed = True
-                break
+    while (place := _place_prefix(core)) is not None:
+        head.append((place, "place"))
+        core = core[len(place) :]
     return [*head, (core, "word"), *tail]
+
+
+def _han_suffix(core: str) -> tuple[str, str] | None:
+    """The legal-form suffix of a Han run (else its generic suffix) that leaves 2+
+    characters, as (suffix, role)."""
+    for suf in _HAN_LEGAL:
+        if core.endswith(suf) and len(core) - len(suf) >= 2:
+            return suf, "legal"
+    for suf in _HAN_GENERIC:
+        if core.endswith(suf) and len(core) - len(suf) >= 2:
+            return suf, "generic"
+    return None
+
+
+def _peel_suffixes(core: str) -> tuple[str, list[tuple[str, str]]]:
+    """Legal-form and generic suffixes off the end of a Han run, as long as 2+ characters
+    stay: (what stays, the suffixes in order with their roles)."""
+    tail: list[tuple[str, str]] = []
+    while (hit := _han_suffix(core)) is not None:
+        suf, role = hit
+        tail.insert(0, (suf if role == "legal" else GENERIC.get(suf, suf), role))
+        core = core[: -len(suf)]
+    return core, tail
+
+
+def _place_prefix(core: str) -> str | None:
+    """A place of registration at the start of a Han run that leaves 2+ characters, with
+    the 市/省/区 after it when 2+ characters still stay."""
+    for p in HAN_PLACES:
+        if core.startswith(p) and len(core) - len(p) >= 2:
+            rest = core[len(p) :]
+            return p + rest[0] if rest[0] in "市省区" and len(rest) - 1 >= 2 else p
+    return None
 
 
 @dataclass(slots=True)
@@ -384,7 +401,6 @@ def _first_pass(name: str) -> tuple[Parsed, bool]:
         else:
             seq.append((t, "", par))
     # 2. longest phrase match for latin tokens
-    phrase_kind = _PHRASE_KIND.get
     tagged: list[tuple[str, str, bool]] = []
     i, n = 0, len(seq)
     while i < n:
@@ -393,36 +409,40 @@ def _first_pass(name: str) -> tuple[Parsed, bool]:
             tagged.append(seq[i])
             i += 1
             continue
-        hit = None
-        for m in _STARTS.get(text, ()):
-            if m > n - i:
-                continue
-            if any(seq[j][1] for j in range(i, i + m)):
-                continue
-            phrase = " ".join(seq[j][0] for j in range(i, i + m))
-            kind = phrase_kind(phrase)
-            if kind:
-                hit = (phrase, kind, m)
-                break
+        hit = _phrase_at(seq, i)
         if hit:
             phrase, kind, m = hit
-            if kind == "generic":
-                phrase = GENERIC[phrase]
-            if kind == "region" and i == 0:
-                phrase = REGION_CANON.get(phrase, phrase)
             tagged.append((phrase, kind, any(seq[j][2] for j in range(i, i + m))))
             i += m
-        else:
-            role = "connector" if text in V.CONNECTORS else "word"
-            fz = fuzzy_generic(text, i == n - 1) if role == "word" and i > 0 else None
-            if fz:
-                text, role = fz
-            tagged.append((text, role, par))
-            i += 1
+            continue
+        role = "connector" if text in V.CONNECTORS else "word"
+        fz = fuzzy_generic(text, i == n - 1) if role == "word" and i > 0 else None
+        if fz:
+            text, role = fz
+        tagged.append((text, role, par))
+        i += 1
     texts = [t for t, _, _ in tagged]
     roles = [r for _, r, _ in tagged]
     pars = [p for _, _, p in tagged]
     return _finish(name, exact, texts, roles, pars, None)
+
+
+def _phrase_at(seq: list[tuple[str, str, bool]], i: int) -> tuple[str, str, int] | None:
+    """The longest phrase of untagged tokens starting at ``i`` that a table knows, as
+    (text as written in the result, kind, number of tokens)."""
+    n = len(seq)
+    for m in _STARTS.get(seq[i][0], ()):
+        if m > n - i or any(seq[j][1] for j in range(i, i + m)):
+            continue
+        phrase = " ".join(seq[j][0] for j in range(i, i + m))
+        kind = _PHRASE_KIND.get(phrase)
+        if kind == "generic":
+            return GENERIC[phrase], kind, m
+        if kind == "region" and i == 0:
+            return REGION_CANON.get(phrase, phrase), kind, m
+        if kind:
+            return phrase, kind, m
+    return None
 
 
 def _one_pass_ascii(name: str, c: str) -> tuple[Parsed, bool]:
@@ -494,95 +514,21 @@ def _finish(
     pars: list[bool],
     simple: list[bool] | None,
 ) -> tuple[Parsed, bool]:
-    """Steps 3-5 of a pass over tagged tokens: what to drop, the safety net, the result.
-
-    Also says whether the result is provably a fixed point, so ``parse`` can skip the second
-    pass (a third of all passes). ``simple`` (ASCII path only) marks tagged items that are one
-    source word kept verbatim. When every item kept is such a word or generic word and they
-    are contiguous, the second pass sees a contiguous run of the first pass's words: every
-    phrase it can look up was looked up (with the same answer) by the first pass; number
-    conversion is idempotent on its own output; nothing is a connector, legal form, place or
-    region, so nothing is dropped or stripped. The one decision that depends on position and
-    can differ is the fuzzy generic test on the run's last word (now last in the name), which
-    is checked here directly."""
+    """Steps 3-5 of a pass over tagged tokens: what to drop, the safety net, the result; and
+    whether the result is provably a fixed point (``_is_fixed_point``)."""
     # a ledger field cut inside the legal form ("HUAWEI TECHNOLOGIES CO LT")
     k = len(roles)
     if k >= 2 and roles[-1] == "word" and roles[-2] == "legal" and texts[-1] in LEGAL_PREFIXES:
         roles[-1] = "legal"
-    # 3. decide what to drop (words, generic words and connectors are never dropped here)
-    drop = [False] * k
-    legal: list[str] = []
-    places: list[str] = []
-    regions: list[str] = []
-    prev = ""
-    for idx, role in enumerate(roles):
-        if role == "word" or role == "generic":
-            pass
-        elif role == "legal":
-            drop[idx] = True
-            legal.append(texts[idx])
-        elif role == "place":
-            if prev != "connector":
-                drop[idx] = True
-                places.append(texts[idx])
-        elif role == "region" and prev != "connector":
-            if pars[idx] or (idx > 0 and _TRAILING_ROLES.issuperset(roles[idx + 1 :])):
-                drop[idx] = True
-                regions.append(texts[idx])
-        prev = role
-
-    if "word" not in roles:
-        for j in range(k):
-            if roles[j] in ("place", "region"):
-                drop[j] = False
-        places, regions = [], []
-        if not any(not drop[j] and roles[j] != "connector" for j in range(k)):
-            drop = [False] * k
-            legal = []
-    kept: list[tuple[str, str]] = []
-    for t, r, d in zip(texts, roles, drop, strict=True):
-        if not d:
-            if " " in t:
-                kept.extend((w, r) for w in t.split())
-            else:
-                kept.append((t, r))
-    # leading "the" and trailing connectors carry nothing
-    while len(kept) > 1 and kept[0][1] == "connector" and kept[0][0] == "the":
-        kept.pop(0)
-    while len(kept) > 1 and kept[-1][1] == "connector":
-        kept.pop()
-    distinctive: list[str] = []
-    generic: set[str] = set()
-    numbers: set[str] = set()
-    last = len(kept) - 1
-    roman, roman1 = V.ROMAN, V.ROMAN_SINGLE
-    for pos, (t, r) in enumerate(kept):
-        if r == "generic":
-            generic.add(t)
-        elif r == "connector":
-            continue
-        elif pos > 0 and (t in roman or (t in roman1 and pos == last)):
-            numbers.add(t)
-        else:
-            if not t.isalpha() and _has_digit(t):
-                numbers.add(t)
-            distinctive.append(t)
+    drop, legal, places, regions = _drops(texts, roles, pars)
+    kept = _kept(texts, roles, drop)
+    distinctive, generic, numbers = _token_roles(kept)
     if simple is not None:
         script = "latin"
     else:
         han = sum(1 for t in distinctive if is_han(t))
         script = "han" if han and han == len(distinctive) else ("mixed" if han else "latin")
-    fixed = False
-    if simple is not None and kept:
-        live = [j for j, d in enumerate(drop) if not d]
-        fixed = len(live) == len(kept) and live[-1] - live[0] == len(live) - 1
-        if fixed:
-            for j in live:
-                if not simple[j] or (roles[j] != "word" and roles[j] != "generic"):
-                    fixed = False
-                    break
-        if fixed and len(live) > 1 and roles[live[-1]] == "word" and live[-1] < k - 1:
-            fixed = fuzzy_generic(texts[live[-1]], True) is None
+    fixed = simple is not None and _is_fixed_point(texts, roles, drop, kept, simple)
     tokens = tuple([t for t, _ in kept])
     parsed = Parsed(
         name,
@@ -601,6 +547,110 @@ def _finish(
         (),
     )
     return parsed, fixed
+
+
+def _drops(
+    texts: list[str], roles: list[str], pars: list[bool]
+) -> tuple[list[bool], list[str], list[str], list[str]]:
+    """Step 3, which tagged items to drop: (per item, the legal forms, places and regions
+    dropped). Legal forms go; places and regions go unless after a connector ("Bank of
+    China"), regions only when they qualify the name (in brackets, or trailing after it).
+    Words, generic words and connectors stay. The safety net: with no plain word, places
+    and regions stay, and with nothing else left legal forms stay too."""
+    drop = [False] * len(roles)
+    legal: list[str] = []
+    places: list[str] = []
+    regions: list[str] = []
+    prev = ""
+    for idx, role in enumerate(roles):
+        if role == "legal":
+            drop[idx] = True
+            legal.append(texts[idx])
+        elif prev != "connector" and (
+            role == "place" or (role == "region" and _qualifies(idx, roles, pars))
+        ):
+            drop[idx] = True
+            (places if role == "place" else regions).append(texts[idx])
+        prev = role
+    if "word" not in roles:
+        places, regions = [], []
+        drop = [d and r not in ("place", "region") for d, r in zip(drop, roles, strict=True)]
+        if all(d or r == "connector" for d, r in zip(drop, roles, strict=True)):
+            drop, legal = [False] * len(roles), []
+    return drop, legal, places, regions
+
+
+def _qualifies(idx: int, roles: list[str], pars: list[bool]) -> bool:
+    """Whether the region at ``idx`` qualifies the name: in brackets, or after the name with
+    nothing but legal forms, regions, places, generic words and connectors after it."""
+    return pars[idx] or (idx > 0 and _TRAILING_ROLES.issuperset(roles[idx + 1 :]))
+
+
+def _kept(texts: list[str], roles: list[str], drop: list[bool]) -> list[tuple[str, str]]:
+    """The (word, role) pairs not dropped, phrases split into words, without a leading "the"
+    or trailing connectors (they carry nothing)."""
+    kept: list[tuple[str, str]] = []
+    for t, r, d in zip(texts, roles, drop, strict=True):
+        if not d:
+            if " " in t:
+                kept.extend((w, r) for w in t.split())
+            else:
+                kept.append((t, r))
+    while len(kept) > 1 and kept[0][1] == "connector" and kept[0][0] == "the":
+        kept.pop(0)
+    while len(kept) > 1 and kept[-1][1] == "connector":
+        kept.pop()
+    return kept
+
+
+def _token_roles(kept: list[tuple[str, str]]) -> tuple[list[str], set[str], set[str]]:
+    """(distinctive tokens, generic words, numbers) of the kept words. A roman numeral after
+    the first word is a series number, not content (a single i/v/x only at the end); a
+    token with digits is both distinctive and a number."""
+    distinctive: list[str] = []
+    generic: set[str] = set()
+    numbers: set[str] = set()
+    last = len(kept) - 1
+    roman, roman1 = V.ROMAN, V.ROMAN_SINGLE
+    for pos, (t, r) in enumerate(kept):
+        if r == "generic":
+            generic.add(t)
+        elif r == "connector":
+            continue
+        elif pos > 0 and (t in roman or (t in roman1 and pos == last)):
+            numbers.add(t)
+        else:
+            if not t.isalpha() and _has_digit(t):
+                numbers.add(t)
+            distinctive.append(t)
+    return distinctive, generic, numbers
+
+
+def _is_fixed_point(
+    texts: list[str],
+    roles: list[str],
+    drop: list[bool],
+    kept: list[tuple[str, str]],
+    simple: list[bool],
+) -> bool:
+    """Whether a second pass would return the same normal form, so ``parse`` can skip it (a
+    third of all passes). ``simple`` (ASCII path only) marks tagged items that are one source
+    word kept verbatim. When every item kept is such a word or generic word and they are
+    contiguous, the second pass sees a contiguous run of the first pass's words: every phrase
+    it can look up was looked up (with the same answer) by the first pass; number conversion
+    is idempotent on its own output; nothing is a connector, legal form, place or region, so
+    nothing is dropped or stripped. The one decision that depends on position and can differ
+    is the fuzzy generic test on the run's last word (now last in the name), checked here."""
+    if not kept:
+        return False
+    live = [j for j, d in enumerate(drop) if not d]
+    if len(live) != len(kept) or live[-1] - live[0] != len(live) - 1:
+        return False
+    if not all(simple[j] and roles[j] in ("word", "generic") for j in live):
+        return False
+    if len(live) > 1 and roles[live[-1]] == "word" and live[-1] < len(roles) - 1:
+        return fuzzy_generic(texts[live[-1]], True) is None
+    return True
 
 
 _EMPTY: frozenset[str] = frozenset()

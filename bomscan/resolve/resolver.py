@@ -165,6 +165,12 @@ def _reason(name: str, alias: str, q: Parsed, a: Parsed, method: str, s: float, 
         return f"normalised '{q.norm}' equals alias '{alias}'{tail}"
     if info.get("kind") == "generic-only":
         return "only generic words in common (never a match on their own)"
+    parts = _alignment_parts(q, a, info) + _penalty_parts(q, a, info)
+    return f"fuzzy {s:.2f} vs alias '{alias}': " + "; ".join(parts)
+
+
+def _alignment_parts(q: Parsed, a: Parsed, info: dict) -> list[str]:
+    """The reason's words about the aligned tokens: equal, typos, joined, extra words."""
     parts = []
     al = info.get("aligned") or []
     same = [x for x, y, v in al if v == 1.0]
@@ -182,6 +188,13 @@ def _reason(name: str, alias: str, q: Parsed, a: Parsed, method: str, s: float, 
         parts.append("name adds " + " ".join(f"'{x}'" for x in extra_q))
     if extra_a:
         parts.append("alias adds " + " ".join(f"'{x}'" for x in extra_a))
+    return parts
+
+
+def _penalty_parts(q: Parsed, a: Parsed, info: dict) -> list[str]:
+    """The reason's words about caps and penalties: no anchor, generic words, regions,
+    numbers."""
+    parts = []
     if info.get("anchor") is None:
         parts.append("no distinctive word within one edit (capped)")
     if info.get("gen_q_extra"):
@@ -192,7 +205,7 @@ def _reason(name: str, alias: str, q: Parsed, a: Parsed, method: str, s: float, 
         )
     if info.get("num"):
         parts.append(f"numbers differ ({info['num']})")
-    return f"fuzzy {s:.2f} vs alias '{alias}': " + "; ".join(parts)
+    return parts
 
 
 class Resolver:
