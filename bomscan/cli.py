@@ -229,7 +229,9 @@ def report(ctx, inputs, **opts):
     )
     fmt = formats.get(given["format"] or formats.DEFAULT_FORMAT)
     if fmt.binary and not output:
-        raise click.UsageError(f"--format {fmt.name} writes a binary file: give -o FILE")
+        raise click.UsageError(
+            f"--format {fmt.name} writes a binary file: give -o FILE (e.g. -o report{fmt.extension})"
+        )
     show_suppressed = opts.pop("show_suppressed")
     req = ReportRequest(
         inputs=list(inputs),
