@@ -121,6 +121,35 @@ def _figure(label: str, value: str, small: str = "") -> str:
 
 def _summary(r: dict) -> str:
     s = r["summary"]
+    out = ['<section id="summary">\n<h2>Summary</h2>']
+    gate = r.get("gate")
+    if gate:
+        out.append(_gate_notice(gate))
+    out.append(f'<dl class="figures">{"".join(_summary_figures(r))}</dl>')
+    out += _currency_notes(s)
+    notes = _summary_notes(r)
+    if notes:
+        out.append(
+            '<div class="notice"><ul>' + "".join(f"<li>{n}</li>" for n in notes) + "</ul></div>"
+        )
+    out.append("</section>\n")
+    return "\n".join(out)
+
+
+def _gate_notice(gate: dict) -> str:
+    """Whether the ``--fail-on`` gate passed, and how many findings it counted."""
+    ok = not gate["failed"]
+    return (
+        f'<p class="notice {"pass" if ok else "fail"}"><strong>Gate '
+        f"{'passed' if ok else 'failed'}</strong> (--fail-on {esc(gate['fail_on'])}): "
+        f"{gate['gating_findings']:,} gating finding(s).</p>"
+    )
+
+
+def _summary_figures(r: dict) -> list[str]:
+    """The key figures: lines, names, exposures and findings, then the spend figures, summed
+    only in one currency (else exposed spend per currency, never added across currencies)."""
+    s = r["summary"]
     skipped = s["lines_skipped"]["total"]
     figs = [
         _figure(
@@ -158,16 +187,13 @@ def _summary(r: dict) -> str:
                     f"of {money(b['total_spend'])} ({pct(share)})",
                 )
             )
-    out = ['<section id="summary">\n<h2>Summary</h2>']
-    gate = r.get("gate")
-    if gate:
-        ok = not gate["failed"]
-        out.append(
-            f'<p class="notice {"pass" if ok else "fail"}"><strong>Gate '
-            f"{'passed' if ok else 'failed'}</strong> (--fail-on {esc(gate['fail_on'])}): "
-            f"{gate['gating_findings']:,} gating finding(s).</p>"
-        )
-    out.append(f'<dl class="figures">{"".join(figs)}</dl>')
+    return figs
+
+
+def _currency_notes(s: dict) -> list[str]:
+    """What the reader must know about currencies: that nothing is summed across them, the
+    FX conversion used, and the totals per currency when there is more than one."""
+    out = []
     if s["mixed_currencies"]:
         curs = ", ".join(esc(cur_label(b["currency"])) for b in s["by_currency"])
         out.append(
@@ -195,23 +221,14 @@ def _summary(r: dict) -> str:
     ]
     if len(s["by_currency"]) > 1 or s["mixed_currencies"]:
         out.append(table(["Currency", "Lines", "Total spend", "Exposed spend"], rows, {1, 2, 3}))
-    notes = []
-    for reason in s["lines_skipped"]["reasons"]:
-        lines = reason.get("lines") or []
-        at = (
-            (
-                " (lines "
-                + ", ".join(esc(x) for x in lines[:10])
-                + ("…" if len(lines) > 10 else "")
-                + ")"
-            )
-            if lines
-            else ""
-        )
-        notes.append(
-            f"{reason['count']:,} line(s) of {path(reason.get('source'))} "
-            f"skipped: {esc(reason['reason'])}{at}"
-        )
+    return out
+
+
+def _summary_notes(r: dict) -> list[str]:
+    """The summary's notes, as HTML list items: lines skipped (by reason, with their first
+    line numbers), lines without a name or amount, unreadable amounts, and the warnings."""
+    s = r["summary"]
+    notes = [_skipped_note(reason) for reason in s["lines_skipped"]["reasons"]]
     if s.get("lines_without_name"):
         notes.append(f"{s['lines_without_name']:,} line(s) without a name to screen")
     if s.get("lines_without_amount"):
@@ -223,12 +240,26 @@ def _summary(r: dict) -> str:
         )
     for w in r["warnings"]:
         notes.append("warning: " + esc(w))
-    if notes:
-        out.append(
-            '<div class="notice"><ul>' + "".join(f"<li>{n}</li>" for n in notes) + "</ul></div>"
+    return notes
+
+
+def _skipped_note(reason: dict) -> str:
+    """One reason lines were skipped: how many, from which file, and the first ten lines."""
+    lines = reason.get("lines") or []
+    at = (
+        (
+            " (lines "
+            + ", ".join(esc(x) for x in lines[:10])
+            + ("…" if len(lines) > 10 else "")
+            + ")"
         )
-    out.append("</section>\n")
-    return "\n".join(out)
+        if lines
+        else ""
+    )
+    return (
+        f"{reason['count']:,} line(s) of {path(reason.get('source'))} "
+        f"skipped: {esc(reason['reason'])}{at}"
+    )
 
 
 def _by_parent(r: dict, ids) -> str:
@@ -442,90 +473,102 @@ def _findings(r: dict) -> str:
 
 def _review(r: dict) -> str:
     out = ['<section id="review">\n<h2>To review</h2>']
-    pm = r["possible_matches"]
-    out.append(f"<h3>Possible matches ({len(pm):,})</h3>")
-    if pm:
-        out.append(
-            "<p class='muted'>Below the match threshold: not counted in any figure above, listed "
-            "so a person can confirm or dismiss them.</p>"
-        )
-        rows = [
-            tr(
-                [
-                    where(f),
-                    esc(f["value"]),
-                    esc(f["matched_entity"]["name"]),
-                    f"{f['score']:.2f}",
-                    esc(f.get("reason")),
-                    amount(f.get("spend"), f.get("currency")),
-                ],
-                {3, 5},
-            )
-            for f in pm
-        ]
-        out.append(
-            table(
-                ["Source:line", "Name in input", "Candidate", "Score", "Why", "Spend"], rows, {3, 5}
-            )
-        )
-    else:
-        out.append("<p>None.</p>")
-    ne = r["not_exposed"]
-    out.append(f"<h3>Matched but not exposed ({len(ne):,})</h3>")
-    if ne:
-        rows = [
-            tr(
-                [
-                    esc(n["value"]),
-                    esc(n["entity"]["name"]),
-                    esc(n["reason"]),
-                    f"{n['lines']:,}",
-                    amount(n.get("spend"), n.get("currency")),
-                    esc(
-                        " to ".join(x for x in (n.get("first_date"), n.get("last_date")) if x)
-                        or "–"
-                    ),
-                ],
-                {3, 4},
-            )
-            for n in ne
-        ]
-        out.append(
-            table(
-                ["Name in input", "Entity", "Why not counted", "Lines", "Spend", "Dates"],
-                rows,
-                {3, 4},
-            )
-        )
-    else:
-        out.append("<p>None.</p>")
+    out += _possible_matches(r["possible_matches"])
+    out += _not_exposed(r["not_exposed"])
     ua = r.get("unparsed_amounts") or []
     if ua:
         out.append(f'<h3 id="unparsed">Unreadable amounts ({len(ua):,})</h3>')
         rows = [tr([path(f"{u['source']}:{u['line']}"), esc(u["value"])]) for u in ua]
         out.append(table(["Source:line", "Value as written"], rows))
     if r.get("groups"):
-        out.append("<h3>By group</h3>")
-        keys = list(r["parameters"].get("group_by") or [])
-        rows = [
-            tr(
-                [esc(g["group"].get(k)) for k in keys]
-                + [esc(g["entity"]["name"]), amount(g["spend"], g["currency"]), f"{g['lines']:,}"],
-                {len(keys) + 1, len(keys) + 2},
-            )
-            for g in r["groups"]
-        ]
-        out.append(
-            table(
-                [esc(k) for k in keys] + ["Listed parent", "Spend", "Lines"],
-                rows,
-                {len(keys) + 1, len(keys) + 2},
-            )
-        )
+        out += _groups(r)
     if r.get("suppressed"):
         out.append(f"<p>{len(r['suppressed']):,} finding(s) suppressed by configuration.</p>")
     out.append("</section>\n")
     return "\n".join(out)
+
+
+def _possible_matches(pm: list[dict]) -> list[str]:
+    """The possible matches (below the threshold, counted nowhere) for a person to confirm or
+    dismiss: heading, then a table of them or 'None.'."""
+    out = [f"<h3>Possible matches ({len(pm):,})</h3>"]
+    if not pm:
+        out.append("<p>None.</p>")
+        return out
+    out.append(
+        "<p class='muted'>Below the match threshold: not counted in any figure above, listed "
+        "so a person can confirm or dismiss them.</p>"
+    )
+    rows = [
+        tr(
+            [
+                where(f),
+                esc(f["value"]),
+                esc(f["matched_entity"]["name"]),
+                f"{f['score']:.2f}",
+                esc(f.get("reason")),
+                amount(f.get("spend"), f.get("currency")),
+            ],
+            {3, 5},
+        )
+        for f in pm
+    ]
+    out.append(
+        table(["Source:line", "Name in input", "Candidate", "Score", "Why", "Spend"], rows, {3, 5})
+    )
+    return out
+
+
+def _not_exposed(ne: list[dict]) -> list[str]:
+    """Names that matched a listed entity but count in no exposure, each with why (e.g. all
+    its lines fall outside the listing): heading, then a table of them or 'None.'."""
+    out = [f"<h3>Matched but not exposed ({len(ne):,})</h3>"]
+    if not ne:
+        out.append("<p>None.</p>")
+        return out
+    rows = [
+        tr(
+            [
+                esc(n["value"]),
+                esc(n["entity"]["name"]),
+                esc(n["reason"]),
+                f"{n['lines']:,}",
+                amount(n.get("spend"), n.get("currency")),
+                esc(" to ".join(x for x in (n.get("first_date"), n.get("last_date")) if x) or "–"),
+            ],
+            {3, 4},
+        )
+        for n in ne
+    ]
+    out.append(
+        table(
+            ["Name in input", "Entity", "Why not counted", "Lines", "Spend", "Dates"],
+            rows,
+            {3, 4},
+        )
+    )
+    return out
+
+
+def _groups(r: dict) -> list[str]:
+    """Exposure per ``--group-by`` group and listed parent: one column per group key."""
+    keys = list(r["parameters"].get("group_by") or [])
+    rows = [
+        tr(
+            [esc(g["group"].get(k)) for k in keys]
+            + [esc(g["entity"]["name"]), amount(g["spend"], g["currency"]), f"{g['lines']:,}"],
+            {len(keys) + 1, len(keys) + 2},
+        )
+        for g in r["groups"]
+    ]
+    return [
+        "<h3>By group</h3>",
+        table(
+            [esc(k) for k in keys] + ["Listed parent", "Spend", "Lines"],
+            rows,
+            {len(keys) + 1, len(keys) + 2},
+        ),
+    ]
 
 
 def _lists(r: dict) -> str:
