@@ -84,32 +84,55 @@ def collect(dirs: list[Path | str]) -> tuple[RuleSet, list[Problem]]:
     dir_names: dict[Path, str] = {}
     for d in dirs:
         d = Path(d)
-        if not d.is_dir():
-            problems.append(Problem(str(d), None, "not a rules directory"))
-            continue
-        files = sorted(d.glob("*.toml"))
-        if not files:
-            problems.append(Problem(str(d), None, "no *.toml rules files"))
-            continue
-        n_infos = len(ruleset.infos)
-        for f in files:
-            _load_file(f, ruleset, raw_entities, problems)
-        if len(ruleset.infos) == n_infos:  # no [ruleset] table: name the set after its directory
-            ruleset.infos.append(RuleSetInfo(d.name, "", None, "", str(d)))
-        dir_names[d] = ruleset.infos[-1].name
+        if _load_dir(d, ruleset, raw_entities, problems):
+            dir_names[d] = ruleset.infos[-1].name
     # Entities after all lists are known, so listings can refer to lists in other files.
     for doc, lines, path, line, d in raw_entities:
         ent = _entity(doc, lines, path, line, dir_names.get(d, d.name), ruleset, problems)
-        if ent is None:
-            continue
-        if ent.id in ruleset.entities:
-            prev = ruleset.entities[ent.id]
-            if Path(_split(prev.origin)[0]).parent == d:
-                problems.append(
-                    Problem(path, line, f"entity {ent.id!r} defined twice (first at {prev.origin})")
-                )
-                continue
-        ruleset.entities[ent.id] = ent  # a later rules directory overrides an earlier one
+        if ent is not None:
+            _add_entity(ent, d, path, line, ruleset, problems)
+    _check_parents(ruleset, problems)
+    _check_cycles(ruleset, problems)
+    return ruleset, problems
+
+
+def _load_dir(d: Path, ruleset: RuleSet, raw_entities: list, problems: list[Problem]) -> bool:
+    """Load the lists and rule-set info of every ``*.toml`` in ``d`` into ``ruleset`` and queue
+    its entities in ``raw_entities`` (they are built once every list is known). A directory
+    without a ``[ruleset]`` table is named after itself. Returns False (with a problem) when
+    ``d`` is not a directory or has no rules file."""
+    if not d.is_dir():
+        problems.append(Problem(str(d), None, "not a rules directory"))
+        return False
+    files = sorted(d.glob("*.toml"))
+    if not files:
+        problems.append(Problem(str(d), None, "no *.toml rules files"))
+        return False
+    n_infos = len(ruleset.infos)
+    for f in files:
+        _load_file(f, ruleset, raw_entities, problems)
+    if len(ruleset.infos) == n_infos:  # no [ruleset] table: name the set after its directory
+        ruleset.infos.append(RuleSetInfo(d.name, "", None, "", str(d)))
+    return True
+
+
+def _add_entity(
+    ent: Entity, d: Path, path: str, line, ruleset: RuleSet, problems: list[Problem]
+) -> None:
+    """Add ``ent`` (read from directory ``d``) to the rule set: an id already defined in the
+    same directory is a problem; one from an earlier directory is overridden."""
+    if ent.id in ruleset.entities:
+        prev = ruleset.entities[ent.id]
+        if Path(_split(prev.origin)[0]).parent == d:
+            problems.append(
+                Problem(path, line, f"entity {ent.id!r} defined twice (first at {prev.origin})")
+            )
+            return
+    ruleset.entities[ent.id] = ent  # a later rules directory overrides an earlier one
+
+
+def _check_parents(ruleset: RuleSet, problems: list[Problem]) -> None:
+    """Every affiliation must name a known entity other than the affiliate itself."""
     for ent in ruleset.entities.values():
         for aff in ent.affiliations:
             if aff.parent not in ruleset.entities:
@@ -122,8 +145,6 @@ def collect(dirs: list[Path | str]) -> tuple[RuleSet, list[Problem]]:
                 problems.append(
                     Problem(*_split(ent.origin), f"entity {ent.id!r} is its own parent")
                 )
-    _check_cycles(ruleset, problems)
-    return ruleset, problems
 
 
 def _id_ok(v: str) -> bool:
@@ -136,31 +157,14 @@ def _split(origin: str) -> tuple[str, int | None]:
 
 
 def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Problem]) -> None:
+    """Read one rules file: its ``[ruleset]`` info and ``[[list]]`` tables go into
+    ``ruleset``; its ``[[entity]]`` tables are queued in ``raw_entities`` with the lines of
+    their headers."""
     path = str(f)
-    try:
-        if f.stat().st_size > MAX_RULES_FILE:
-            problems.append(Problem(path, None, "rules file larger than 32 MiB"))
-            return
-        text = f.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.append(Problem(path, None, "not UTF-8 text"))
+    read = _read_toml(f, problems)
+    if read is None:
         return
-    except OSError as exc:
-        problems.append(Problem(path, None, f"cannot read ({exc.strerror})"))
-        return
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        problems.append(
-            Problem(
-                path, int(m.group(1)) if m else None, f"not valid TOML: {str(exc).split(' (at')[0]}"
-            )
-        )
-        return
-    except RecursionError:  # absurdly deep nesting: reject, never crash
-        problems.append(Problem(path, None, "not valid TOML: nested too deeply"))
-        return
+    text, doc = read
     headers = _table_lines(text)
     known = {"ruleset", "list", "entity"}
     for key in doc:
@@ -177,41 +181,9 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
         if not isinstance(info, dict):
             problems.append(Problem(path, _key_line(text, "ruleset"), "'ruleset' must be a table"))
         else:
-            upd = info.get("updated")
-            if upd is not None and not isinstance(upd, date):
-                problems.append(
-                    Problem(
-                        path,
-                        headers.get(("ruleset", 0)),
-                        "ruleset.updated must be a date (YYYY-MM-DD)",
-                    )
-                )
-                upd = None
-            ruleset.infos.append(
-                RuleSetInfo(
-                    str(info.get("name", f.parent.name)),
-                    str(info.get("version", "")),
-                    upd,
-                    str(info.get("description", "")),
-                    str(f.parent),
-                )
-            )
+            ruleset.infos.append(_ruleset_info(info, f, headers.get(("ruleset", 0)), problems))
     for i, item in enumerate(_array(doc, "list", path, text, problems)):
-        line = headers.get(("list", i))
-        lst = _list(item, path, line, problems)
-        if lst is None:
-            continue
-        prev = ruleset.lists.get(lst.id)
-        if prev is not None and Path(_split(prev.origin)[0]).parent == f.parent:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"list {lst.id!r} defined twice (first at {ruleset.lists[lst.id].origin})",
-                )
-            )
-            continue
-        ruleset.lists[lst.id] = lst
+        _add_list(item, f, headers.get(("list", i)), ruleset, problems)
     for i, item in enumerate(_array(doc, "entity", path, text, problems)):
         line = headers.get(("entity", i))
         if not isinstance(item, dict):
@@ -225,6 +197,74 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
             for kind in ("listing", "affiliation")
         }
         raw_entities.append((item, sub, path, line, f.parent))
+
+
+def _read_toml(f: Path, problems: list[Problem]) -> tuple[str, dict] | None:
+    """The text of a rules file and its parsed TOML, or None with a problem when it is too
+    large, unreadable, not UTF-8 or not valid TOML (never an exception: a hostile file is
+    rejected, not crashed on)."""
+    path = str(f)
+    try:
+        if f.stat().st_size > MAX_RULES_FILE:
+            problems.append(Problem(path, None, "rules file larger than 32 MiB"))
+            return None
+        text = f.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(path, None, "not UTF-8 text"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(path, None, f"cannot read ({exc.strerror})"))
+        return None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.append(
+            Problem(
+                path, int(m.group(1)) if m else None, f"not valid TOML: {str(exc).split(' (at')[0]}"
+            )
+        )
+        return None
+    except RecursionError:  # absurdly deep nesting: reject, never crash
+        problems.append(Problem(path, None, "not valid TOML: nested too deeply"))
+        return None
+    return text, doc
+
+
+def _ruleset_info(info: dict, f: Path, line, problems: list[Problem]) -> RuleSetInfo:
+    """The ``[ruleset]`` table of file ``f`` (at ``line``); its name defaults to the
+    directory's, and an ``updated`` that is not a date is reported and left out."""
+    upd = info.get("updated")
+    if upd is not None and not isinstance(upd, date):
+        problems.append(Problem(str(f), line, "ruleset.updated must be a date (YYYY-MM-DD)"))
+        upd = None
+    return RuleSetInfo(
+        str(info.get("name", f.parent.name)),
+        str(info.get("version", "")),
+        upd,
+        str(info.get("description", "")),
+        str(f.parent),
+    )
+
+
+def _add_list(item, f: Path, line, ruleset: RuleSet, problems: list[Problem]) -> None:
+    """Validate one ``[[list]]`` table of file ``f`` and add it to the rule set: an id already
+    defined in the same directory is a problem; one from an earlier directory is overridden."""
+    path = str(f)
+    lst = _list(item, path, line, problems)
+    if lst is None:
+        return
+    prev = ruleset.lists.get(lst.id)
+    if prev is not None and Path(_split(prev.origin)[0]).parent == f.parent:
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"list {lst.id!r} defined twice (first at {ruleset.lists[lst.id].origin})",
+            )
+        )
+        return
+    ruleset.lists[lst.id] = lst
 
 
 def _array(doc: dict, key: str, path: str, text: str, problems: list[Problem]) -> list:
@@ -404,28 +444,36 @@ def _str_list(d, key, what, path, line, problems) -> tuple[str, ...]:
     return tuple(v)
 
 
+ENTITY_KEYS = {
+    "id",
+    "name",
+    "country",
+    "aliases",
+    "weak_aliases",
+    "sources",
+    "notes",
+    "listing",
+    "affiliation",
+}
+LISTING_KEYS = {
+    "list",
+    "citation",
+    "start",
+    "end",
+    "source_url",
+    "name_on_list",
+    "license_requirement",
+    "license_policy",
+    "meaning",
+}
+AFFILIATION_KEYS = {"parent", "relation", "valid_from", "valid_to", "source_url"}
+
+
 def _entity(
     d: dict, lines: dict, path: str, line, setname: str, ruleset: RuleSet, problems
 ) -> Entity | None:
     what = f"entity {str(d.get('id', '?'))[:80]!r}"
-    _unknown(
-        d,
-        {
-            "id",
-            "name",
-            "country",
-            "aliases",
-            "weak_aliases",
-            "sources",
-            "notes",
-            "listing",
-            "affiliation",
-        },
-        what,
-        path,
-        line,
-        problems,
-    )
+    _unknown(d, ENTITY_KEYS, what, path, line, problems)
     n = len(problems)
     eid = _req_id(d, what, path, line, problems)
     name = _req_str(d, "name", what, path, line, problems)
@@ -440,70 +488,16 @@ def _entity(
     if (aliases or weak) and not sources:
         problems.append(Problem(path, line, f"{what}: has aliases but no 'sources' backing them"))
     notes = _opt_str(d, "notes", what, path, line, problems)
-    listings = []
-    for lst, lline, lw in _sub_tables(d, "listing", what, path, line, lines, problems):
-        _unknown(
-            lst,
-            {
-                "list",
-                "citation",
-                "start",
-                "end",
-                "source_url",
-                "name_on_list",
-                "license_requirement",
-                "license_policy",
-                "meaning",
-            },
-            lw,
-            path,
-            lline,
-            problems,
-        )
-        m = len(problems)
-        list_id = _req_str(lst, "list", lw, path, lline, problems)
-        if list_id is not None and list_id not in ruleset.lists:
-            problems.append(Problem(path, lline, f"{lw}: unknown list {list_id!r}"))
-        citation = _req_str(lst, "citation", lw, path, lline, problems)
-        # ``start`` may be left out only when the source gives no date (e.g. OFAC rows in the
-        # CSL); such a listing counts on every date. See rules/README.md.
-        start = _opt_date(lst, "start", lw, path, lline, problems)
-        end = _opt_date(lst, "end", lw, path, lline, problems)
-        if start and end and end < start:
-            problems.append(Problem(path, lline, f"{lw}: end {end} is before start {start}"))
-        src = _req_str(lst, "source_url", lw, path, lline, problems)
-        extra = {
-            k: _opt_str(lst, k, lw, path, lline, problems)
-            for k in ("name_on_list", "license_requirement", "license_policy", "meaning")
-        }
-        if len(problems) == m:
-            listings.append(Listing(list_id, citation, start, src, end, **extra))
-    affs = []
-    for a, aline, aw in _sub_tables(d, "affiliation", what, path, line, lines, problems):
-        _unknown(
-            a,
-            {"parent", "relation", "valid_from", "valid_to", "source_url"},
-            aw,
-            path,
-            aline,
-            problems,
-        )
-        m = len(problems)
-        parent = _req_str(a, "parent", aw, path, aline, problems)
-        relation = _req_str(a, "relation", aw, path, aline, problems)
-        if relation is not None and relation not in RELATIONS:
-            problems.append(
-                Problem(
-                    path, aline, f"{aw}: relation {relation!r} is not one of {', '.join(RELATIONS)}"
-                )
-            )
-        vf = _opt_date(a, "valid_from", aw, path, aline, problems)
-        vt = _opt_date(a, "valid_to", aw, path, aline, problems)
-        if vf and vt and vt < vf:
-            problems.append(Problem(path, aline, f"{aw}: valid_to {vt} is before valid_from {vf}"))
-        src = _req_str(a, "source_url", aw, path, aline, problems)
-        if len(problems) == m:
-            affs.append(Affiliation(parent, relation, src, vf, vt))
+    listings = [
+        x
+        for lst, lline, lw in _sub_tables(d, "listing", what, path, line, lines, problems)
+        if (x := _listing(lst, lw, path, lline, ruleset, problems)) is not None
+    ]
+    affs = [
+        x
+        for a, aline, aw in _sub_tables(d, "affiliation", what, path, line, lines, problems)
+        if (x := _affiliation(a, aw, path, aline, problems)) is not None
+    ]
     if len(problems) > n:
         return None
     return Entity(
@@ -519,6 +513,54 @@ def _entity(
         setname,
         f"{path}:{line}",
     )
+
+
+def _listing(lst: dict, lw: str, path: str, lline, ruleset: RuleSet, problems) -> Listing | None:
+    """One ``[[entity.listing]]`` table (labelled ``lw`` in messages), or None when it has a
+    problem: it must name a known list, a citation and a source URL, with dates in order."""
+    _unknown(lst, LISTING_KEYS, lw, path, lline, problems)
+    m = len(problems)
+    list_id = _req_str(lst, "list", lw, path, lline, problems)
+    if list_id is not None and list_id not in ruleset.lists:
+        problems.append(Problem(path, lline, f"{lw}: unknown list {list_id!r}"))
+    citation = _req_str(lst, "citation", lw, path, lline, problems)
+    # ``start`` may be left out only when the source gives no date (e.g. OFAC rows in the
+    # CSL); such a listing counts on every date. See rules/README.md.
+    start = _opt_date(lst, "start", lw, path, lline, problems)
+    end = _opt_date(lst, "end", lw, path, lline, problems)
+    if start and end and end < start:
+        problems.append(Problem(path, lline, f"{lw}: end {end} is before start {start}"))
+    src = _req_str(lst, "source_url", lw, path, lline, problems)
+    extra = {
+        k: _opt_str(lst, k, lw, path, lline, problems)
+        for k in ("name_on_list", "license_requirement", "license_policy", "meaning")
+    }
+    if len(problems) > m:
+        return None
+    return Listing(list_id, citation, start, src, end, **extra)
+
+
+def _affiliation(a: dict, aw: str, path: str, aline, problems) -> Affiliation | None:
+    """One ``[[entity.affiliation]]`` table (labelled ``aw`` in messages), or None when it has
+    a problem: a parent, a known relation and a source URL, with validity dates in order."""
+    _unknown(a, AFFILIATION_KEYS, aw, path, aline, problems)
+    m = len(problems)
+    parent = _req_str(a, "parent", aw, path, aline, problems)
+    relation = _req_str(a, "relation", aw, path, aline, problems)
+    if relation is not None and relation not in RELATIONS:
+        problems.append(
+            Problem(
+                path, aline, f"{aw}: relation {relation!r} is not one of {', '.join(RELATIONS)}"
+            )
+        )
+    vf = _opt_date(a, "valid_from", aw, path, aline, problems)
+    vt = _opt_date(a, "valid_to", aw, path, aline, problems)
+    if vf and vt and vt < vf:
+        problems.append(Problem(path, aline, f"{aw}: valid_to {vt} is before valid_from {vf}"))
+    src = _req_str(a, "source_url", aw, path, aline, problems)
+    if len(problems) > m:
+        return None
+    return Affiliation(parent, relation, src, vf, vt)
 
 
 def _check_cycles(ruleset: RuleSet, problems: list[Problem]) -> None:
