@@ -582,9 +582,55 @@ def _write(
 
 
 def _entity_toml(g: list[Row], ids: dict[str, str]) -> str:
+    """One ``[[entity]]`` of ``entities.toml`` from a group of CSL rows naming the same entity
+    (the first row's name is the entity's name): the entity table, one listing per row, and
+    an affiliation for each row whose parent is another imported entity."""
+    eid = entity_id(g[0].name)
+    text = dumps_table("entity", _entity_body(g, eid), array=True)
+    for r in g:
+        text += "\n" + dumps_table("entity.listing", _listing_body(r), array=True, indent="  ")
+    for r in g:
+        pid = _parent_id(r, ids)
+        if pid and pid != eid:
+            text += "\n" + dumps_table(
+                "entity.affiliation",
+                {"parent": pid, "relation": "affiliate", "source_url": r.list_url},
+                array=True,
+                indent="  ",
+            )
+    return text
+
+
+def _entity_body(g: list[Row], eid: str) -> dict:
+    """The ``[[entity]]`` table's keys for a group of rows: id and name, the country when the
+    addresses agree on one, the other names (strong, then weak), every record as a source,
+    and the notes."""
     head = g[0]
-    eid = entity_id(head.name)
-    seen = {norm(head.name)}
+    aliases, weak = _other_names(g)
+    countries = sorted({c for r in g for c in r.countries})
+    sources = list(
+        dict.fromkeys(
+            f"{r.info_url or r.list_url} (CSL {r.code} record {r.row_id or r.n})" for r in g
+        )
+    )
+    notes = _entity_notes(g, countries)
+    body: dict = {"id": eid, "name": head.name}
+    if len(countries) == 1:
+        body["country"] = countries[0]
+    if aliases:
+        body["aliases"] = aliases
+    if weak:
+        body["weak_aliases"] = weak
+    body["sources"] = sources
+    if notes:
+        body["notes"] = " ".join(dict.fromkeys(notes))
+    return body
+
+
+def _other_names(g: list[Row]) -> tuple[list[str], list[str]]:
+    """The group's names other than the entity's own, each once by normalised form: strong
+    aliases (every row's name and aliases) first, then weak aliases not already taken."""
+    seen = {norm(g[0].name)}
     aliases: list[str] = []
     weak: list[str] = []
     for r in g:
@@ -597,12 +643,12 @@ def _entity_toml(g: list[Row], ids: dict[str, str]) -> str:
             if norm(a) and norm(a) not in seen:
                 seen.add(norm(a))
                 weak.append(a)
-    countries = sorted({c for r in g for c in r.countries})
-    sources = list(
-        dict.fromkeys(
-            f"{r.info_url or r.list_url} (CSL {r.code} record {r.row_id or r.n})" for r in g
-        )
-    )
+    return aliases, weak
+
+
+def _entity_notes(g: list[Row], countries: list[str]) -> list[str]:
+    """The rows' notes, then the first five addresses on the list and, when the addresses are
+    in several countries, those countries (a single one becomes the entity's country)."""
     notes = [n for r in g for n in r.notes]
     addrs = list(dict.fromkeys(a for r in g for a in r.addresses))
     if addrs:
@@ -611,46 +657,36 @@ def _entity_toml(g: list[Row], ids: dict[str, str]) -> str:
         )
     if len(countries) > 1:
         notes.append("Addresses in several countries: " + ", ".join(countries) + ".")
-    body: dict = {"id": eid, "name": head.name}
-    if len(countries) == 1:
-        body["country"] = countries[0]
-    if aliases:
-        body["aliases"] = aliases
-    if weak:
-        body["weak_aliases"] = weak
-    body["sources"] = sources
-    if notes:
-        body["notes"] = " ".join(dict.fromkeys(notes))
-    text = dumps_table("entity", body, array=True)
-    for r in g:
-        lst: dict = {"list": list_id(r.code), "name_on_list": r.raw_name, "citation": r.citation}
-        if r.start:
-            lst["start"] = r.start
-        if r.end:
-            lst["end"] = r.end
-        lst["source_url"] = r.list_url
-        if r.license_requirement:
-            lst["license_requirement"] = r.license_requirement
-        if r.license_policy:
-            lst["license_policy"] = r.license_policy
-        if r.programs:
-            lst["meaning"] = f"Programs: {r.programs}. " + (
-                SOURCES[r.code].meaning if r.code in SOURCES else ""
-            )
-        text += "\n" + dumps_table("entity.listing", lst, array=True, indent="  ")
-    for r in g:
-        pid = None
-        if r.parent_name:
-            base, _ = _acronym(r.parent_name)
-            pid = ids.get(norm(r.parent_name)) or (ids.get(norm(base)) if base else None)
-        if pid and pid != eid:
-            text += "\n" + dumps_table(
-                "entity.affiliation",
-                {"parent": pid, "relation": "affiliate", "source_url": r.list_url},
-                array=True,
-                indent="  ",
-            )
-    return text
+    return notes
+
+
+def _listing_body(r: Row) -> dict:
+    """The ``[[entity.listing]]`` table's keys for one CSL row; optional keys only when the
+    row has them, and the row's programs ahead of the list's meaning."""
+    lst: dict = {"list": list_id(r.code), "name_on_list": r.raw_name, "citation": r.citation}
+    if r.start:
+        lst["start"] = r.start
+    if r.end:
+        lst["end"] = r.end
+    lst["source_url"] = r.list_url
+    if r.license_requirement:
+        lst["license_requirement"] = r.license_requirement
+    if r.license_policy:
+        lst["license_policy"] = r.license_policy
+    if r.programs:
+        lst["meaning"] = f"Programs: {r.programs}. " + (
+            SOURCES[r.code].meaning if r.code in SOURCES else ""
+        )
+    return lst
+
+
+def _parent_id(r: Row, ids: dict[str, str]) -> str | None:
+    """The id of the imported entity that row ``r`` names as its parent (by its name, else by
+    the name without its bracketed acronym), or None."""
+    if not r.parent_name:
+        return None
+    base, _ = _acronym(r.parent_name)
+    return ids.get(norm(r.parent_name)) or (ids.get(norm(base)) if base else None)
 
 
 __all__ = ["CSL_URL", "SOURCES", "entity_id", "import_csl", "list_id", "norm", "toml_value"]
