@@ -26,17 +26,52 @@ def apply(
 ) -> dict:
     today = today or date.today()
     config = config or Config()
-    base = config.base_dir
+    active = _active_suppressions(config, today, report["warnings"])
+    kept, suppressed, baselined = _sort_out(report, active, config, baseline)
+    for s in active:
+        if not s.used:
+            report["warnings"].append(
+                f"{s.where(config.path)} matched no finding ({s.reason}); remove it if it is stale"
+            )
+
+    removed = (
+        len(report["findings"])
+        + len(report["possible_matches"])
+        - sum(len(v) for v in kept.values())
+    )
+    if removed:
+        _rebuild(report, kept["findings"], kept["possible_matches"], ruleset, opts)
+    report["suppressed"] = suppressed
+    report["summary"]["suppressed"] = len(suppressed)
+    if baseline is not None:
+        report["baseline"] = _baseline_record(report, baseline, suppressed, baselined)
+        report["summary"]["baselined"] = len(baselined)
+    return report
+
+
+def _active_suppressions(config: Config, today: date, warnings: list[str]) -> list:
+    """The configuration's suppressions that have not expired by ``today``; each expired one
+    gets a warning (with its file and line) so it is renewed or removed, not silently kept."""
     active = []
     for s in config.suppressions:
         if s.expired(today):
-            report["warnings"].append(
+            warnings.append(
                 f"{s.where(config.path)} expired on {s.expires.isoformat()} and no longer "
                 f"suppresses ({s.reason}); renew or remove it"
             )
         else:
             active.append(s)
+    return active
 
+
+def _sort_out(
+    report: dict, active: list, config: Config, baseline
+) -> tuple[dict[str, list[dict]], list[dict], list[str]]:
+    """Split the findings and possible matches into those kept, those suppressed (the first
+    matching active entry wins, and counts as used) and the ids known to the baseline.
+    Suppression is checked first, so a suppressed finding is recorded as suppressed even when
+    the baseline knows it."""
+    base = config.base_dir
     rel_cache: dict[str, str] = {}
     suppressed: list[dict] = []
     baselined: list[str] = []
@@ -57,35 +92,22 @@ def apply(
                 baselined.append(f["id"])
                 continue
             kept[key].append(f)
+    return kept, suppressed, baselined
 
-    for s in active:
-        if not s.used:
-            report["warnings"].append(
-                f"{s.where(config.path)} matched no finding ({s.reason}); remove it if it is stale"
-            )
 
-    removed = (
-        len(report["findings"])
-        + len(report["possible_matches"])
-        - sum(len(v) for v in kept.values())
-    )
-    if removed:
-        _rebuild(report, kept["findings"], kept["possible_matches"], ruleset, opts)
-    report["suppressed"] = suppressed
-    report["summary"]["suppressed"] = len(suppressed)
-    if baseline is not None:
-        current = {f["id"] for k in ("findings", "possible_matches") for f in report[k]}
-        current.update(x["id"] for x in suppressed)
-        current.update(baselined)
-        report["baseline"] = {
-            "path": baseline.path,
-            "known": len(baseline.ids),
-            "baselined": len(baselined),
-            "resolved": len(baseline.ids - current),
-            "ids": sorted(baselined),
-        }
-        report["summary"]["baselined"] = len(baselined)
-    return report
+def _baseline_record(report: dict, baseline, suppressed: list[dict], baselined: list[str]) -> dict:
+    """The report's ``baseline`` entry: how many ids the baseline knows, how many findings it
+    took out, and how many of its ids no longer occur at all (resolved since)."""
+    current = {f["id"] for k in ("findings", "possible_matches") for f in report[k]}
+    current.update(x["id"] for x in suppressed)
+    current.update(baselined)
+    return {
+        "path": baseline.path,
+        "known": len(baseline.ids),
+        "baselined": len(baselined),
+        "resolved": len(baseline.ids - current),
+        "ids": sorted(baselined),
+    }
 
 
 def _suppressed_entry(f: dict, s, config: Config, key: str) -> dict:
