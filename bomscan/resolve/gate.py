@@ -80,7 +80,7 @@ those two words and words that may vanish. "Pacific Networks Corp (USA)", "PACIF
 CO LTD" and "Pacific Netwrks" pass, "Pacific Supply 15481 BV" does not; "Pacific Group" passes
 (every other word of it may vanish) and is left to the resolver. The column form decides (1)
 and the presence of one anchor's sources natively, and runs ``passes`` on the few names left.
-tests/test_name_gate.py checks soundness on the labelled set, every alias and thousands of
+tests/resolve/test_name_gate.py checks soundness on the labelled set, every alias and thousands of
 perturbations of them, and that the column form decides exactly as ``passes``.
 """
 
@@ -357,7 +357,7 @@ class NameGate:
 
     def mask(self, names: pl.Series) -> pl.Series:
         """``passes`` for a column of names (no nulls), natively in polars: the same answer,
-        name for name (tests/test_name_gate.py).
+        name for name (tests/resolve/test_name_gate.py).
 
         Why this shape: run over the ~50,000 distinct vendors of a large ledger, this screen is
         on the report's critical path, so it makes few passes over the names and runs Python

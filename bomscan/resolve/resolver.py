@@ -51,7 +51,7 @@ _METHOD_RANK = {"exact": 0, "normalised": 1, "fuzzy": 2}
 # 100 * min_score - PREFILTER_MARGIN. Measured: over the nomenklatura pairs, the labelled set
 # against every shipped alias and 6,000 synthetic typo/variant pairs, no pair scoring at or
 # above the review band was more than 24 points below its score on that ratio
-# (tests/test_resolve_labelled.py::test_prefilter_margin_holds keeps checking this).
+# (tests/resolve/test_resolve_labelled.py::test_prefilter_margin_holds keeps checking this).
 PREFILTER_MARGIN = 30.0
 # ...and of those, only the PREFILTER_TOP_K best by that ratio are scored in Python. The
 # labelled set and the nomenklatura pairs never have a true match outside the top K.
@@ -428,7 +428,7 @@ class Resolver:
         C call, vectorised across names: about 10x less per pair), and each row keeps its
         top K by (ratio, rule order). An alias has the same ratio in every list it is in, so
         the union of the per-key top Ks holds the combined top K: the same shortlist as
-        ``_shortlist`` (tests/test_resolve_speedpaths.py checks it name for name).
+        ``_shortlist`` (tests/resolve/test_resolve_speedpaths.py checks it name for name).
         """
         out: list[tuple | None] = [None] * len(names)
         cut = 100.0 * min_score - PREFILTER_MARGIN

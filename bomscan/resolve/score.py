@@ -289,8 +289,8 @@ def similarity(a: str, b: str) -> float:
 # The resolver's hot path: the same score as ``score_parsed(q, a, floor=...)[0]``, with what
 # depends on one side only (distinctive tokens minus numbers, their weights, anchor units, the
 # joined string, the glued legal form) computed once per name and once per alias instead of
-# on every pair. Bilingual names take the general path. tests/test_resolve.py checks the two
-# agree pair for pair.
+# on every pair. Bilingual names take the general path.
+# tests/resolve/test_resolve_speedpaths.py checks the two agree pair for pair.
 
 _WEIGHT: dict[str, float] = {}
 

@@ -13,7 +13,7 @@ from bomscan.resolve.normalise import parse
 from bomscan.resolve.resolver import PREFILTER_MARGIN, sort_key
 from bomscan.resolve.score import score_parsed
 
-DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
+DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from bomscan.resolve import REVIEW_THRESHOLD, AliasRecord, Resolver
 from bomscan.resolve.normalise import parse
 from bomscan.resolve.score import detail_prepared, prepare, score_parsed, score_prepared
 
-DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
+DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
 
 def _typo(rng: random.Random, s: str) -> str:

@@ -25,7 +25,7 @@ from bomscan.resolve import gate as gate_module
 from bomscan.resolve.gate import NameGate
 from bomscan.resolve.resolver import AliasRecord
 
-DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
+DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
 EXTRA = (
     "Inc Ltd Co., Ltd. GmbH S.p.A. (USA) (HK) Hong Kong United States Kingdom Arab Emirates "

@@ -111,7 +111,7 @@ def test_levels_per_source_are_documented():
     } <= set(SOURCES)
     assert SOURCES["EL"].level == SOURCES["MEU"].level == SOURCES["UVL"].level == "restricted"
     assert SOURCES["CMIC"].level == "investment"
-    readme = (Path(__file__).resolve().parents[1] / "rules" / "README.md").read_text(
+    readme = (Path(__file__).resolve().parents[2] / "rules" / "README.md").read_text(
         encoding="utf-8"
     )
     for code, sd in SOURCES.items():
