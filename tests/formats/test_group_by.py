@@ -174,3 +174,30 @@ def test_xlsx_without_group_by_has_no_groups_sheet(ledger, capsys, monkeypatch):
     wb = openpyxl.load_workbook("out.xlsx")
     assert "Groups" not in wb.sheetnames
     assert [c.value for c in wb["Findings"][1]][-1] == "Extra"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "xlsx"])
+def test_two_group_keys_give_one_column_each(ledger, capsys, monkeypatch, fmt):
+    keys = ("--group-by", "Cost Center", "--group-by", "Currency")
+    out = run(capsys, monkeypatch, ledger, *keys, "-f", fmt, *(["-o", "o.xlsx"] * (fmt == "xlsx")))
+    if fmt == "table":
+        assert (
+            "Exposure by Cost Center / Currency" in out and "Spend by Cost Center / Currency" in out
+        )
+    elif fmt == "markdown":
+        assert "| Cost Center | Currency | Entity | Spend | Share of group | Lines |" in out
+        assert "| CC-200 Facilities | USD | 1,000.00 USD | 250.00 USD | 25.0% | 2 |" in out
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert {(r["Cost Center"], r["group: Currency"]) for r in rows} == {
+            ("CC-100 Security", "USD"),
+            ("CC-200 Facilities", "USD"),
+        }
+    else:
+        wb = openpyxl.load_workbook("o.xlsx")
+        assert [c.value for c in wb["Groups"][1]][:3] == [
+            "Cost Center",
+            "group: Currency",
+            "Currency",
+        ]
+        assert [c.value for c in wb["Findings"][1]][-2:] == ["Cost Center", "group: Currency"]
