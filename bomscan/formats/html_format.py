@@ -120,6 +120,7 @@ def _figure(label: str, value: str, small: str = "") -> str:
 
 
 def _summary(r: dict) -> str:
+    """The Summary section: the gate's verdict, the key figures, currency notes and notes."""
     s = r["summary"]
     out = ['<section id="summary">\n<h2>Summary</h2>']
     gate = r.get("gate")
@@ -472,6 +473,7 @@ def _findings(r: dict) -> str:
 
 
 def _review(r: dict) -> str:
+    """The To review section: what a person should look at that the figures above leave out."""
     out = ['<section id="review">\n<h2>To review</h2>']
     out += _possible_matches(r["possible_matches"])
     out += _not_exposed(r["not_exposed"])
@@ -520,8 +522,9 @@ def _possible_matches(pm: list[dict]) -> list[str]:
 
 
 def _not_exposed(ne: list[dict]) -> list[str]:
-    """Names that matched a listed entity but count in no exposure, each with why (e.g. all
-    its lines fall outside the listing): heading, then a table of them or 'None.'."""
+    """Names that matched a listed entity but count in no exposure, each with why (no listing
+    in force on the as-of date, or not affiliated on the line's date): heading, then a table
+    of them or 'None.'."""
     out = [f"<h3>Matched but not exposed ({len(ne):,})</h3>"]
     if not ne:
         out.append("<p>None.</p>")

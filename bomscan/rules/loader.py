@@ -472,6 +472,9 @@ AFFILIATION_KEYS = {"parent", "relation", "valid_from", "valid_to", "source_url"
 def _entity(
     d: dict, lines: dict, path: str, line, setname: str, ruleset: RuleSet, problems
 ) -> Entity | None:
+    """One ``[[entity]]`` table (at ``line``; ``lines`` holds the lines of its listing and
+    affiliation headers), or None when it or any of its listings or affiliations has a
+    problem (each one is reported)."""
     what = f"entity {str(d.get('id', '?'))[:80]!r}"
     _unknown(d, ENTITY_KEYS, what, path, line, problems)
     n = len(problems)
