@@ -1,8 +1,9 @@
 """Ledger scale benchmark: ``bomscan report`` on a generated ledger vs a bare polars scan.
 
-Issue 6 sets the targets: on a 10,000,000-row ledger CSV (about 0.6 GB, ~50,000 distinct
-vendors, a few of them listed) ``bomscan report FILE --format json -o /dev/null`` takes at most
-1.5x the wall time and 2x the peak memory of a bare polars
+The targets (issue 16, relaxed from issue 6's 1.5x: clarity first): on a 10,000,000-row ledger
+CSV (about 0.7 GB, ~50,000 distinct vendors, a few of them listed)
+``bomscan report FILE --format json -o /dev/null`` takes at most 2x the wall time and 2x the
+peak memory of a bare polars
 ``scan_csv(...).group_by(vendor).agg(pl.col(amount).sum()).collect()`` on the same file, both
 run as subprocesses in the same run (so the machine's speed cancels out). Peak memory is the
 child's max RSS (``resource.getrusage(RUSAGE_CHILDREN)`` read after each child, in a fresh
@@ -37,6 +38,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+WALL_TARGET = 2.0
 
 LISTED = [
     "HANGZHOU HIKVISION DIGITAL TECH CO LTD",
@@ -214,7 +216,7 @@ def main() -> None:
             print(f"{label}: {r['wall']:.2f} s best, peak RSS {r['maxrss_kb'] / 1024:.0f} MiB")
         print("per-round wall ratios: " + " ".join(f"{w:.2f}" for w in walls))
         print(
-            f"wall ratio:      {wall_ratio:.2f}x median of {len(rounds)} paired rounds (target <= 1.5x)"
+            f"wall ratio:      {wall_ratio:.2f}x median of {len(rounds)} paired rounds (target <= {WALL_TARGET}x)"
         )
         print(f"memory ratio:    {mem_ratio:.2f}x median (target <= 2x)")
         print(
@@ -226,7 +228,7 @@ def main() -> None:
             f"{secs:.2f} s; name gate + resolver on the {passed:,} it lets through {gated:,.2f} s "
             "(same matches)"
         )
-        ok = wall_ratio <= 1.5 and mem_ratio <= 2.0
+        ok = wall_ratio <= WALL_TARGET and mem_ratio <= 2.0
         print("within targets" if ok else "OVER TARGET")
     finally:
         if tmp is not None:

@@ -5,7 +5,7 @@
 2. The same BOM as CycloneDX XML: `bomscan report` vs a process that only parses it with lxml.
    Target: at most 10x.
 3. The shipped example HBOM: `bomscan report` vs a process that only imports polars, rapidfuzz
-   and click. Target: at most 1.5x.
+   and click. Target: at most 2x (issue 16; it was 1.5x).
 
 Each command runs several times; the median wall time is used (these machines are noisy).
 Usage: python benchmarks/bench_report.py [--components N] [--repeat K]
@@ -172,7 +172,7 @@ def main() -> None:
                 bomscan(
                     "report", str(REPO / "examples" / "camera-hbom.cdx.json"), "-o", "/dev/null"
                 ),
-                1.5,
+                2.0,
             ),
         ]
         for label, base_cmd, ours_cmd, target in cases:

@@ -24,8 +24,8 @@ import polars as pl
 
 from bomscan.exposure.names import NameCache, RowTicker, progress_shown, warm_up
 from bomscan.exposure.plan import PassPlan
+from bomscan.sources.lines import RAGGED, RAW_CURRENCY, UNPARSED, name_text
 from bomscan.sources.schema import BLANK_HINT, RAW_NAME, PassView, ReadResult, lines_of_items
-from bomscan.sources.tabular import RAGGED, RAW_CURRENCY, UNPARSED, name_text
 
 SUMS = ("_lines", "_sum", "_priced", "_credit_lines", "_credit_sum")
 

@@ -12,8 +12,8 @@ import polars as pl
 
 from bomscan.resolve.gate import NameGate
 from bomscan.sources import schema
+from bomscan.sources.lines import name_text
 from bomscan.sources.schema import RAW_NAME, PassView
-from bomscan.sources.tabular import name_text
 
 GATE_MIN_NAMES = 1000  # distinct new names from which a batch goes through the name gate
 

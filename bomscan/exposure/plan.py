@@ -9,8 +9,8 @@ from datetime import date
 import polars as pl
 
 from bomscan.errors import ConfigError
+from bomscan.sources.lines import currency_from_text
 from bomscan.sources.schema import EXTRA_PREFIX, INTERNAL_PREFIX, ReadResult
-from bomscan.sources.tabular import currency_from_text
 
 # canonical columns a role's header maps to, for --group-by on a role column
 ROLE_COLUMN = {

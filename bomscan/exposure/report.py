@@ -29,8 +29,8 @@ from bomscan.exposure.names import NameCache
 from bomscan.exposure.plan import PassPlan
 from bomscan.resolve.affiliates import paths_frame
 from bomscan.rules.model import RuleSet
+from bomscan.sources.lines import RAW_AMOUNT
 from bomscan.sources.schema import ReadResult
-from bomscan.sources.tabular import RAW_AMOUNT
 
 SCHEMA_VERSION = "1.0"
 
@@ -167,7 +167,7 @@ def _frame(results: list[ReadResult], ruleset: RuleSet, opts: Options) -> dict:
             {
                 "source": r.source,
                 "kind": r.kind,
-                "meta": {k: v for k, v in r.meta.items() if not callable(v)},
+                "meta": dict(r.meta),
             }
             for r in results
         ],
@@ -216,7 +216,7 @@ def _relocate(
         return frame
     fixes = []
     for r in results:
-        relocate = r.meta.get("relocate")
+        relocate = r.relocate
         sub = frame.filter(pl.col("source") == r.source) if relocate is not None else None
         if sub is None or sub.height == 0:
             continue

@@ -1,9 +1,11 @@
 """Input readers: one module per kind of input, each producing the canonical line schema.
 
-``read_input`` detects the kind from the content (not only the extension) and dispatches:
+``read_input`` detects the kind from the content (not only the extension) and dispatches
+through the registry in :mod:`.interface`:
 
 - CycloneDX JSON (``bomFormat``/``specVersion`` in an object) -> :mod:`.cyclonedx_json`
 - CycloneDX XML (the ``http://cyclonedx.org/schema/bom/1.x`` namespace) -> :mod:`.cyclonedx_xml`
+- Parquet and Excel ledgers -> :mod:`.binary_tables`
 - delimited text (CSV/TSV BOMs and spend ledgers) -> :mod:`.tabular`
 
 Everything a reader cannot read becomes an :class:`~bomscan.errors.InputError` naming the file.
@@ -14,24 +16,11 @@ from __future__ import annotations
 import mmap
 import os
 import stat
-from typing import TYPE_CHECKING
 
 from bomscan.errors import InputError
-
-if TYPE_CHECKING:
-    from bomscan.sources.schema import ReadResult
+from bomscan.sources.schema import LINE_SCHEMA, ReadResult
 
 __all__ = ["read_input", "ReadResult", "LINE_SCHEMA", "detect_kind"]
-
-
-def __getattr__(name: str):
-    # the schema (and with it polars) is imported on first use, not with this package: the
-    # report imports sources.line_breaks before polars to start counting a large file early
-    if name in ("LINE_SCHEMA", "ReadResult"):
-        from bomscan.sources import schema
-
-        return getattr(schema, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 HEAD = 1 << 20
@@ -147,6 +136,30 @@ def read_input(
     Only regular files are read: a directory, FIFO, socket or device is refused with one line
     (a FIFO with no writer would block forever, and the readers open a file twice).
     """
+    from bomscan.sources.interface import SOURCES, ReadOptions
+
+    size = _regular_file_size(path)
+    head = _read(path, HEAD)
+    if not head.strip():
+        raise InputError("empty file", path=path)
+    source = SOURCES[detect_kind(path, head)]
+    opts = ReadOptions(column_overrides or {}, decimal, sheet, strict)
+    if source.whole_document:
+        limit = max_bom_bytes()
+        if size > limit:
+            raise InputError(
+                f"{size / (1 << 20):,.0f} MB is above the {limit / (1 << 20):,.0f} MB "
+                "limit for a CycloneDX file (set BOMSCAN_MAX_BOM_MB to raise it)",
+                path=path,
+            )
+        return source.read(path, _read(path, None), size, opts)
+    if source.kind == "tabular" and size > MAX_LINE_BYTES:
+        check_line_lengths(path)
+    return source.read(path, head, size, opts)
+
+
+def _regular_file_size(path: str) -> int:
+    """The size of ``path``; a one-line error unless it is a regular file."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -160,44 +173,13 @@ def read_input(
     if not stat.S_ISREG(st.st_mode):
         what = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
         raise InputError(f"is {what}; save the data to a file and pass that", path=path)
+    return st.st_size
+
+
+def _read(path: str, limit: int | None) -> bytes:
+    """The file's first ``limit`` bytes (all of it when None), or a one-line error."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(HEAD)
+            return fh.read() if limit is None else fh.read(limit)
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", path=path) from None
-    if not head.strip():
-        raise InputError("empty file", path=path)
-    kind = detect_kind(path, head)
-    if kind in ("cyclonedx-json", "cyclonedx-xml"):
-        limit = max_bom_bytes()
-        if st.st_size > limit:
-            raise InputError(
-                f"{st.st_size / (1 << 20):,.0f} MB is above the {limit / (1 << 20):,.0f} MB "
-                "limit for a CycloneDX file (set BOMSCAN_MAX_BOM_MB to raise it)",
-                path=path,
-            )
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise InputError(f"cannot read ({exc.strerror})", path=path) from None
-        if kind == "cyclonedx-json":
-            from bomscan.sources import cyclonedx_json
-
-            return cyclonedx_json.read(path, data, strict=strict)
-        from bomscan.sources import cyclonedx_xml
-
-        return cyclonedx_xml.read(path, data, strict=strict)
-    if kind in ("parquet", "xlsx"):
-        try:
-            from bomscan.sources import binary_tables
-        except ImportError:
-            raise InputError(f"{kind} input is not supported by this build", path=path) from None
-        return binary_tables.read(
-            path, kind, overrides=column_overrides, decimal=decimal, sheet=sheet
-        )
-    from bomscan.sources import tabular
-
-    if st.st_size > MAX_LINE_BYTES:
-        check_line_lengths(path)
-    return tabular.read(path, head, overrides=column_overrides, decimal=decimal, size=st.st_size)

@@ -1,6 +1,6 @@
 """Parquet and Excel (.xlsx) ledgers -> canonical lines, through the same path as CSV.
 
-Both end in :func:`bomscan.sources.tabular.lines_from_frame`, so roles, money, currencies, dates
+Both end in :func:`bomscan.sources.lines.lines_from_frame`, so roles, money, currencies, dates
 and extras behave exactly as for CSV.
 
 - Parquet is scanned lazily (``scan_parquet``); numeric and date columns are used as they are,
@@ -19,7 +19,7 @@ import zipfile
 import polars as pl
 
 from bomscan.errors import InputError
-from bomscan.sources import tabular
+from bomscan.sources import lines, tabular
 
 
 def read(
@@ -41,7 +41,7 @@ def _read_parquet(path, overrides, decimal):
         schema = lf.collect_schema()
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise InputError(
-            f"cannot be read as Parquet ({tabular._first_line(exc)})", path=path
+            f"cannot be read as Parquet ({lines.first_line(exc)})", path=path
         ) from None
     headers = list(schema.names())
     casts = []
@@ -49,7 +49,7 @@ def _read_parquet(path, overrides, decimal):
         keep = dt.is_numeric() or dt == pl.Date or isinstance(dt, pl.Datetime) or dt == pl.String
         casts.append(pl.col(h) if keep else pl.col(h).cast(pl.String))
     lf = lf.select(casts)
-    return tabular.lines_from_frame(
+    return lines.lines_from_frame(
         path,
         lf,
         headers,
@@ -70,7 +70,7 @@ def _read_xlsx(path, overrides, decimal, sheet):
         names = book.sheet_names
     except Exception as exc:  # fastexcel raises its own error types
         raise InputError(
-            f"cannot be read as an Excel workbook ({tabular._first_line(exc)})", path=path
+            f"cannot be read as an Excel workbook ({lines.first_line(exc)})", path=path
         ) from None
     if not names:
         raise InputError("the workbook has no sheets", path=path)
@@ -83,7 +83,7 @@ def _read_xlsx(path, overrides, decimal, sheet):
         raw = book.load_sheet(target, header_row=None, dtypes="string").to_polars()
     except Exception as exc:
         raise InputError(
-            f"sheet {target!r} cannot be read ({tabular._first_line(exc)})", path=path
+            f"sheet {target!r} cannot be read ({lines.first_line(exc)})", path=path
         ) from None
     if raw.height == 0:
         raise InputError(f"sheet {target!r} is empty", path=path)
@@ -102,7 +102,7 @@ def _read_xlsx(path, overrides, decimal, sheet):
     warnings = [f"{path}:{header_row}: {n}" for n in notes]
     body = raw.slice(idx + 1)
     body.columns = headers
-    return tabular.lines_from_frame(
+    return lines.lines_from_frame(
         path,
         body.lazy(),
         headers,

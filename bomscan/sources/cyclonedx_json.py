@@ -41,15 +41,53 @@ def looks_like(head: bytes) -> bool:
 
 
 def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
+    """A CycloneDX JSON document's components and the organisations they name."""
     data = _as_utf8(path, data)
     doc = _loads(path, data)
     if not isinstance(doc, dict):
         raise InputError("JSON document is not an object, so not a CycloneDX BOM", path=path)
     warnings: list[str] = []
-    meta: dict = {}
-    fmt = doc.get("bomFormat")
     version = doc.get("specVersion")
     version = version if isinstance(version, str) else None
+    _check_format(path, doc, version, strict, warnings)
+    schema_check(
+        path,
+        "JSON",
+        version,
+        lambda v: first_json_violation(doc, v),
+        strict=strict,
+        warnings=warnings,
+        data=data,
+    )
+    meta: dict = {"spec_version": version}
+    comps: list[Component] = []
+    odd = [0]
+    _walk_metadata(doc.get("metadata"), comps, odd, meta)
+    top = doc.get("components")
+    if isinstance(top, list):
+        for c in top:
+            if isinstance(c, dict):
+                _walk(c, comps, odd)
+            else:
+                odd[0] += 1
+    elif top is not None:
+        warnings.append(f"{path}: 'components' is not a list; ignored")
+    if odd[0]:
+        warnings.append(
+            f"{path}: {odd[0]} component entr{'y' if odd[0] == 1 else 'ies'} not an object "
+            "(or a 'components' that is not a list) skipped"
+        )
+    _locate_lines(data, comps)
+    frame, n = components_to_frame(comps, path, KIND, warnings)
+    return ReadResult(
+        source=path, kind=KIND, lines=frame, items_read=n, warnings=warnings, meta=meta
+    )
+
+
+def _check_format(path: str, doc: dict, version, strict: bool, warnings: list[str]) -> None:
+    """Refuse JSON that is not CycloneDX; warn of drafts, a missing bomFormat or specVersion,
+    and unknown versions (read leniently unless ``strict``)."""
+    fmt = doc.get("bomFormat")
     if fmt != "CycloneDX":
         if doc.get("specFormat") == "CycloneDX":
             if not strict:
@@ -67,53 +105,22 @@ def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
             warnings.append(f"{path}: no specVersion; read leniently, not validated")
         elif version not in SUPPORTED_VERSIONS:
             warnings.append(f"{path}: unknown specVersion {version!r}; read leniently")
-    schema_check(
-        path,
-        "JSON",
-        version,
-        lambda v: first_json_violation(doc, v),
-        strict=strict,
-        warnings=warnings,
-        data=data,
-    )
-    meta["spec_version"] = version
 
-    comps: list[Component] = []
-    odd = [0]
-    metadata = doc.get("metadata")
-    if isinstance(metadata, dict):
-        product = metadata.get("component")
-        product_comp = None
-        if isinstance(product, dict):
-            product_comp = _walk(product, comps, odd)
-        extra: list[tuple[str, str, None]] = []
-        manufacture = _org_name(metadata.get("manufacture"))
-        if manufacture:
-            extra.append(("manufacture", manufacture, None))
-        msupplier = _org_name(metadata.get("supplier"))
-        if msupplier:
-            extra.append(("metadata.supplier", msupplier, None))
-        attach_product_names(comps, product_comp, extra, meta)
-    top = doc.get("components")
-    if isinstance(top, list):
-        for c in top:
-            if isinstance(c, dict):
-                _walk(c, comps, odd)
-            else:
-                odd[0] += 1
-    elif top is not None:
-        warnings.append(f"{path}: 'components' is not a list; ignored")
-    if odd[0]:
-        warnings.append(
-            f"{path}: {odd[0]} component entr{'y' if odd[0] == 1 else 'ies'} not an object "
-            "(or a 'components' that is not a list) skipped"
-        )
 
-    _locate_lines(data, comps)
-    frame, n = components_to_frame(comps, path, KIND, warnings)
-    return ReadResult(
-        source=path, kind=KIND, lines=frame, items_read=n, warnings=warnings, meta=meta
-    )
+def _walk_metadata(metadata, comps: list[Component], odd: list[int], meta: dict) -> None:
+    """The product component of ``metadata`` and the organisations that made or supplied it."""
+    if not isinstance(metadata, dict):
+        return
+    product = metadata.get("component")
+    product_comp = _walk(product, comps, odd) if isinstance(product, dict) else None
+    extra: list[tuple[str, str, None]] = []
+    manufacture = _org_name(metadata.get("manufacture"))
+    if manufacture:
+        extra.append(("manufacture", manufacture, None))
+    msupplier = _org_name(metadata.get("supplier"))
+    if msupplier:
+        extra.append(("metadata.supplier", msupplier, None))
+    attach_product_names(comps, product_comp, extra, meta)
 
 
 MAX_DEPTH = 2500
@@ -192,7 +199,20 @@ def _walk(root: dict, out: list[Component], odd: list[int]) -> Component:
     return first
 
 
+def _properties(raw) -> dict[str, str]:
+    """A component's ``properties`` as name -> value (the first of a repeated name)."""
+    props: dict[str, str] = {}
+    if isinstance(raw, list):
+        for p in raw:
+            if isinstance(p, dict) and isinstance(p.get("name"), str):
+                v = p.get("value")
+                if v is not None:
+                    props.setdefault(p["name"], v if isinstance(v, str) else str(v))
+    return props
+
+
 def _component(obj: dict) -> Component:
+    """A component object's names (in document order), properties and identifiers."""
     names: list[tuple[str, str, int | None]] = []
     # Walk keys in document order so that name occurrences are found in text order.
     for key, value in obj.items():
@@ -209,15 +229,7 @@ def _component(obj: dict) -> Component:
                 n = _org_name(a)
                 if n:
                     names.append(("authors", n, None))
-    props: dict[str, str] = {}
-    raw_props = obj.get("properties")
-    if isinstance(raw_props, list):
-        for p in raw_props:
-            if isinstance(p, dict) and isinstance(p.get("name"), str):
-                v = p.get("value")
-                if v is None:
-                    continue
-                props.setdefault(p["name"], v if isinstance(v, str) else str(v))
+    props = _properties(obj.get("properties"))
     ref = obj.get("bom-ref")
     return Component(
         bom_ref=ref if isinstance(ref, str) else None,

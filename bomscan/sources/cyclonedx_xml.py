@@ -182,31 +182,18 @@ def _walk(root, out: list[Component], ns: str) -> Component:
 
 
 def _component(el, ns: str):
+    """A component element's names, part, description and properties, and its nested
+    ``components`` element (or None)."""
     names: list[tuple[str, str, int | None]] = []
     part = description = None
     props: dict[str, str] = {}
     nested = None
     for c in el:
-        tag = c.tag if isinstance(c.tag, str) else ""
-        if ns:
-            if not tag.startswith("{" + ns + "}"):
-                continue  # an extension element from another namespace
-            tag = tag[len(ns) + 2 :]
-        if tag in ("manufacturer", "supplier"):
-            name_el = _child(c, "name", ns)
-            n = clean_name(name_el.text) if name_el is not None else None
-            if n:
-                names.append((tag, n, name_el.sourceline))
-        elif tag in ("publisher", "author"):
-            n = clean_name(c.text)
-            if n:
-                names.append((tag, n, c.sourceline))
-        elif tag == "authors":
-            for a in c:
-                name_el = _child(a, "name", ns)
-                n = clean_name(name_el.text) if name_el is not None else None
-                if n:
-                    names.append(("authors", n, name_el.sourceline))
+        tag = _cdx_tag(c, ns)
+        if tag is None:
+            continue  # an extension element from another namespace
+        if tag in ("manufacturer", "supplier", "publisher", "author", "authors"):
+            names += _names(c, tag, ns)
         elif tag == "name":
             part = c.text
         elif tag == "description":
@@ -227,3 +214,27 @@ def _component(el, ns: str):
         line=el.sourceline,
     )
     return comp, nested
+
+
+def _cdx_tag(el, ns: str) -> str | None:
+    """The element's tag without the CycloneDX namespace; None for another namespace."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if not ns:
+        return tag
+    if not tag.startswith("{" + ns + "}"):
+        return None
+    return tag[len(ns) + 2 :]
+
+
+def _names(c, tag: str, ns: str) -> list[tuple[str, str, int | None]]:
+    """(field, name, line) of the organisations or people a child element names."""
+    if tag in ("publisher", "author"):
+        n = clean_name(c.text)
+        return [(tag, n, c.sourceline)] if n else []
+    out = []
+    for holder in c if tag == "authors" else [c]:
+        name_el = _child(holder, "name", ns)
+        n = clean_name(name_el.text) if name_el is not None else None
+        if n:
+            out.append((tag, n, name_el.sourceline))
+    return out

@@ -146,3 +146,6 @@ class ReadResult:
     warnings: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)  # e.g. spec version, encoding, decimal convention
     pass_view: PassView | None = None  # large tables: see PassView; None: the pass uses lines
+    # exact physical lines of some items (items, records) -> {item: line}, for CSV files whose
+    # records are not one line each; None: ``line`` is right
+    relocate: Callable[[list[int], int], dict[int, int] | None] | None = None

@@ -2,9 +2,9 @@
 
 Only the head of the file is read in Python (encoding, delimiter, header row, column roles, and a
 check of the first rows' field counts); the body is scanned by polars with every column as text.
-Everything after that (roles -> amount, currency, date, extras) is :func:`lines_from_frame`, which
-the Parquet and Excel readers (:mod:`.binary_tables`) share, so the three read money and dates
-the same way.
+Everything after that (roles -> amount, currency, date, extras) is
+:func:`~bomscan.sources.lines.lines_from_frame`, which the Parquet and Excel readers
+(:mod:`.binary_tables`) share, so the three read money and dates the same way.
 
 Encodings: UTF-8 with or without BOM is scanned in place; UTF-16 (with BOM) and anything that is
 not UTF-8 (guessed with charset-normalizer, usually Windows-1252; a warning says so) are
@@ -29,43 +29,19 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import polars as pl
 
 from bomscan.errors import InputError
 from bomscan.sources import columns as cols
-from bomscan.sources import dates, line_breaks, money
-from bomscan.sources.schema import (
-    BLANK_HINT,
-    EXTRA_PREFIX,
-    RAW_NAME,
-    PassView,
-    ReadResult,
-    conform,
-    lines_of_items,
-)
+from bomscan.sources import line_breaks
+from bomscan.sources.lines import SAMPLE_ROWS, lines_from_frame
+from bomscan.sources.schema import ReadResult
 
 HEAD_BYTES = 1 << 20
-SAMPLE_ROWS = 2000
 DELIMITERS = (",", ";", "\t", "|")
 SENTINEL = "\x00bomscan-extra-field"
-RAGGED = EXTRA_PREFIX + "__ragged"  # true when the row had more fields than the header
-RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount text, so unparsed values are listed
-RAW_CURRENCY = EXTRA_PREFIX + "__raw_currency"  # the currency text (see currency_from_text)
-# true where the money cell holds text that is not an amount (money.with_amount decides it)
-UNPARSED = EXTRA_PREFIX + "__unparsed"
-
-
-def name_text(cell: pl.Expr) -> pl.Expr:
-    """A name cell as the ``name`` column holds it: stripped, empty as null."""
-    s = cell.cast(pl.String).str.strip_chars()
-    return pl.when(s == "").then(None).otherwise(s)
-
-
-def currency_from_text(text: pl.Expr) -> pl.Expr:
-    """The ``currency`` column from the currency as written."""
-    return text.str.strip_chars().str.to_uppercase()
 
 
 def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
@@ -240,18 +216,11 @@ def _short_and_long(
     return short, long
 
 
-def read(
-    path: str,
-    head: bytes,
-    *,
-    overrides: dict[str, str] | None = None,
-    decimal: str | None = None,
-    size: int | None = None,
-) -> ReadResult:
-    overrides = overrides or {}
-    encoding, text, enc_warning = decode_head(path, head)
-    warnings = [enc_warning] if enc_warning else []
-    delimiter = sniff_delimiter(text)
+def _header(
+    path: str, text: str, delimiter: str, overrides: dict, warnings: list[str]
+) -> tuple[int, list[str]]:
+    """(the physical line on which the header row ends, its unique headers), from the first
+    rows of the decoded head; notes on renamed duplicate headers go to ``warnings``."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[list[str]] = []
     line_ends: list[int] = []
@@ -275,9 +244,46 @@ def read(
             path=path,
             line=1,
         )
-    header_line = line_ends[header_idx]  # physical line on which the header ends
+    header_line = line_ends[header_idx]
     headers, notes = unique_headers(rows[header_idx])
     warnings += [f"{path}:{header_line}: {n}" for n in notes]
+    return header_line, headers
+
+
+class OffsetRows:
+    """A CSV's records read back at their byte offsets (through its :class:`LineIndex`)."""
+
+    def __init__(self, index: LineIndex, header_line: int, scan_options: dict):
+        self.index, self.header_line, self.scan_options = index, header_line, scan_options
+
+    def __call__(self, items: list[int], records: int | None) -> pl.DataFrame | None:
+        """The raw records of ``items``, or None when the file's records are not one line
+        each (or it is too small to have been indexed)."""
+        if records is None or self.index.lines() - self.header_line != records:
+            return None
+        found = self.index.read_lines([self.header_line + 1 + i for i in items])
+        if found is None:
+            return None
+        body = b"\n".join(found) + b"\n"
+        raw = pl.read_csv(io.BytesIO(body), **{**self.scan_options, "skip_lines": 0})
+        if raw.height != len(items):  # not the records the pass numbered: use the scan
+            return None
+        return raw.with_columns(pl.Series("item", items, dtype=pl.UInt32))
+
+
+def read(
+    path: str,
+    head: bytes,
+    *,
+    overrides: dict[str, str] | None = None,
+    decimal: str | None = None,
+    size: int | None = None,
+) -> ReadResult:
+    overrides = overrides or {}
+    encoding, text, enc_warning = decode_head(path, head)
+    warnings = [enc_warning] if enc_warning else []
+    delimiter = sniff_delimiter(text)
+    header_line, headers = _header(path, text, delimiter, overrides, warnings)
 
     complete = size is None or size <= len(head)
     short, _long = _head_field_counts(text, delimiter, header_line, len(headers), complete)
@@ -313,20 +319,6 @@ def read(
     }
     index = LineIndex(scan_path)
 
-    def rows_at(items: list[int], records: int | None) -> pl.DataFrame | None:
-        """The raw records of ``items`` read at their byte offsets, or None when the file's
-        records are not one line each (or it is too small to have been indexed)."""
-        if records is None or index.lines() - header_line != records:
-            return None
-        found = index.read_lines([header_line + 1 + i for i in items])
-        if found is None:
-            return None
-        body = b"\n".join(found) + b"\n"
-        raw = pl.read_csv(io.BytesIO(body), **{**scan_options, "skip_lines": 0})
-        if raw.height != len(items):  # not the records the pass numbered: use the scan
-            return None
-        return raw.with_columns(pl.Series("item", items, dtype=pl.UInt32))
-
     result = lines_from_frame(
         path,
         lf,
@@ -339,9 +331,9 @@ def read(
         meta=meta,
         sentinel=SENTINEL,
         sample_lf=sample_lf,
-        rows_at=rows_at,
+        rows_at=OffsetRows(index, header_line, scan_options),
     )
-    result.meta["relocate"] = _relocator(scan_path, delimiter, header_line, index)
+    result.relocate = _relocator(scan_path, delimiter, header_line, index)
     return result
 
 
@@ -374,254 +366,6 @@ def _head_sample(head: bytes, complete: bool, scan_options: dict) -> pl.LazyFram
         if frame.height <= want:  # the last record may be cut by the head's end: not enough
             return None
     return frame.head(want).lazy()
-
-
-def lines_from_frame(
-    path: str,
-    lf: pl.LazyFrame,
-    headers: list[str],
-    *,
-    overrides: dict[str, str] | None,
-    decimal: str | None,
-    line_base: int | None,
-    header_line: int | None,
-    warnings: list[str],
-    meta: dict,
-    sentinel: str | None = None,
-    sample_lf: pl.LazyFrame | None = None,
-    rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
-) -> ReadResult:
-    """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
-
-    ``lf`` has one column per header (text, or already typed for Parquet/Excel numbers and
-    dates) and optionally ``sentinel`` (non-null on rows with more fields than the header).
-    ``line_base``: the line/row number of the header, so row ``item`` is on
-    ``line_base + 1 + item``; None when the format has no lines (Parquet).
-    ``sample_lf``: the same table read only as far as its first rows, for the per-file
-    decisions (decimal convention, date format); default ``lf``.
-    ``rows_at(items, records)``: those records of ``lf`` (with ``item``) read directly (a CSV
-    by byte offset), or None; the pass view's ``fetch`` then filters a scan of ``lf``.
-    """
-    overrides = overrides or {}
-    try:
-        roles = cols.detect_roles(headers, overrides)
-    except KeyError as exc:
-        raise InputError(
-            f"--column names header {exc.args[0]!r}, which the file does not have "
-            f"(headers: {', '.join(headers[:20])})",
-            path=path,
-            line=header_line,
-        ) from None
-    except ValueError as exc:
-        raise InputError(
-            f"--column names unknown role {exc.args[0]!r} (roles: {', '.join(cols.ROLES)})",
-            path=path,
-        ) from None
-    name_cols = [h for r in cols.NAME_ROLES for h in roles.get(r, [])]
-    if not name_cols:
-        raise InputError(
-            "no manufacturer, supplier or vendor column (use --column vendor=HEADER)",
-            path=path,
-            line=header_line,
-        )
-    kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
-    schema = lf.collect_schema()
-
-    # every data record gets an item number; records with no field at all (blank lines) go
-    not_blank = pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
-    indexed = lf.with_row_index("item")
-    lf = indexed.filter(not_blank)
-
-    # Per-file decisions from a sample of the body.
-    sample_cols = list(
-        dict.fromkeys(roles.get("amount", []) + roles.get("unit_price", []) + roles.get("date", []))
-    )
-    sample = None
-    if sample_cols:
-        try:
-            src = lf
-            if sample_lf is not None:  # the same rows, from a scan of the first ones only
-                src = sample_lf.filter(not_blank)
-            sample = src.select(sample_cols).head(SAMPLE_ROWS).collect(engine="streaming")
-        except pl.exceptions.PolarsError as exc:
-            raise InputError(f"cannot be read ({_first_line(exc)})", path=path) from None
-    dec = decimal or "dot"
-    dec_source = "option" if decimal else "default"
-    money_cols = roles.get("amount", []) + roles.get("unit_price", [])
-    if decimal is None and sample is not None and money_cols:
-        dec = money.detect_decimal(pl.concat([sample[c].cast(pl.String) for c in money_cols]))
-        dec_source = "detected"
-    date_fmt = None
-    if "date" in roles and sample is not None:
-        date_fmt = dates.detect_format(sample[roles["date"][0]])
-        if date_fmt is None and sample[roles["date"][0]].drop_nulls().len():
-            warnings.append(f"{path}: column {roles['date'][0]!r} has no recognisable dates")
-
-    def one(role: str) -> str | None:
-        hs = roles.get(role)
-        return hs[0] if hs else None
-
-    part, desc = one("part"), one("description")
-    qty, unit, amount, cur, date = (
-        one(r) for r in ("quantity", "unit_price", "amount", "currency", "date")
-    )
-    money_col = amount or unit
-    used = set(name_cols) | {c for c in (part, desc, qty, unit, amount, cur, date) if c}
-    extra_cols = [h for h in headers if h not in used]
-
-    def canonical(src: pl.LazyFrame, for_pass: bool = False) -> pl.LazyFrame:
-        """``src`` (the table's columns plus ``item``) as canonical lines, with every decision
-        above; ``for_pass``: plus the pass view's RAW_NAME and BLANK_HINT (see PassView)."""
-        line_expr = (
-            (pl.col("item").cast(pl.Int64) + line_base + 1)
-            if line_base is not None
-            else pl.lit(None, pl.Int64)
-        )
-        exprs: list[pl.Expr] = [
-            pl.lit(path).alias("source"),
-            pl.lit(kind).alias("kind"),
-            pl.col("item").cast(pl.Int64),
-            line_expr.alias("line"),
-            pl.lit(None, dtype=pl.String).alias("bom_ref"),
-        ]
-        exprs.append(
-            pl.col(part).cast(pl.String).alias("part")
-            if part
-            else pl.lit(None, pl.String).alias("part")
-        )
-        exprs.append(
-            pl.col(desc).cast(pl.String).alias("description")
-            if desc
-            else pl.lit(None, pl.String).alias("description")
-        )
-        # parsed money columns, added in stages (see money.with_amount)
-        if qty:
-            src = money.with_amount(src, qty, "dot", schema[qty], "\x00qty")
-        if unit:
-            src = money.with_amount(
-                src,
-                unit,
-                dec,
-                schema[unit],
-                "\x00unit",
-                "\x00cur" if money_col == unit else None,
-                UNPARSED if money_col == unit else None,
-            )
-        if amount:
-            src = money.with_amount(
-                src,
-                amount,
-                dec,
-                schema[amount],
-                "\x00amount",
-                "\x00cur",
-                UNPARSED,
-            )
-        q = pl.col("\x00qty") if qty else pl.lit(None, pl.Float64)
-        u = pl.col("\x00unit") if unit else pl.lit(None, pl.Float64)
-        exprs.append(q.alias("quantity"))
-        exprs.append(u.alias("unit_price"))
-        if amount:
-            a = pl.col("\x00amount")
-        elif unit:
-            a = u * pl.coalesce(q, pl.lit(1.0))
-        else:
-            a = pl.lit(None, pl.Float64)
-        exprs.append(a.alias("amount"))
-        # the currency as written (or a code inside the amount cell); ``currency`` is it
-        # stripped and upper-cased (codes found in amounts already are), which a ledger pass
-        # does after grouping, on a few distinct values, instead of on every row (see
-        # RAW_CURRENCY)
-        raw_cur = pl.col(cur).cast(pl.String) if cur else pl.lit(None, pl.String)
-        if money_col:
-            raw_cur = pl.coalesce(raw_cur, pl.col("\x00cur"))
-        exprs.append(currency_from_text(raw_cur).alias("currency"))
-        exprs.append(
-            dates.date_expr(date, date_fmt).alias("date")
-            if date
-            else pl.lit(None, pl.Date).alias("date")
-        )
-        extras = [pl.col(h).cast(pl.String).alias(EXTRA_PREFIX + h) for h in extra_cols]
-        internal = []
-        if money_col:
-            internal.append(pl.col(money_col).cast(pl.String).alias(RAW_AMOUNT))
-            internal.append(pl.col(UNPARSED).fill_null(False))
-        internal.append(raw_cur.alias(RAW_CURRENCY))
-        if sentinel is not None:
-            internal.append(pl.col(sentinel).is_not_null().alias(RAGGED))
-        if len(name_cols) == 1:
-            named = src.with_columns(
-                pl.lit(name_cols[0]).alias("field"),
-                name_text(pl.col(name_cols[0])).alias("name"),
-                pl.lit(True).alias("primary"),
-            )
-            if for_pass:
-                # the cells the pass reads; a blank record has all of them empty
-                read = [name_cols[0], *([money_col] if money_col else []), *([cur] if cur else [])]
-                read += [sentinel] if sentinel is not None else []
-                internal.append(pl.col(name_cols[0]).cast(pl.String).alias(RAW_NAME))
-                hint = pl.all_horizontal([pl.col(c).is_null() for c in read])
-                internal.append(hint.alias(BLANK_HINT))
-        else:
-            keep = [c for c in src.collect_schema().names() if c not in name_cols]
-            named = (
-                src.with_columns([pl.col(c).cast(pl.String) for c in name_cols])
-                .unpivot(on=name_cols, index=keep, variable_name="field", value_name="name")
-                .with_columns(pl.col("name").str.strip_chars())
-                .sort("item", maintain_order=True)
-            )
-            # keep the named rows of an item, or one row if it names nobody
-            has_name = pl.col("name").is_not_null().any().over("item")
-            named = named.filter(pl.col("name").is_not_null() | ~has_name)
-            named = named.with_columns((pl.int_range(pl.len()).over("item") == 0).alias("primary"))
-            named = named.filter(pl.col("primary") | pl.col("name").is_not_null())
-            named = named.with_columns(
-                pl.when(pl.col("name") == "").then(None).otherwise(pl.col("name")).alias("name")
-            )
-            if for_pass:  # read from the blank-free lines (see pass_view below): no hint
-                internal.append(pl.col("name").alias(RAW_NAME))
-                internal.append(pl.lit(False).alias(BLANK_HINT))
-        frame = named.select(
-            [*exprs, pl.col("field"), pl.col("name"), pl.col("primary"), *extras, *internal]
-        )
-        return conform(frame)
-
-    frame = canonical(lf)
-
-    def fetch(items: list[int], records: int | None = None) -> pl.DataFrame:
-        """The canonical lines of ``items`` (blank records left out): read directly when the
-        reader can (``rows_at``), else filtered from a scan of the whole table."""
-        raw = rows_at(items, records) if rows_at is not None else None
-        if raw is None:
-            return lines_of_items(frame, items)
-        return canonical(raw.lazy().filter(not_blank)).collect()
-
-    # the pass reads every record, blank ones too, when the hint can find them (one name
-    # column); with several name columns the records are unpivoted, so it reads the lines
-    pass_lines = canonical(indexed if len(name_cols) == 1 else lf, for_pass=True)
-    meta = {
-        **meta,
-        "decimal": dec,
-        "decimal_source": dec_source,
-        "date_format": date_fmt,
-        "columns": {r: hs for r, hs in roles.items()},
-        "money_column": money_col,
-        "name_columns": name_cols,
-        "extra_columns": extra_cols,
-    }
-    return ReadResult(
-        source=path,
-        kind=kind,
-        lines=frame,
-        items_read=None,
-        warnings=warnings,
-        meta=meta,
-        pass_view=PassView(
-            lines=pass_lines,
-            fetch=fetch,
-            one_row_per_item=len(name_cols) == 1,
-        ),
-    )
 
 
 def _relocator(path: str, delimiter: str, header_line: int, index: LineIndex):
@@ -726,7 +470,3 @@ class LineIndex:
                     text = fh.readline()
                 out.append(text.removesuffix(b"\n"))
         return out
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,352 @@
+"""A table's columns -> canonical lines: the path CSV, Parquet and Excel share, so the three read
+roles, money, currencies, dates and extras the same way.
+
+:func:`lines_from_frame` decides once per file (column roles, the decimal convention and the
+date format from a sample of the body) and returns a :class:`~.schema.ReadResult` whose lines
+and pass view are built by :class:`Layout`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from bomscan.errors import InputError
+from bomscan.sources import columns as cols
+from bomscan.sources import dates, money
+from bomscan.sources.schema import (
+    BLANK_HINT,
+    EXTRA_PREFIX,
+    RAW_NAME,
+    PassView,
+    ReadResult,
+    conform,
+    lines_of_items,
+)
+
+SAMPLE_ROWS = 2000  # records the per-file decisions read
+RAW_AMOUNT = EXTRA_PREFIX + "__raw_amount"  # the amount text, so unparsed values are listed
+RAW_CURRENCY = EXTRA_PREFIX + "__raw_currency"  # the currency text (see currency_from_text)
+RAGGED = EXTRA_PREFIX + "__ragged"  # true when the row had more fields than the header
+# true where the money cell holds text that is not an amount (money.with_amount decides it)
+UNPARSED = EXTRA_PREFIX + "__unparsed"
+
+
+def name_text(cell: pl.Expr) -> pl.Expr:
+    """A name cell as the ``name`` column holds it: stripped, empty as null."""
+    s = cell.cast(pl.String).str.strip_chars()
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+def currency_from_text(text: pl.Expr) -> pl.Expr:
+    """The ``currency`` column from the currency as written."""
+    return text.str.strip_chars().str.to_uppercase()
+
+
+def first_line(exc: Exception) -> str:
+    """An error's first line, short enough for a one-line message."""
+    return str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+
+
+def _roles(path: str, headers: list[str], overrides: dict, header_line) -> dict[str, list[str]]:
+    """Column roles from the headers and ``--column`` overrides; one-line errors naming the
+    file when an override names a missing header or role, or no name column is found."""
+    try:
+        roles = cols.detect_roles(headers, overrides)
+    except KeyError as exc:
+        raise InputError(
+            f"--column names header {exc.args[0]!r}, which the file does not have "
+            f"(headers: {', '.join(headers[:20])})",
+            path=path,
+            line=header_line,
+        ) from None
+    except ValueError as exc:
+        raise InputError(
+            f"--column names unknown role {exc.args[0]!r} (roles: {', '.join(cols.ROLES)})",
+            path=path,
+        ) from None
+    if not any(roles.get(r) for r in cols.NAME_ROLES):
+        raise InputError(
+            "no manufacturer, supplier or vendor column (use --column vendor=HEADER)",
+            path=path,
+            line=header_line,
+        )
+    return roles
+
+
+@dataclass
+class Decisions:
+    decimal: str
+    decimal_source: str  # option, detected or default
+    date_format: str | None
+
+
+def _decide(path, sample: pl.DataFrame | None, roles, decimal, warnings) -> Decisions:
+    """The decimal convention and date format of the file, from a sample of its body."""
+    out = Decisions(decimal or "dot", "option" if decimal else "default", None)
+    money_cols = roles.get("amount", []) + roles.get("unit_price", [])
+    if decimal is None and sample is not None and money_cols:
+        out.decimal = money.detect_decimal(
+            pl.concat([sample[c].cast(pl.String) for c in money_cols])
+        )
+        out.decimal_source = "detected"
+    if "date" in roles and sample is not None:
+        col = roles["date"][0]
+        out.date_format = dates.detect_format(sample[col])
+        if out.date_format is None and sample[col].drop_nulls().len():
+            warnings.append(f"{path}: column {col!r} has no recognisable dates")
+    return out
+
+
+def _sample(path, lf, sample_lf, not_blank, roles) -> pl.DataFrame | None:
+    """The first records' money and date columns, for the per-file decisions."""
+    wanted = roles.get("amount", []) + roles.get("unit_price", []) + roles.get("date", [])
+    sample_cols = list(dict.fromkeys(wanted))
+    if not sample_cols:
+        return None
+    try:
+        src = lf if sample_lf is None else sample_lf.filter(not_blank)
+        return src.select(sample_cols).head(SAMPLE_ROWS).collect(engine="streaming")
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"cannot be read ({first_line(exc)})", path=path) from None
+
+
+@dataclass
+class Layout:
+    """Which column plays which role, and how each is read: builds the canonical lines."""
+
+    path: str
+    kind: str
+    headers: list[str]
+    roles: dict[str, list[str]]
+    schema: pl.Schema
+    decisions: Decisions
+    line_base: int | None
+    sentinel: str | None
+
+    def one(self, role: str) -> str | None:
+        hs = self.roles.get(role)
+        return hs[0] if hs else None
+
+    @property
+    def name_cols(self) -> list[str]:
+        return [h for r in cols.NAME_ROLES for h in self.roles.get(r, [])]
+
+    @property
+    def money_col(self) -> str | None:
+        return self.one("amount") or self.one("unit_price")
+
+    @property
+    def extra_cols(self) -> list[str]:
+        roles = ("part", "description", "quantity", "unit_price", "amount", "currency", "date")
+        used = set(self.name_cols) | {c for c in map(self.one, roles) if c}
+        return [h for h in self.headers if h not in used]
+
+    def with_money(self, src: pl.LazyFrame) -> pl.LazyFrame:
+        """``src`` plus the parsed quantity, unit price and amount (see money.with_amount)."""
+        qty, unit, amount = self.one("quantity"), self.one("unit_price"), self.one("amount")
+        dec, money_col = self.decisions.decimal, self.money_col
+        if qty:
+            src = money.with_amount(src, qty, "dot", self.schema[qty], "\x00qty")
+        if unit:
+            own = money_col == unit
+            src = money.with_amount(
+                src,
+                unit,
+                dec,
+                self.schema[unit],
+                "\x00unit",
+                "\x00cur" if own else None,
+                UNPARSED if own else None,
+            )
+        if amount:
+            src = money.with_amount(
+                src, amount, dec, self.schema[amount], "\x00amount", "\x00cur", UNPARSED
+            )
+        return src
+
+    def money_exprs(self) -> list[pl.Expr]:
+        """quantity, unit_price, amount (an extended amount, else quantity x unit price)."""
+        qty, unit, amount = self.one("quantity"), self.one("unit_price"), self.one("amount")
+        q = pl.col("\x00qty") if qty else pl.lit(None, pl.Float64)
+        u = pl.col("\x00unit") if unit else pl.lit(None, pl.Float64)
+        if amount:
+            a = pl.col("\x00amount")
+        elif unit:
+            a = u * pl.coalesce(q, pl.lit(1.0))
+        else:
+            a = pl.lit(None, pl.Float64)
+        return [q.alias("quantity"), u.alias("unit_price"), a.alias("amount")]
+
+    def raw_currency(self) -> pl.Expr:
+        """The currency as written, or a code found inside the amount cell."""
+        cur = self.one("currency")
+        raw = pl.col(cur).cast(pl.String) if cur else pl.lit(None, pl.String)
+        return pl.coalesce(raw, pl.col("\x00cur")) if self.money_col else raw
+
+    def text_col(self, role: str, alias: str) -> pl.Expr:
+        col = self.one(role)
+        return (
+            pl.col(col).cast(pl.String).alias(alias)
+            if col
+            else pl.lit(None, pl.String).alias(alias)
+        )
+
+    def base_exprs(self) -> list[pl.Expr]:
+        """Every canonical column but the name's: where, what, money, currency, date."""
+        line = (
+            (pl.col("item").cast(pl.Int64) + self.line_base + 1)
+            if self.line_base is not None
+            else pl.lit(None, pl.Int64)
+        )
+        date = self.one("date")
+        return [
+            pl.lit(self.path).alias("source"),
+            pl.lit(self.kind).alias("kind"),
+            pl.col("item").cast(pl.Int64),
+            line.alias("line"),
+            pl.lit(None, dtype=pl.String).alias("bom_ref"),
+            self.text_col("part", "part"),
+            self.text_col("description", "description"),
+            *self.money_exprs(),
+            # ``currency`` is the text stripped and upper-cased; a ledger pass does that after
+            # grouping, on a few distinct values, instead of on every row (see RAW_CURRENCY)
+            currency_from_text(self.raw_currency()).alias("currency"),
+            dates.date_expr(date, self.decisions.date_format).alias("date")
+            if date
+            else pl.lit(None, pl.Date).alias("date"),
+        ]
+
+    def internal_exprs(self) -> list[pl.Expr]:
+        """Reader-internal columns: the amount and currency as written, the flags."""
+        out = []
+        if self.money_col:
+            out.append(pl.col(self.money_col).cast(pl.String).alias(RAW_AMOUNT))
+            out.append(pl.col(UNPARSED).fill_null(False))
+        out.append(self.raw_currency().alias(RAW_CURRENCY))
+        if self.sentinel is not None:
+            out.append(pl.col(self.sentinel).is_not_null().alias(RAGGED))
+        return out
+
+    def named(self, src: pl.LazyFrame, for_pass: bool) -> tuple[pl.LazyFrame, list[pl.Expr]]:
+        """One row per name (``field``, ``name``, ``primary``) and, for the pass, the name as
+        written and the blank-record hint (see PassView)."""
+        names = self.name_cols
+        if len(names) == 1:
+            named = src.with_columns(
+                pl.lit(names[0]).alias("field"),
+                name_text(pl.col(names[0])).alias("name"),
+                pl.lit(True).alias("primary"),
+            )
+            if not for_pass:
+                return named, []
+            # the cells the pass reads; a blank record has all of them empty
+            read = [names[0], *filter(None, [self.money_col, self.one("currency"), self.sentinel])]
+            hint = pl.all_horizontal([pl.col(c).is_null() for c in read])
+            return named, [pl.col(names[0]).cast(pl.String).alias(RAW_NAME), hint.alias(BLANK_HINT)]
+        keep = [c for c in src.collect_schema().names() if c not in names]
+        named = (
+            src.with_columns([pl.col(c).cast(pl.String) for c in names])
+            .unpivot(on=names, index=keep, variable_name="field", value_name="name")
+            .with_columns(pl.col("name").str.strip_chars())
+            .sort("item", maintain_order=True)
+        )
+        # keep the named rows of an item, or one row if it names nobody
+        has_name = pl.col("name").is_not_null().any().over("item")
+        named = named.filter(pl.col("name").is_not_null() | ~has_name)
+        named = named.with_columns((pl.int_range(pl.len()).over("item") == 0).alias("primary"))
+        named = named.filter(pl.col("primary") | pl.col("name").is_not_null())
+        named = named.with_columns(
+            pl.when(pl.col("name") == "").then(None).otherwise(pl.col("name")).alias("name")
+        )
+        if not for_pass:  # the pass reads the blank-free lines (see pass_view): no hint
+            return named, []
+        return named, [pl.col("name").alias(RAW_NAME), pl.lit(False).alias(BLANK_HINT)]
+
+    def canonical(self, src: pl.LazyFrame, for_pass: bool = False) -> pl.LazyFrame:
+        """``src`` (the table's columns plus ``item``) as canonical lines; ``for_pass``: plus
+        the pass view's RAW_NAME and BLANK_HINT (see PassView)."""
+        src = self.with_money(src)
+        exprs, internal = self.base_exprs(), self.internal_exprs()
+        named, pass_cols = self.named(src, for_pass)
+        extras = [pl.col(h).cast(pl.String).alias(EXTRA_PREFIX + h) for h in self.extra_cols]
+        frame = named.select(
+            [*exprs, pl.col("field"), pl.col("name"), pl.col("primary"), *extras, *internal]
+            + pass_cols
+        )
+        return conform(frame)
+
+
+def lines_from_frame(
+    path: str,
+    lf: pl.LazyFrame,
+    headers: list[str],
+    *,
+    overrides: dict[str, str] | None,
+    decimal: str | None,
+    line_base: int | None,
+    header_line: int | None,
+    warnings: list[str],
+    meta: dict,
+    sentinel: str | None = None,
+    sample_lf: pl.LazyFrame | None = None,
+    rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
+) -> ReadResult:
+    """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
+
+    ``lf`` has one column per header (text, or already typed for Parquet/Excel numbers and
+    dates) and optionally ``sentinel`` (non-null on rows with more fields than the header).
+    ``line_base``: the line/row number of the header, so row ``item`` is on
+    ``line_base + 1 + item``; None when the format has no lines (Parquet).
+    ``sample_lf``: the same table read only as far as its first rows, for the per-file
+    decisions (decimal convention, date format); default ``lf``.
+    ``rows_at(items, records)``: those records of ``lf`` (with ``item``) read directly (a CSV
+    by byte offset), or None; the pass view's ``fetch`` then filters a scan of ``lf``.
+    """
+    roles = _roles(path, headers, overrides or {}, header_line)
+    # every data record gets an item number; records with no field at all (blank lines) go
+    not_blank = pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
+    indexed = lf.with_row_index("item")
+    lf = indexed.filter(not_blank)
+    decisions = _decide(
+        path, _sample(path, lf, sample_lf, not_blank, roles), roles, decimal, warnings
+    )
+    kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
+    layout = Layout(
+        path, kind, headers, roles, indexed.collect_schema(), decisions, line_base, sentinel
+    )
+    frame = layout.canonical(lf)
+
+    def fetch(items: list[int], records: int | None = None) -> pl.DataFrame:
+        """The canonical lines of ``items`` (blank records left out): read directly when the
+        reader can (``rows_at``), else filtered from a scan of the whole table."""
+        raw = rows_at(items, records) if rows_at is not None else None
+        if raw is None:
+            return lines_of_items(frame, items)
+        return layout.canonical(raw.lazy().filter(not_blank)).collect()
+
+    one_name = len(layout.name_cols) == 1
+    # the pass reads every record, blank ones too, when the hint can find them (one name
+    # column); with several name columns the records are unpivoted, so it reads the lines
+    pass_lines = layout.canonical(indexed if one_name else lf, for_pass=True)
+    meta = {
+        **meta,
+        "decimal": decisions.decimal,
+        "decimal_source": decisions.decimal_source,
+        "date_format": decisions.date_format,
+        "columns": dict(roles.items()),
+        "money_column": layout.money_col,
+        "name_columns": layout.name_cols,
+        "extra_columns": layout.extra_cols,
+    }
+    return ReadResult(
+        source=path,
+        kind=kind,
+        lines=frame,
+        items_read=None,
+        warnings=warnings,
+        meta=meta,
+        pass_view=PassView(lines=pass_lines, fetch=fetch, one_row_per_item=one_name),
+    )
