@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = (REPO / "examples" / "camera-hbom.csv").read_text(encoding="utf-8").splitlines()
 LISTED = ("Hikvision", "Dahua", "HiSilicon", "EZVIZ")
 GIT = [

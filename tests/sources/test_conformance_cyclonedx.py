@@ -25,8 +25,8 @@ from lxml import etree
 from bomscan.errors import InputError
 from bomscan.sources import read_input
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "cyclonedx"
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cyclonedx"
 if not CORPUS.is_dir():  # pragma: no cover - CI always has ../shared
     pytest.skip(f"shared CycloneDX corpus not found at {CORPUS}", allow_module_level=True)
 

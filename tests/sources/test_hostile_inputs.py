@@ -22,7 +22,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TIME_LIMIT_S = 10.0
 RSS_LIMIT_MB = 1024
 GB = 1 << 30

@@ -17,7 +17,7 @@ import pytest
 
 yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit (test extra)")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 EXAMPLE = (REPO / "examples" / "camera-hbom.csv").read_text(encoding="utf-8").splitlines()
 LISTED = ("Hikvision", "Dahua", "HiSilicon", "EZVIZ")
