@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from bomscan.errors import ConfigError, InputError
-from bomscan.rules.model import LEVELS
+from bomscan.levels import gate_levels
 
 
 @dataclass
@@ -34,18 +34,6 @@ class ReportRequest:
     progress: object | None = None  # callable(message) for long inputs, or None
     config: object | None = None  # bomscan.config.Config: suppressions (the CLI discovers it)
     baseline: str | None = None  # previous JSON report: report and gate only new findings
-
-
-FAIL_ON_CHOICES = ("any", "investment", "restricted", "prohibited")
-
-
-def gate_levels(fail_on: str) -> set[str]:
-    """Levels that fail the gate for ``--fail-on``: that level and every more severe one."""
-    if fail_on == "any":
-        return set(LEVELS)
-    if fail_on not in LEVELS:
-        raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
-    return set(LEVELS[LEVELS.index(fail_on) :])
 
 
 def _rules_dirs(req: ReportRequest) -> list[Path]:
@@ -84,10 +72,8 @@ def load_rules_and_resolver(req: ReportRequest):
 
 
 def run(req: ReportRequest) -> dict:
-    from bomscan import exposure
-    from bomscan.exposure.fx import load_rates
-    from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD
-    from bomscan.sources import read_input
+    """read -> resolve -> exposure -> triage -> gate: the report of ``req``."""
+    from bomscan import triage
 
     ruleset, resolver = load_rules_and_resolver(req)
     old = None
@@ -95,25 +81,44 @@ def run(req: ReportRequest) -> dict:
         from bomscan import baseline
 
         old = baseline.load(req.baseline)
-    results = []
-    for path in req.inputs:
-        if req.progress:
-            req.progress(f"reading {path}")
-        results.append(
-            read_input(
-                path,
-                column_overrides=req.column_overrides,
-                decimal=req.decimal,
-                sheet=req.sheet,
-                strict=req.strict,  # CycloneDX: validate against its version's schema
-            )
-        )
+    results = [_read(req, path) for path in req.inputs]
+    opts = _options(req)
+    if req.progress:
+        req.progress("resolving names")
+    report = _build(req, results, ruleset, resolver, opts)
+    report = triage.apply(report, ruleset=ruleset, opts=opts, config=req.config, baseline=old)
+    if req.fail_on:
+        report["gate"] = _gate(report, req.fail_on)
+    return report
+
+
+def _read(req: ReportRequest, path: str):
+    from bomscan.sources import read_input
+
+    if req.progress:
+        req.progress(f"reading {path}")
+    return read_input(
+        path,
+        column_overrides=req.column_overrides,
+        decimal=req.decimal,
+        sheet=req.sheet,
+        strict=req.strict,  # CycloneDX: validate against its version's schema
+    )
+
+
+def _options(req: ReportRequest):
+    """The exposure options: thresholds, as-of date, currency and FX, period, groups."""
+    from bomscan import exposure
+    from bomscan.exposure.fx import load_rates
+    from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD
+
     threshold = DEFAULT_THRESHOLD if req.min_score is None else req.min_score
-    review = min(REVIEW_THRESHOLD, threshold)
-    opts = exposure.Options(
+    if req.fx_path and not req.currency:
+        raise ConfigError("--fx needs --currency (the currency the rates convert into)")
+    return exposure.Options(
         as_of=req.as_of or date.today(),
         threshold=threshold,
-        review_threshold=review,
+        review_threshold=min(REVIEW_THRESHOLD, threshold),
         currency=req.currency.upper() if req.currency else None,
         fx=load_rates(req.fx_path) if req.fx_path else None,
         fx_source=req.fx_path,
@@ -122,30 +127,25 @@ def run(req: ReportRequest) -> dict:
         group_by=req.group_by,
         progress=getattr(req.progress, "update", None),
     )
-    if opts.fx is not None and not opts.currency:
-        raise ConfigError("--fx needs --currency (the currency the rates convert into)")
-    if req.progress:
-        req.progress("resolving names")
+
+
+def _build(req: ReportRequest, results, ruleset, resolver, opts) -> dict:
+    """The exposure report; polars errors raised while scanning lazily are bad input."""
+    import polars as pl
+
+    from bomscan import exposure
+
     try:
-        report = exposure.build_report(results, ruleset, resolver, opts)
-    except Exception as exc:  # polars raises while scanning lazily: that is bad input
-        import polars as pl
+        return exposure.build_report(results, ruleset, resolver, opts)
+    except pl.exceptions.PolarsError as exc:
+        src = req.inputs[0] if len(req.inputs) == 1 else ", ".join(req.inputs)
+        raise InputError(
+            f"cannot be read ({str(exc).strip().splitlines()[0][:160]})", path=src
+        ) from None
 
-        if isinstance(exc, pl.exceptions.PolarsError):
-            src = req.inputs[0] if len(req.inputs) == 1 else ", ".join(req.inputs)
-            raise InputError(
-                f"cannot be read ({str(exc).strip().splitlines()[0][:160]})", path=src
-            ) from None
-        raise
-    from bomscan import triage
 
-    report = triage.apply(report, ruleset=ruleset, opts=opts, config=req.config, baseline=old)
-    if req.fail_on:
-        levels = gate_levels(req.fail_on)
-        gating = [f for f in report["findings"] if f["level"] in levels]
-        report["gate"] = {
-            "fail_on": req.fail_on,
-            "failed": bool(gating),
-            "gating_findings": len(gating),
-        }
-    return report
+def _gate(report: dict, fail_on: str) -> dict:
+    """Whether a finding is on a list at or above the ``--fail-on`` level."""
+    levels = gate_levels(fail_on)
+    gating = [f for f in report["findings"] if f["level"] in levels]
+    return {"fail_on": fail_on, "failed": bool(gating), "gating_findings": len(gating)}

@@ -1,7 +1,7 @@
 """What the CycloneDX JSON and XML readers share: which fields name an organisation, which
 properties carry quantity and price, and how a walked component becomes canonical rows.
 
-Who made a part has several homes in CycloneDX (see ``../shared/research/cyclonedx.md``):
+Who made a part has several homes in CycloneDX (https://cyclonedx.org/docs/1.7/json/):
 
 * ``manufacturer`` (1.6+), ``supplier`` (1.2+), ``publisher`` (1.0+), ``authors[]`` (1.6+) and the
   deprecated ``author`` (1.1+) on every component; every one of them is screened, with its field;

@@ -2,7 +2,7 @@
 
 A plain parse and walk, not cyclonedx-python-lib's deserializer: that one is 74x
 slower, merges identical components (losing their quantity), drops unknown fields and rejects
-whole documents over an unmodelled section (``../shared/research/cyclonedx.md`` section 3).
+whole documents over an unmodelled section (measured for this project).
 
 The parse is the standard library's C scanner, not orjson: orjson 3.8 has no nesting limit and
 crashes the process (SIGSEGV, C stack overflow) on about 60,000 nested brackets, which is a
