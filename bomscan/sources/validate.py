@@ -106,7 +106,7 @@ def _load_json(path: str):
             return orjson.loads(fh.read())
     except OSError:
         raise SchemaUnavailable(
-            f"schema file {os.path.basename(path)} missing (cyclonedx-python-lib >= 11.4 ships it)"
+            f"schema file {os.path.basename(path)} missing (cyclonedx-python-lib >= 11.8 ships it)"
         ) from None
 
 

@@ -129,6 +129,32 @@ def browser(chromium, tmp_path) -> Browser:
     return Browser(chromium, tmp_path)
 
 
+def _unfilter(f: int, line: bytearray, prev: bytearray, bpp: int) -> bytearray:
+    """One PNG row with its filter ``f`` (0-4) undone, given the previous row."""
+    stride = len(line)
+    if f == 1:
+        for x in range(bpp, stride):
+            line[x] = (line[x] + line[x - bpp]) & 255
+    elif f == 2:  # bytewise add without carries, on the whole row at once
+        lo7 = int.from_bytes(b"\x7f" * stride, "big")
+        hi1 = int.from_bytes(b"\x80" * stride, "big")
+        a, b = int.from_bytes(line, "big"), int.from_bytes(prev, "big")
+        line = bytearray((((a & lo7) + (b & lo7)) ^ ((a ^ b) & hi1)).to_bytes(stride, "big"))
+    elif f == 3:
+        for x in range(stride):
+            left = line[x - bpp] if x >= bpp else 0
+            line[x] = (line[x] + ((left + prev[x]) >> 1)) & 255
+    elif f == 4:
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b = prev[x]
+            c = prev[x - bpp] if x >= bpp else 0
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    return line
+
+
 def png_summary(path: Path) -> tuple[int, int, int, float]:
     """(width, height, distinct colours, share of non-white pixels) of an 8-bit RGB(A) PNG.
 
@@ -154,29 +180,9 @@ def png_summary(path: Path) -> tuple[int, int, int, float]:
     colours: set[bytes] = set()
     non_white = 0
     white = b"\xff" * bpp
-    lo7 = int.from_bytes(b"\x7f" * stride, "big")
-    hi1 = int.from_bytes(b"\x80" * stride, "big")
     for y in range(height):
         i = y * (stride + 1)
-        f, line = raw[i], bytearray(raw[i + 1 : i + 1 + stride])
-        if f == 1:
-            for x in range(bpp, stride):
-                line[x] = (line[x] + line[x - bpp]) & 255
-        elif f == 2:  # bytewise add without carries, on the whole row at once
-            a, b = int.from_bytes(line, "big"), int.from_bytes(prev, "big")
-            line = bytearray((((a & lo7) + (b & lo7)) ^ ((a ^ b) & hi1)).to_bytes(stride, "big"))
-        elif f == 3:
-            for x in range(stride):
-                left = line[x - bpp] if x >= bpp else 0
-                line[x] = (line[x] + ((left + prev[x]) >> 1)) & 255
-        elif f == 4:
-            for x in range(stride):
-                a = line[x - bpp] if x >= bpp else 0
-                b = prev[x]
-                c = prev[x - bpp] if x >= bpp else 0
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        line = _unfilter(raw[i], bytearray(raw[i + 1 : i + 1 + stride]), prev, bpp)
         row = bytes(line)
         pixels = {row[k : k + bpp] for k in range(0, stride, bpp)}
         colours |= pixels
