@@ -11,10 +11,10 @@ scoring every alias (``indexed=False``), without a scan of all aliases per name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
-from operator import is_not, itemgetter
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -37,6 +37,7 @@ __all__ = [
     "AliasRecord",
     "LookupKeys",
     "Match",
+    "Postings",
     "Resolver",
     "sort_key",
 ]
@@ -70,9 +71,6 @@ _CDIST_ROWS = 256
 # The posting "key" of every fuzzy-matchable alias (the unindexed resolver); no index key
 # starts with \x01.
 _ALL = "\x01all"
-
-
-_is_not_none = partial(is_not, None)
 
 
 def _top_k(best: dict[int, float]) -> list[int]:
@@ -208,6 +206,45 @@ def _penalty_parts(q: Parsed, a: Parsed, info: dict) -> list[str]:
     return parts
 
 
+class Postings(Mapping[str, Sequence[int]]):
+    """The candidate index: each key's alias ids, ascending (rule order). Stored as one flat
+    array of ids, the bounds of each key's run in it, and a dict from key to run number: a
+    few objects, where a dict of lists has one list per key (337,000 for a CSL-sized rule
+    set), each of which the cyclic garbage collector would scan while the cached index is
+    unpickled and on every full collection after."""
+
+    __slots__ = ("slot", "_bounds", "_ids")
+
+    def __init__(self, lists: Mapping[str, Sequence[int]]) -> None:
+        self.slot: dict[str, int] = {}
+        self._bounds = array("i", [0])
+        self._ids = array("i")
+        for key, ids in lists.items():
+            self.slot[key] = len(self.slot)
+            self._ids.extend(ids)
+            self._bounds.append(len(self._ids))
+
+    def run(self, n: int) -> array:
+        """The ids of run number ``n`` (``slot[key]``)."""
+        return self._ids[self._bounds[n] : self._bounds[n + 1]]
+
+    def __getitem__(self, key: str) -> array:
+        return self.run(self.slot[key])
+
+    def get(self, key: str, default=None):  # no KeyError raised per miss, as Mapping's does
+        n = self.slot.get(key)
+        return default if n is None else self.run(n)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.slot)
+
+    def __len__(self) -> int:
+        return len(self.slot)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.slot
+
+
 class Resolver:
     """Holds parsed aliases and the candidate index; resolves names one distinct value at a time."""
 
@@ -215,22 +252,25 @@ class Resolver:
         self.aliases: list[AliasRecord] = list(aliases)
         self.indexed = indexed
         self._parsed: list[Parsed] = [parse(r.alias) for r in self.aliases]
-        self._exact: dict[str, list[int]] = {}
-        self._norm: dict[str, list[int]] = {}
+        exact: dict[str, list[int]] = {}
+        norm: dict[str, list[int]] = {}
         # the aliases a name can match fuzzily (neither weak nor without distinctive words),
         # the only ones in the index
         self._fuzzy_ids: list[int] = []
         for i, (rec, p) in enumerate(zip(self.aliases, self._parsed, strict=True)):
-            self._exact.setdefault(p.exact_key, []).append(i)
+            exact.setdefault(p.exact_key, []).append(i)
             if p.norm:
-                self._norm.setdefault(p.norm, []).append(i)
+                norm.setdefault(p.norm, []).append(i)
             if not rec.weak and p.distinctive:
                 self._fuzzy_ids.append(i)
-        self._index: dict[str, list[int]] = {}
+        self._exact = Postings(exact)
+        self._norm = Postings(norm)
+        index: dict[str, list[int]] = {}
         if indexed:
             for i in self._fuzzy_ids:
                 for k in _parsed_keys(self._parsed[i]):
-                    self._index.setdefault(k, []).append(i)
+                    index.setdefault(k, []).append(i)
+        self._index = Postings(index)
         self._sort_keys: list[str] = [sort_key(p) for p in self._parsed]
         self._comp: list[str] = [p.compact for p in self._parsed]
         self._mixed_ids = frozenset(i for i, p in enumerate(self._parsed) if p.script == "mixed")
@@ -277,7 +317,7 @@ class Resolver:
             return None
         fuzzy = set(self._fuzzy_ids)
 
-        def split(d: dict[str, list[int]]) -> tuple[frozenset[str], frozenset[str]]:
+        def split(d: Postings) -> tuple[frozenset[str], frozenset[str]]:
             strong = frozenset(k for k, ids in d.items() if not fuzzy.isdisjoint(ids))
             weak = frozenset(k for k, ids in d.items() if not fuzzy.issuperset(ids))
             return strong, weak
@@ -300,7 +340,7 @@ class Resolver:
             return self._posting(common[0])  # already in rule order
         return {i for k in common for i in self._posting(k)}
 
-    def _posting(self, key: str) -> list[int]:
+    def _posting(self, key: str) -> Sequence[int]:
         return self._fuzzy_ids if key == _ALL else self._index[key]
 
     def _candidate_sets(self, q: Parsed) -> tuple[set[int], list[str]]:
@@ -311,18 +351,17 @@ class Resolver:
         if not q.distinctive:
             return set(), []
         idx = self._index
+        slot = idx.slot
         rare: set[int] = set()
         common: list[str] = []
         limit = self._common_limit
-        keys = _parsed_keys(q)
-        # most keys miss: looked up in C, Python sees only the hits
-        for hit in filter(_is_not_none, map(idx.get, keys)):
-            if len(hit) > limit:
-                common.extend([k for k in keys if idx.get(k) is hit])
+        # most keys miss: tested in C, Python sees only the hits
+        for k in filter(slot.__contains__, _parsed_keys(q)):
+            ids = idx.run(slot[k])
+            if len(ids) > limit:
+                common.append(k)
             else:
-                rare.update(hit)
-        if len(common) > 1:  # keys sharing one posting object were each added per hit
-            common = list(dict.fromkeys(common))
+                rare.update(ids)
         return rare, common
 
     # -- scoring -----------------------------------------------------------------------------

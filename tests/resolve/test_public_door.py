@@ -97,3 +97,21 @@ def test_no_speed_tricks_left_in_resolve() -> None:
         for banned in ("os.fork", "os._exit", "marshal", "gc.disable", "gc.freeze", ".json"):
             assert banned not in text, (f.name, banned)
     assert not list(PKG.glob("resolve/*.json"))
+
+
+def test_postings_behave_as_a_dict_of_lists() -> None:
+    """The index's flat layout answers as the dict of lists it is built from, also after the
+    pickle round trip the cache makes."""
+    import pickle
+
+    from bomscan.resolve.resolver import Postings
+
+    lists = {"hik": [0, 3, 7], "dahua": [2], "": [], "x": [1, 2, 3, 4]}
+    p = Postings(lists)
+    for q in (p, pickle.loads(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))):
+        assert {k: list(v) for k, v in q.items()} == lists
+        assert list(q) == list(lists) and len(q) == len(lists)
+        assert list(q.get("hik", ())) == [0, 3, 7] and q.get("nope") is None
+        assert "dahua" in q and "nope" not in q
+        assert [list(q.run(q.slot[k])) for k in lists] == list(lists.values())
+    assert p == Postings(dict(lists))
