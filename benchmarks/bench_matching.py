@@ -43,7 +43,7 @@ from bomscan.resolve import (  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 LOGICV2_THRESHOLD = 0.70
-# speed trials (each: 1-core and 2-core resolver, cold and warm, and both cdist baselines)
+# speed trials (each: the resolver cold and warm, and both cdist baselines)
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 
 # Pairs whose label we think is wrong under entity-identity semantics (the research note warns
@@ -304,8 +304,9 @@ def _messy(rng: random.Random, s: str) -> str:
     return s[: rng.randint(min(len(s), max(8, len(s) // 2)), len(s))]
 
 
-def speed(n_entities: int = 20000, n_queries: int = 20000, cdist_sample: int = 1000) -> dict:
-    rng = random.Random(20240611)
+def _speed_inputs(rng: random.Random, n_entities: int, n_queries: int) -> tuple[list, list]:
+    """The alias records (shipped ones plus two per synthetic entity) and distinct messy
+    query names of the speed trials."""
     recs, _ = shipped_aliases()
     recs = list(recs)
     for e in range(n_entities):
@@ -323,6 +324,13 @@ def speed(n_entities: int = 20000, n_queries: int = 20000, cdist_sample: int = 1
         if q not in seen:
             seen.add(q)
             queries.append(q)
+    return recs, queries
+
+
+def speed(n_entities: int = 20000, n_queries: int = 20000, cdist_sample: int = 1000) -> dict:
+    rng = random.Random(20240611)
+    recs, queries = _speed_inputs(rng, n_entities, n_queries)
+    alias_strings = [r.alias for r in recs]
     print(
         f"\n== Speed: {len(queries)} distinct query names vs {len(alias_strings)} aliases "
         f"({n_entities} synthetic entities + shipped aliases)"
