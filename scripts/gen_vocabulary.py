@@ -51,6 +51,26 @@ DENY_WORDS = set(
     municipal society church institution organization organisation credit savings university
     school""".split()
 )
+# Taken out on review: rigour lists these among company types without a generic class, but they
+# name what an organisation does (so they tell entities apart), not its legal form.
+REVIEWED_OUT = {
+    "д с": "kindergarten (Д/С)",
+    "детскии сад": "kindergarten",
+    "доу": "pre-school institution (ДОУ)",
+    "дошкольное образовательное учреждение": "pre-school institution",
+    "научныи центр": "scientific centre",
+    "нц": "scientific centre (НЦ)",
+    "первичная организация профсоюза областного бюджетного учреждения здравоохранения": (
+        "a trade-union branch of a regional health institution"
+    ),
+    "первичная организация профсоюза работников здравоохранения": "a health workers' union branch",
+    "поп обгуз": "a trade-union branch (ПОП ОБГУЗ)",
+    "попрз": "a health workers' union branch (ПОПРЗ)",
+    "садоводческое некоммерческое товарищество": "a gardeners' non-profit partnership",
+    "акционерное общество финансово строительная компания": (
+        "'JSC Financial-Construction Company': a line of business after the legal form"
+    ),
+}
 
 LEGAL_COLUMNS = ("form", "normalised", "label", "use", "source")
 REGION_COLUMNS = ("name", "canonical", "territory", "source")
@@ -92,6 +112,8 @@ def legal_rows_from_rigour(org_types: Path) -> list[dict]:
             toks = pre_tokens(form)
             key = " ".join(toks)
             if not key or key in DENY or DENY_WORDS.intersection(toks) or key in rows:
+                continue
+            if key in REVIEWED_OUT:
                 continue
             label = pick_label(entry, form)
             rows[key] = {"form": form, "normalised": key, "label": label, "use": "phrase"}
