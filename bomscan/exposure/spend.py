@@ -56,6 +56,25 @@ def split(finding: dict) -> Split:
     return Split.SINCE if flag else Split.BEFORE
 
 
+# an exposure's split fields and how every format labels them
+SPLIT_FIELDS = (
+    ("spend_since_listing", "since listing"),
+    ("spend_before_listing", "before listing"),
+    ("spend_undated", "undated"),
+)
+
+
+def split_parts(exposure: dict) -> list[tuple[str, float]]:
+    """(label, amount) of each non-zero part of an exposure's spend, in SPLIT_FIELDS order."""
+    return [(label, exposure[k]) for k, label in SPLIT_FIELDS if exposure.get(k)]
+
+
+def has_dates(report: dict) -> bool:
+    """Whether any finding is dated: only then is the split worth showing (a BOM's is all
+    'undated')."""
+    return any(f.get("date") for f in report["findings"])
+
+
 def item_of(finding: dict) -> tuple:
     """The item a finding belongs to: its input and the item (component or record) number."""
     return finding["source"], finding["locator"].get("item")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from bomscan.exposure import spend
 from bomscan.formats import groups as grouping
 
 MARKER = "<!-- bomscan -->"
@@ -40,7 +41,7 @@ def render(report: dict, ctx) -> str:
     out = [MARKER, "## bomscan exposure report", ""]
     out += _gate(report.get("gate"))
     out += _summary(report)
-    out += _exposures(report["exposures"])
+    out += _exposures(report["exposures"], spend.has_dates(report))
     out += _groups(report)
     out += _findings(report["findings"])
     if report["possible_matches"]:
@@ -100,7 +101,7 @@ def _summary(report: dict) -> list[str]:
     return out
 
 
-def _exposures(exposures: list[dict]) -> list[str]:
+def _exposures(exposures: list[dict], dated: bool = False) -> list[str]:
     if not exposures:
         return []
     out = ["| # | Entity | Lists | Spend | Share | Lines |", "|---:|---|---|---:|---:|---:|"]
@@ -109,8 +110,11 @@ def _exposures(exposures: list[dict]) -> list[str]:
             f"{esc(x.get('list_short_name') or x['list_name'])} ({x['start'] or 'undated'})"
             for x in e["entity"]["listings"]
         )
+        split = ""
+        if dated and e["spend"] is not None:
+            split = "<br>" + " · ".join(f"{lbl} {money(v)}" for lbl, v in spend.split_parts(e))
         out.append(
-            f"| {e['rank']} | **{esc(e['entity']['name'])}** | {lists} | "
+            f"| {e['rank']} | **{esc(e['entity']['name'])}**{split} | {lists} | "
             f"{money(e['spend'], e['currency'])} | {pct(e['share_of_spend'])} | {e['lines']} |"
         )
     out.append("")

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bomscan.exposure import spend
 from bomscan.formats import groups as grouping
 
 MAX_FINDINGS = 40
@@ -55,7 +56,7 @@ def render(report: dict, ctx) -> str:
     for ln in _summary_lines(report):
         con.print(ln)
     con.print()
-    _exposures(con, report["exposures"])
+    _exposures(con, report["exposures"], spend.has_dates(report))
     _groups(con, report)
     _findings(con, report["findings"])
     _possible_matches(con, report)
@@ -100,7 +101,7 @@ def _table(title: str) -> Table:
     )
 
 
-def _exposures(con: Console, exps: list[dict]) -> None:
+def _exposures(con: Console, exps: list[dict], dated: bool = False) -> None:
     if not exps:
         con.print(Text("No exposure: no name matched a listed entity.", style="green"))
         return
@@ -117,6 +118,9 @@ def _exposures(con: Console, exps: list[dict]) -> None:
         ent.append(f"\nmatched: {names}", style="dim")
         for a in e["affiliates"]:
             ent.append(f"\nvia {a['entity']['name']}", style="dim")
+        if dated and e["spend"] is not None:
+            parts = " · ".join(f"{label} {money(v)}" for label, v in spend.split_parts(e))
+            ent.append(f"\n{parts}", style="dim")
         lists = Text()
         for i, lst in enumerate(e["entity"]["listings"]):
             if i:

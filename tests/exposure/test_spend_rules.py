@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -148,10 +149,21 @@ def test_csv_and_xlsx_findings_carry_the_same_split(cli, project, tmp_path):
         assert seen == sorted(EXPECTED[eid].values())
 
 
-def test_table_shows_the_undated_split(cli, project):
-    r = report(cli, project)
-    assert r.returncode == 0, r.stderr
-    assert "Quintrop" in r.stdout and "Zorblax" in r.stdout
+def test_table_and_markdown_show_the_same_split(cli, project):
+    table = report(cli, project)
+    assert table.returncode == 0, table.stderr
+    flat = " ".join(table.stdout.split())
+    assert "since listing 200.00 · before listing 100.00 · undated 40.00" in flat
+    assert "undated 300.00" in flat
+    md = report(cli, project, "-f", "markdown").stdout
+    assert "<br>since listing 200.00 · before listing 100.00 · undated 40.00 |" in md
+    assert "**Quintrop Undated Holdings Ltd.**<br>undated 300.00 |" in md
+
+
+def test_a_bom_without_dates_shows_no_split(cli):
+    out = cli("report", "examples/camera-hbom.cdx.json").stdout
+    assert "Hangzhou Hikvision" in out
+    assert "since listing" not in out and not re.search(r"undated [\d,]+\.\d\d", out)
 
 
 SUPPRESS_DATED = textwrap.dedent(
@@ -175,6 +187,13 @@ def test_group_by_with_a_suppression_reports_instead_of_crashing(cli, project):
     assert totals["CC-2"]["exposed_spend"] == 0.0
     assert split_from_json(rep) == {"undated-co": EXPECTED["undated-co"]}
     assert rep["summary"]["exposed_spend_since_listing"] == 0.0
+    charted = {
+        s.entity_id: s.undated_spend for tl in series.spend_over_time(rep) for s in tl.entities
+    }
+    assert "dated-co" not in charted, "the chart re-aggregates the kept findings too"
+    table = report(cli, project, "--group-by", "Cost Center", config=SUPPRESS_DATED).stdout
+    assert "Zorblax Dated Industries Co., Ltd." not in table.split("Findings")[0]
+    assert "undated 300.00" in " ".join(table.split())
 
 
 def test_group_by_with_a_baseline_reports_only_new_findings(cli, project, tmp_path):
