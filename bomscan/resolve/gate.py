@@ -10,7 +10,7 @@ Why it is sound (never drops a name the resolver would match): the resolver find
 aliases (those reached only by equality aside: see below) only through its exact key, its
 normalised form, or an index key built from the name's distinctive tokens (tokens, merges of
 adjacent tokens, the whole distinctive string, its one-deletion variants, that string plus
-removed legal forms; see ``resolver._parsed_keys``).
+removed legal forms; see the resolver module's index keys).
 Each of those contains a whole distinctive token, except the one-deletion variants of a
 one-token string, which are that token less one character. For an ASCII name a distinctive
 token is one of its raw words as ``pre_tokens`` splits them, unless the word is changed on the
@@ -38,11 +38,11 @@ anyway, so the screen stands aside for large rule sets (``MAX_KEY_CHARS``).
 Weak aliases (``weak_aliases`` in the rules: a name made of words many unrelated vendors share,
 "Pacific Networks Corp") and aliases without a distinctive token (generic words and legal forms
 only: "Group Technology" in a user's rule set) have no index keys and are never fuzzy
-candidates: the resolver leaves both out of ``_fuzzy_ids`` and indexes only the aliases in it
-(``Resolver._build``). Unindexed, its one candidate list is ``_fuzzy_ids`` itself, so they are
-not candidates there either (and the screen stands aside for an unindexed resolver anyway). A
-name reaches one of them only when its exact key or its normalised form *equals* the alias's;
-the gate calls every alias out of ``_fuzzy_ids`` weak (here and in the code). The substring
+candidates: the resolver indexes only the other aliases (and, unindexed, scores only them; the
+screen stands aside for an unindexed resolver anyway). A name reaches one of them only when its
+exact key or its normalised form *equals* the alias's; the gate calls every such alias weak
+(here and in the code), and ``Resolver.lookup_keys`` hands their keys over apart
+(``exact_weak``, ``normalised_weak``). The substring
 test would miss some of those names: a misspelt generic word is written as its canon, so "Group
 Techology" has the normal form "group technology" and no word that is part of its key. So the
 substring test above uses only the keys of the other aliases (index keys, and exact and
