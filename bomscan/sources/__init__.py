@@ -103,24 +103,21 @@ def _decoded_start(head: bytes) -> bytes:
     return head
 
 
+def sniff(path: str, head: bytes):
+    """The :class:`~.interface.Source` whose kind the file's first bytes show; InputError for
+    binary data no kind claims."""
+    from bomscan.sources.interface import SOURCES, Head, Tabular
+
+    h = Head(head, _decoded_start(head))
+    source = next(s for s in SOURCES if s.sniff(h))
+    if isinstance(source, Tabular) and b"\x00" in head[:4096] and not head.startswith(_UTF16_32):
+        raise InputError("binary data, not a BOM or ledger (JSON, XML or CSV)", path=path)
+    return source
+
+
 def detect_kind(path: str, head: bytes) -> str:
     """'cyclonedx-json', 'cyclonedx-xml', 'parquet', 'xlsx' or 'tabular'; InputError if none."""
-    from bomscan.sources import cyclonedx_json
-
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    text = _decoded_start(head)
-    stripped = text.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped[:1] in (b"{", b"["):
-        if cyclonedx_json.looks_like(text) or stripped[:1] == b"{":
-            return "cyclonedx-json"
-    if stripped[:1] == b"<":
-        return "cyclonedx-xml"
-    if b"\x00" in head[:4096] and not head.startswith(_UTF16_32):
-        raise InputError("binary data, not a BOM or ledger (JSON, XML or CSV)", path=path)
-    return "tabular"
+    return sniff(path, head).kind
 
 
 def read_input(
@@ -136,13 +133,13 @@ def read_input(
     Only regular files are read: a directory, FIFO, socket or device is refused with one line
     (a FIFO with no writer would block forever, and the readers open a file twice).
     """
-    from bomscan.sources.interface import SOURCES, ReadOptions
+    from bomscan.sources.interface import ReadOptions, Tabular
 
     size = _regular_file_size(path)
     head = _read(path, HEAD)
     if not head.strip():
         raise InputError("empty file", path=path)
-    source = SOURCES[detect_kind(path, head)]
+    source = sniff(path, head)
     opts = ReadOptions(column_overrides or {}, decimal, sheet, strict)
     if source.whole_document:
         limit = max_bom_bytes()
@@ -153,7 +150,7 @@ def read_input(
                 path=path,
             )
         return source.read(path, _read(path, None), size, opts)
-    if source.kind == "tabular" and size > MAX_LINE_BYTES:
+    if isinstance(source, Tabular) and size > MAX_LINE_BYTES:
         check_line_lengths(path)
     return source.read(path, head, size, opts)
 

@@ -1,15 +1,16 @@
 """The one small interface every input kind implements, and the registry that picks one.
 
-A reader is sniffed from the file's first bytes (:func:`bomscan.sources.detect_kind`, content
-over extension) and then reads the whole input into a :class:`~bomscan.sources.schema.ReadResult`.
-Adding a kind is one module with a :class:`Source` and one entry in :data:`SOURCES`.
+Each kind says whether a file's first bytes are its own (:meth:`Source.sniff`, content over
+extension) and reads the file into a :class:`~bomscan.sources.schema.ReadResult`
+(:meth:`Source.read`). :data:`SOURCES` lists them in the order they are asked; delimited text
+is last, as the kind that takes what no other claims. Adding a kind is one class here (its
+reader in its own module) and one entry in the list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from bomscan.sources.schema import ReadResult
@@ -27,53 +28,103 @@ class ReadOptions:
 
 
 @dataclass(frozen=True)
+class Head:
+    """A file's first bytes, and its start as UTF-8 text without a byte-order mark or leading
+    white space (UTF-16/32 files re-encoded), for sniffing."""
+
+    raw: bytes
+    text: bytes
+
+    @property
+    def first(self) -> bytes:
+        """The first character of the text, as bytes."""
+        return self.text.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+
+
 class Source:
-    """One kind of input: its name (the report's ``inputs[].kind`` family), whether it is a
-    document read whole (CycloneDX: refused above a size limit), and its reader."""
+    """One kind of input."""
 
-    kind: str
-    whole_document: bool
-    read: Callable[[str, bytes, int, ReadOptions], ReadResult]
+    kind: ClassVar[str]
+    whole_document: ClassVar[bool] = False  # read whole (and refused above a size limit)
 
+    def sniff(self, head: Head) -> bool:
+        raise NotImplementedError
 
-def _cyclonedx_json(path: str, data: bytes, size: int, opts: ReadOptions) -> ReadResult:
-    from bomscan.sources import cyclonedx_json
-
-    return cyclonedx_json.read(path, data, strict=opts.strict)
-
-
-def _cyclonedx_xml(path: str, data: bytes, size: int, opts: ReadOptions) -> ReadResult:
-    from bomscan.sources import cyclonedx_xml
-
-    return cyclonedx_xml.read(path, data, strict=opts.strict)
+    def read(self, path: str, data: bytes, size: int, opts: ReadOptions) -> ReadResult:
+        """``data``: the whole file for a whole document, else its head."""
+        raise NotImplementedError
 
 
-def _binary_table(kind: str):
-    def read(path: str, head: bytes, size: int, opts: ReadOptions) -> ReadResult:
+class Parquet(Source):
+    kind = "parquet"
+
+    def sniff(self, head: Head) -> bool:
+        return head.raw.startswith(b"PAR1")
+
+    def read(self, path, data, size, opts):
         from bomscan.sources import binary_tables
 
         return binary_tables.read(
-            path, kind, overrides=opts.column_overrides, decimal=opts.decimal, sheet=opts.sheet
+            path, "parquet", overrides=opts.column_overrides, decimal=opts.decimal
         )
 
-    return read
+
+class Xlsx(Source):
+    kind = "xlsx"
+
+    def sniff(self, head: Head) -> bool:
+        return head.raw.startswith(b"PK\x03\x04")
+
+    def read(self, path, data, size, opts):
+        from bomscan.sources import binary_tables
+
+        return binary_tables.read(
+            path, "xlsx", overrides=opts.column_overrides, decimal=opts.decimal, sheet=opts.sheet
+        )
 
 
-def _tabular(path: str, head: bytes, size: int, opts: ReadOptions) -> ReadResult:
-    from bomscan.sources import tabular
+class CycloneDxJson(Source):
+    kind = "cyclonedx-json"
+    whole_document = True
 
-    return tabular.read(
-        path, head, overrides=opts.column_overrides, decimal=opts.decimal, size=size
-    )
+    def sniff(self, head: Head) -> bool:
+        from bomscan.sources import cyclonedx_json
+
+        # an object is read as CycloneDX (and refused if it is not); an array only when it
+        # looks like one, else it may be a CSV whose first cell starts with '['
+        return head.first == b"{" or (head.first == b"[" and cyclonedx_json.looks_like(head.text))
+
+    def read(self, path, data, size, opts):
+        from bomscan.sources import cyclonedx_json
+
+        return cyclonedx_json.read(path, data, strict=opts.strict)
 
 
-SOURCES: dict[str, Source] = {
-    s.kind: s
-    for s in (
-        Source("cyclonedx-json", True, _cyclonedx_json),
-        Source("cyclonedx-xml", True, _cyclonedx_xml),
-        Source("parquet", False, _binary_table("parquet")),
-        Source("xlsx", False, _binary_table("xlsx")),
-        Source("tabular", False, _tabular),
-    )
-}
+class CycloneDxXml(Source):
+    kind = "cyclonedx-xml"
+    whole_document = True
+
+    def sniff(self, head: Head) -> bool:
+        return head.first == b"<"
+
+    def read(self, path, data, size, opts):
+        from bomscan.sources import cyclonedx_xml
+
+        return cyclonedx_xml.read(path, data, strict=opts.strict)
+
+
+class Tabular(Source):
+    kind = "tabular"
+
+    def sniff(self, head: Head) -> bool:
+        return True  # delimited text takes what no other kind claims
+
+    def read(self, path, data, size, opts):
+        from bomscan.sources import tabular
+
+        return tabular.read(
+            path, data, overrides=opts.column_overrides, decimal=opts.decimal, size=size
+        )
+
+
+SOURCES: tuple[Source, ...] = (Parquet(), Xlsx(), CycloneDxJson(), CycloneDxXml(), Tabular())
