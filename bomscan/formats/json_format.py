@@ -15,6 +15,9 @@ Contract (schema_version 1.0; fields are only ever added within 1.x):
 - ``possible_matches`` (same shape, below the threshold, never gated), ``not_exposed``,
   ``unparsed_amounts``, ``rulesets``, ``lists``, ``inputs``, ``parameters``, ``warnings``.
 
+The contract itself is :mod:`bomscan.model` (dataclasses, and the JSON Schema generated from
+them, ``bomscan/schema/report.schema.json``).
+
 Output is deterministic: keys keep their order, rankings break ties by entity id then location.
 """
 
@@ -24,6 +27,9 @@ import orjson
 
 
 def render(report: dict, ctx) -> str:
-    return (
-        orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
-    )
+    """The report through :class:`bomscan.model.Report`: a key the contract does not have, or
+    a missing one, fails here rather than reaching a user's pipeline."""
+    from bomscan.model import Report
+
+    data = Report.from_json(report).to_json()
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
