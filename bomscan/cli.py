@@ -309,18 +309,30 @@ def rules():
 @click.option(
     "--as-of", callback=_parse_date, help="Mark listings in force on this date (default: today)."
 )
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="json: every entity with aliases, sources, listings and affiliations.",
+)
 @click.pass_context
-def rules_list(ctx, rules_dirs, no_default_rules, as_of):
+def rules_list(ctx, rules_dirs, no_default_rules, as_of, fmt):
     """Table of entities and their listings."""
-    from bomscan.formats.rules_format import render_list
+    from bomscan.formats.rules_format import render_list, render_list_json
     from bomscan.pipeline import ReportRequest, load_rules
 
     ruleset = load_rules(
         ReportRequest(inputs=[], rules_dirs=list(rules_dirs), default_rules=not no_default_rules)
     )
+    day = as_of or date.today()
+    if fmt == "json":
+        click.echo(render_list_json(ruleset, day), nl=False)
+        return
     color = terminal.use_color(ctx.obj["color"], terminal.is_terminal())
-    text = render_list(ruleset, as_of or date.today(), color=color, width=terminal.width())
-    click.echo(text, nl=False)
+    click.echo(render_list(ruleset, day, color=color, width=terminal.width()), nl=False)
 
 
 @rules.command("show")

@@ -201,3 +201,30 @@ def _affiliations(ruleset: RuleSet, ent: Entity) -> list[str]:
         out += _wrap("valid: ", valid)
         out += _wrap("source: ", a.source_url)
     return out
+
+
+def render_list_json(ruleset: RuleSet, as_of: date) -> str:
+    """``rules list --format json``: every list, and every entity with all its names, sources,
+    listings (``in_force`` on ``as_of``) and affiliations (``holds`` on ``as_of``), as the rules
+    state them; for scripts and for diffing two rule sets."""
+    import dataclasses
+
+    import orjson
+
+    def entity(e: Entity) -> dict:
+        out = dataclasses.asdict(e)
+        out["listings"] = [
+            {**dataclasses.asdict(lst), "in_force": lst.active_on(as_of)} for lst in e.listings
+        ]
+        out["affiliations"] = [
+            {**dataclasses.asdict(a), "holds": a.holds_on(as_of)} for a in e.affiliations
+        ]
+        return out
+
+    data = {
+        "as_of": as_of.isoformat(),
+        "rulesets": [dataclasses.asdict(i) for i in ruleset.infos],
+        "lists": [dataclasses.asdict(ld) for _, ld in sorted(ruleset.lists.items())],
+        "entities": [entity(e) for _, e in sorted(ruleset.entities.items())],
+    }
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"

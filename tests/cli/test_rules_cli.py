@@ -155,3 +155,20 @@ def test_rules_list_and_show_take_extra_rules(cli, extra):
         "My internal block list [my-list]"
         in cli("rules", "show", "acme", "--rules", str(extra)).stdout
     )
+
+
+def test_rules_list_as_json_has_every_entity_with_names_listings_and_affiliations(cli):
+    r = cli("rules", "list", "--format", "json", "--as-of", "2025-06-01")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    ids = [e["id"] for e in data["entities"]]
+    assert ids == sorted(ids) and {"hikvision", "huawei", "lorex"} <= set(ids)
+    megvii = next(e for e in data["entities"] if e["id"] == "megvii")
+    assert megvii["aliases"] and megvii["sources"]
+    ended = [lst for lst in megvii["listings"] if lst["list"] == "us-dod-1260h"]
+    assert ended and ended[0]["end"] == "2025-01-07" and ended[0]["in_force"] is False
+    lorex = next(e for e in data["entities"] if e["id"] == "lorex")
+    assert lorex["affiliations"][0]["parent"] == "dahua"
+    assert lorex["affiliations"][0]["holds"] is False  # sold in 2022
+    assert {ld["id"] for ld in data["lists"]} >= {"us-bis-entity-list", "us-ndaa-889"}
+    assert data["rulesets"][0]["name"] == "bomscan-shipped"
