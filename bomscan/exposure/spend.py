@@ -23,17 +23,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-SINCE = "since"
-BEFORE = "before"
-UNDATED = "undated"
-
 
 class Split(StrEnum):
     """Where a line's spend falls against its entity's first listing."""
 
-    SINCE = SINCE
-    BEFORE = BEFORE
-    UNDATED = UNDATED
+    SINCE = "since"
+    BEFORE = "before"
+    UNDATED = "undated"
 
 
 def money(v: float | None) -> float | None:
@@ -56,17 +52,17 @@ def split(finding: dict) -> Split:
     return Split.SINCE if flag else Split.BEFORE
 
 
-# an exposure's split fields and how every format labels them
+# each part of the split: the report field that holds it and how every format labels it
 SPLIT_FIELDS = (
-    ("spend_since_listing", "since listing"),
-    ("spend_before_listing", "before listing"),
-    ("spend_undated", "undated"),
+    (Split.SINCE, "spend_since_listing", "since listing"),
+    (Split.BEFORE, "spend_before_listing", "before listing"),
+    (Split.UNDATED, "spend_undated", "undated"),
 )
 
 
 def split_parts(exposure: dict) -> list[tuple[str, float]]:
     """(label, amount) of each non-zero part of an exposure's spend, in SPLIT_FIELDS order."""
-    return [(label, exposure[k]) for k, label in SPLIT_FIELDS if exposure.get(k)]
+    return [(label, exposure[k]) for _, k, label in SPLIT_FIELDS if exposure.get(k)]
 
 
 def has_dates(report: dict) -> bool:
@@ -117,17 +113,10 @@ class Tally:
     def figures(self) -> dict:
         """The reported figures: each None when no line of the key had an amount."""
         if not self.priced:
-            return {
-                "spend": None,
-                "spend_since_listing": None,
-                "spend_before_listing": None,
-                "spend_undated": None,
-            }
+            return {"spend": None, **{k: None for _, k, _ in SPLIT_FIELDS}}
         return {
             "spend": money(self.spend),
-            "spend_since_listing": money(self.by_split[Split.SINCE]),
-            "spend_before_listing": money(self.by_split[Split.BEFORE]),
-            "spend_undated": money(self.by_split[Split.UNDATED]),
+            **{k: money(self.by_split[part]) for part, k, _ in SPLIT_FIELDS},
         }
 
 
@@ -146,6 +135,16 @@ def share(part: float | None, total: float | None) -> float | None:
     return part / total
 
 
+def summed_currencies(by_currency: list[dict], fx_target: str | None) -> list[dict]:
+    """The per-currency totals a single total sums: priced ones, and with FX rates only the
+    target currency (lines without a rate stay in their own currency, never summed in)."""
+    return [
+        b
+        for b in by_currency
+        if b["total_spend"] is not None and (fx_target is None or b["currency"] == fx_target)
+    ]
+
+
 def summary_exposed(summary: dict, exposures: list[dict], fx_target: str | None) -> None:
     """The summary's exposed figures from the exposures: per currency, the total (when the
     currencies can be summed) and the share, and the spend since listing."""
@@ -158,11 +157,7 @@ def summary_exposed(summary: dict, exposures: list[dict], fx_target: str | None)
         )
     mixed = summary["mixed_currencies"]
     if not mixed and summary["total_spend"] is not None:
-        counted = [
-            b
-            for b in summary["by_currency"]
-            if b["total_spend"] is not None and (fx_target is None or b["currency"] == fx_target)
-        ]
+        counted = summed_currencies(summary["by_currency"], fx_target)
         exposed = money(sum(b["exposed_spend"] or 0.0 for b in counted))
         summary["exposed_spend"] = exposed
         summary["share_exposed"] = share(exposed, summary["total_spend"])

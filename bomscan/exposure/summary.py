@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bomscan.exposure.spend import money
+from bomscan.exposure.spend import money, summed_currencies
 from bomscan.sources.schema import Skipped
 
 
@@ -109,11 +109,7 @@ def build(totals, results, done, cache, opts, warnings: list[str], fx_note) -> d
             "never summed across currencies"
         )
     no_rate = _unconverted(inp, opts.currency, warnings) if opts.fx is not None else None
-    counted = [
-        b
-        for b in by_currency
-        if b["total_spend"] is not None and (opts.fx is None or b["currency"] == opts.currency)
-    ]
+    counted = summed_currencies(by_currency, opts.fx_target)
     total = money(sum(b["total_spend"] for b in counted)) if counted and not mixed else None
     credits = money(sum(b["credits"] for b in counted)) if counted and not mixed else None
     skipped = _skipped(results, totals)
