@@ -71,8 +71,8 @@ class _PolarsPass:
         self.views = [pass_view(r) for r in results]
         self.cache = cache
         self.plan = plan
-        lines = self._input(self.views)
-        names = lines.collect_schema().names()
+        self.lines = self._input(self.views)  # built once: the views do not change
+        names = self.lines.collect_schema().names()
         self.has_unparsed = UNPARSED in names
         self.has_ragged = RAGGED in names
         self.one_row = all(v.one_row_per_item for v in self.views)
@@ -204,7 +204,7 @@ class _PolarsPass:
 
     def run(self) -> PassResult:
         warm_matched = warm_up(self.cache, self.views)
-        parts = self.collect(self.with_keys(self._input(self.views)), warm_matched)
+        parts = self.collect(self.with_keys(self.lines), warm_matched)
         parts = parts.with_columns(
             *([] if "_src" in self.pass_keys else [pl.lit(0, pl.Int32).alias("_src")]),
             *([] if "_in_period" in self.pass_keys else [pl.lit(True).alias("_in_period")]),
@@ -239,7 +239,7 @@ class _PolarsPass:
             for (src,), sub in kept.group_by("_src")
         ]
         if not fetched:
-            empty = self._input(self.views).head(0).drop(RAW_NAME, BLANK_HINT, strict=False)
+            empty = self.lines.head(0).drop(RAW_NAME, BLANK_HINT, strict=False)
             return parts, empty.collect()
         rows = pl.concat(fetched, how="diagonal_relaxed")
         present = rows.select("_src", pl.col("item").alias("_kept")).unique()
