@@ -250,7 +250,7 @@ def report(ctx, inputs, **opts):
         result = run(req)
     finally:
         progress.close()
-    for w in result["warnings"]:
+    for w in result.warnings:
         out.warn(w)
     color = terminal.use_color(ctx.obj["color"], output is None and terminal.is_terminal())
     text = fmt.render(
@@ -261,11 +261,9 @@ def report(ctx, inputs, **opts):
         formats.write(text, output)
     else:
         click.echo(text, nl=False)
-    gate = result.get("gate")
-    if gate and gate["failed"]:
-        out.info(
-            f"gate failed: {gate['gating_findings']} finding(s) at --fail-on {gate['fail_on']}"
-        )
+    gate = result.gate
+    if gate and gate.failed:
+        out.info(f"gate failed: {gate.gating_findings} finding(s) at --fail-on {gate.fail_on}")
         ctx.exit(EXIT_GATE_FAILED)
 
 

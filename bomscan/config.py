@@ -40,6 +40,7 @@ from pathlib import Path
 from bomscan.errors import ConfigError
 from bomscan.formats import FORMAT_NAMES
 from bomscan.levels import FAIL_ON
+from bomscan.model import Finding
 
 CONFIG_NAME = ".bomscan.toml"
 OPTION_KEYS = {
@@ -74,12 +75,12 @@ class Suppression:
         loc = f"{shown}:{self.line}" if path and self.line else shown
         return f"{loc}: suppress entry {self.index}"
 
-    def matches(self, finding: dict, rel_source: str) -> bool:
+    def matches(self, finding: Finding, rel_source: str) -> bool:
+        """Whether this entry suppresses ``finding`` (listed or matched entity, name, file)."""
         if self.entity is not None:
-            ids = {finding["entity"]["id"], (finding.get("matched_entity") or {}).get("id")}
-            if self.entity not in ids:
+            if self.entity not in {finding.entity.id, finding.matched_entity.id}:
                 return False
-        if self.name is not None and _fold(self.name) != _fold(finding.get("value")):
+        if self.name is not None and _fold(self.name) != _fold(finding.value):
             return False
         if self.file is not None and not fnmatch.fnmatchcase(rel_source, self.file):
             return False

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bomscan.errors import ConfigError, InputError
 from bomscan.levels import gate_levels
+from bomscan.model import Gate, Report
 
 
 @dataclass
@@ -71,7 +72,7 @@ def load_rules_and_resolver(req: ReportRequest):
     return cache.load_or_build(dirs, build)
 
 
-def run(req: ReportRequest) -> dict:
+def run(req: ReportRequest) -> Report:
     """read -> resolve -> exposure -> triage -> gate: the report of ``req``."""
     from bomscan import triage
 
@@ -88,7 +89,7 @@ def run(req: ReportRequest) -> dict:
     report = _build(req, results, ruleset, resolver, opts)
     report = triage.apply(report, ruleset=ruleset, opts=opts, config=req.config, baseline=old)
     if req.fail_on:
-        report["gate"] = _gate(report, req.fail_on)
+        report.gate = _gate(report, req.fail_on)
     return report
 
 
@@ -129,7 +130,7 @@ def _options(req: ReportRequest):
     )
 
 
-def _build(req: ReportRequest, results, ruleset, resolver, opts) -> dict:
+def _build(req: ReportRequest, results, ruleset, resolver, opts) -> Report:
     """The exposure report; polars errors raised while scanning lazily are bad input."""
     import polars as pl
 
@@ -144,8 +145,8 @@ def _build(req: ReportRequest, results, ruleset, resolver, opts) -> dict:
         ) from None
 
 
-def _gate(report: dict, fail_on: str) -> dict:
+def _gate(report: Report, fail_on: str) -> Gate:
     """Whether a finding is on a list at or above the ``--fail-on`` level."""
     levels = gate_levels(fail_on)
-    gating = [f for f in report["findings"] if f["level"] in levels]
-    return {"fail_on": fail_on, "failed": bool(gating), "gating_findings": len(gating)}
+    gating = [f for f in report.findings if f.level in levels]
+    return Gate(fail_on=fail_on, failed=bool(gating), gating_findings=len(gating))

@@ -13,6 +13,7 @@ import polars as pl
 
 from bomscan.exposure.listings import Listings
 from bomscan.exposure.spend import money, since_listing
+from bomscan.model import Finding, Locator, NotExposed, Via
 from bomscan.sources.schema import EXTRA_PREFIX, INTERNAL_PREFIX
 
 
@@ -42,9 +43,9 @@ class Findings:
         self.listings = listings
         self.rules = listings.rules
         self.group_by = group_by
-        self._vias: dict[tuple, list[dict]] = {}
+        self._vias: dict[tuple, list[Via]] = {}
 
-    def build(self, best: pl.DataFrame) -> list[dict]:
+    def build(self, best: pl.DataFrame) -> list[Finding]:
         if best.height == 0:
             return []
         extra_cols = [
@@ -66,109 +67,108 @@ class Findings:
             )
             occurrences[key] = occurrences.get(key, 0) + 1
             fp = hashlib.sha256("\x1f".join(str(k) for k in key).encode()).hexdigest()[:32]
-            rec = self._record(r, root, extra_cols)
-            rec["id"] = f"{fp}:{occurrences[key]}"
-            out.append(rec)
+            out.append(self._record(r, root, extra_cols, f"{fp}:{occurrences[key]}"))
         return out
 
-    def _record(self, r: dict, root: str, extra_cols: list[str]) -> dict:
+    def _record(self, r: dict, root: str, extra_cols: list[str], fid: str) -> Finding:
         d = r["date"]
         amount = r.get("_amt")
-        rec = {
-            "id": "",
-            "source": r["source"],
-            "kind": r["kind"],
-            "locator": {"line": r["line"], "bom_ref": r["bom_ref"], "item": r["item"]},
-            "field": r["field"],
-            "value": r["name"],
-            "part": r["part"],
-            "description": r["description"],
-            "entity": self.listings.entity_ref(root),
-            "matched_entity": self.listings.entity_ref(r["entity_id"]),
-            "via": self._via(tuple(r["via_ids"] or []), tuple(r["via_relations"] or [])),
-            "alias": r["alias"],
-            "score": round(float(r["score"]), 4),
-            "method": r["method"],
-            "reason": r["reason"],
-            "level": self.listings.level(root),
-            "lists": [x["list"] for x in self.listings.listings(root)],
-            "spend": money(amount) if amount is not None else None,
-            "currency": r.get("_cur"),
-            "amount_original": money(r["amount"]) if r["amount"] is not None else None,
-            "currency_original": r["currency"],
-            "date": d.isoformat() if d else None,
-            "since_listing": since_listing(d, self.listings.listing_start(root)),
-            "primary": bool(r["primary"]),
-            "extra": {c[len(EXTRA_PREFIX) :]: r[c] for c in extra_cols if r.get(c) is not None},
-            "fx_rate": r.get("_fx_rate"),
-            "fx_rate_date": r["_fx_rate_date"].isoformat() if r.get("_fx_rate_date") else None,
-        }
-        if self.group_by:
-            rec["groups"] = {g: r.get(f"_g{i}") for i, g in enumerate(self.group_by)}
-        return rec
+        return Finding(
+            id=fid,
+            source=r["source"],
+            kind=r["kind"],
+            locator=Locator(line=r["line"], bom_ref=r["bom_ref"], item=r["item"]),
+            field=r["field"],
+            value=r["name"],
+            part=r["part"],
+            description=r["description"],
+            entity=self.listings.entity_ref(root),
+            matched_entity=self.listings.entity_ref(r["entity_id"]),
+            via=self._via(tuple(r["via_ids"] or []), tuple(r["via_relations"] or [])),
+            alias=r["alias"],
+            score=round(float(r["score"]), 4),
+            method=r["method"],
+            reason=r["reason"],
+            level=self.listings.level(root),
+            lists=[x.list for x in self.listings.listings(root)],
+            spend=money(amount),
+            currency=r.get("_cur"),
+            amount_original=money(r["amount"]),
+            currency_original=r["currency"],
+            date=d.isoformat() if d else None,
+            since_listing=since_listing(d, self.listings.listing_start(root)),
+            primary=bool(r["primary"]),
+            extra={c[len(EXTRA_PREFIX) :]: r[c] for c in extra_cols if r.get(c) is not None},
+            fx_rate=r.get("_fx_rate"),
+            fx_rate_date=r["_fx_rate_date"].isoformat() if r.get("_fx_rate_date") else None,
+            groups=(
+                {g: r.get(f"_g{i}") for i, g in enumerate(self.group_by)} if self.group_by else None
+            ),
+            exact_spend=amount,
+        )
 
-    def _via(self, ids: tuple, relations: tuple) -> list[dict]:
-        """The affiliation path of a finding, entity by entity (a fresh copy per finding:
-        callers may edit it)."""
+    def _via(self, ids: tuple, relations: tuple) -> list[Via]:
+        """The affiliation path of a finding, entity by entity (shared between findings with
+        the same path: the records are read, never edited)."""
         key = (ids, relations)
         if key not in self._vias:
             self._vias[key] = [
                 self._step(vid, rel) for vid, rel in zip(ids, relations, strict=False)
             ]
-        return [dict(v) for v in self._vias[key]]
+        return self._vias[key]
 
-    def _step(self, vid: str, rel: str) -> dict:
+    def _step(self, vid: str, rel: str) -> Via:
         ent = self.rules.entities[vid]
         aff = next((a for a in ent.affiliations if a.relation == rel), None)
-        return {
-            "id": vid,
-            "name": ent.name,
-            "relation": rel,
-            "valid_from": aff.valid_from.isoformat() if aff and aff.valid_from else None,
-            "valid_to": aff.valid_to.isoformat() if aff and aff.valid_to else None,
-            "source_url": aff.source_url if aff else None,
-            "note": aff.describe(self._name(aff.parent)) if aff else "",
-        }
+        return Via(
+            id=vid,
+            name=ent.name,
+            relation=rel,
+            valid_from=aff.valid_from.isoformat() if aff and aff.valid_from else None,
+            valid_to=aff.valid_to.isoformat() if aff and aff.valid_to else None,
+            source_url=aff.source_url if aff else None,
+            note=aff.describe(self._name(aff.parent)) if aff else "",
+        )
 
     def _name(self, eid: str) -> str:
         ent = self.rules.entities.get(eid)
         return ent.name if ent else eid
 
-    def not_exposed(self, unrolled: pl.DataFrame, threshold: float) -> list[dict]:
+    def not_exposed(self, unrolled: pl.DataFrame, threshold: float) -> list[NotExposed]:
         """Matched names that did not count: no listing in force, or affiliation not held then."""
-        out: dict[tuple, dict] = {}
+        out: dict[tuple, NotExposed] = {}
+        spent: dict[tuple, float] = {}
+        dates: dict[tuple, set[str]] = {}
         for r in unrolled.filter(pl.col("score") >= threshold).to_dicts():
             key = (r["entity_id"], r["name"], r.get("_cur"))
             if key not in out:
                 out[key] = self._unexposed(r)
-            o = out[key]
-            o["lines"] += 1
+                spent[key], dates[key] = 0.0, set()
+            out[key].lines += 1
             if r["primary"] and r.get("_amt") is not None:
-                o["spend"] += r["_amt"]
+                spent[key] += r["_amt"]
             if r["date"]:
-                o["dates"].add(r["date"].isoformat())
-        res = []
-        for o in out.values():
-            ds = sorted(o.pop("dates"))
-            o["first_date"], o["last_date"] = (ds[0], ds[-1]) if ds else (None, None)
-            o["spend"] = money(o["spend"])
-            res.append(o)
-        res.sort(key=lambda o: (-(o["spend"] or 0), o["entity"]["id"], o["value"]))
-        return res
+                dates[key].add(r["date"].isoformat())
+        for key, o in out.items():
+            ds = sorted(dates[key])
+            o.first_date, o.last_date = (ds[0], ds[-1]) if ds else (None, None)
+            o.spend = money(spent[key])
+        return sorted(out.values(), key=lambda o: (-(o.spend or 0), o.entity.id, o.value))
 
-    def _unexposed(self, r: dict) -> dict:
+    def _unexposed(self, r: dict) -> NotExposed:
         eid = r["entity_id"]
         ent = self.rules.entities.get(eid)
         reason = "no listing in force on " + self.listings.as_of.isoformat()
         if ent is not None and ent.affiliations:
             held = "; ".join(a.describe(self._name(a.parent)) for a in ent.affiliations)
             reason = held + ": not affiliated on the line's date"
-        return {
-            "entity": self.listings.entity_ref(eid),
-            "value": r["name"],
-            "reason": reason,
-            "lines": 0,
-            "spend": 0.0,
-            "currency": r.get("_cur"),
-            "dates": set(),
-        }
+        return NotExposed(
+            entity=self.listings.entity_ref(eid),
+            value=r["name"],
+            reason=reason,
+            lines=0,
+            spend=0.0,
+            currency=r.get("_cur"),
+            first_date=None,
+            last_date=None,
+        )

@@ -9,6 +9,7 @@ import warnings
 import polars as pl
 
 from bomscan.errors import InputError
+from bomscan.model import FxNote
 
 
 def load_rates(path: str) -> pl.DataFrame:
@@ -81,8 +82,10 @@ def convert(
         rate.alias("_fx_rate"),
         pl.when(same).then(None).otherwise(pl.col("_rate_date")).alias("_fx_rate_date"),
     )
-    return frame, {
-        "target": target,
-        "source": source,
-        "policy": "rate on the line's date or the nearest earlier one",
-    }
+    note = FxNote(
+        target=target,
+        source=source,
+        policy="rate on the line's date or the nearest earlier one",
+        unconverted=None,
+    )
+    return frame, note

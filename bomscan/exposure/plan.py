@@ -9,6 +9,7 @@ from datetime import date
 import polars as pl
 
 from bomscan.errors import ConfigError
+from bomscan.model import TableMeta
 from bomscan.sources.lines import currency_from_text
 from bomscan.sources.schema import EXTRA_PREFIX, INTERNAL_PREFIX, ReadResult
 
@@ -79,7 +80,7 @@ def _group_expr(g: str, names: list[str], results: list[ReadResult]) -> pl.Expr:
         (
             ROLE_COLUMN[role]
             for r in results
-            for role, hs in r.meta.get("columns", {}).items()
+            for role, hs in _columns(r).items()
             if role in ROLE_COLUMN and any(compare_form(h) == cf for h in hs)
         ),
         None,
@@ -92,10 +93,15 @@ def _group_expr(g: str, names: list[str], results: list[ReadResult]) -> pl.Expr:
         return pl.col("date").dt.strftime("%Y-%m")
     available = sorted(
         {c[len(EXTRA_PREFIX) :] for c in _extras(names)}
-        | {h for r in results for hs in r.meta.get("columns", {}).values() for h in hs}
+        | {h for r in results for hs in _columns(r).values() for h in hs}
     )
     raise ConfigError(
         f"--group-by {g!r}: no such column (columns: "
         + ", ".join([*available, "year", "month"])
         + ")"
     )
+
+
+def _columns(result: ReadResult) -> dict[str, list[str]]:
+    """The table's columns by role (a CycloneDX document has none)."""
+    return result.meta.columns if isinstance(result.meta, TableMeta) else {}

@@ -1,4 +1,4 @@
-"""From read lines and name matches to the exposure report (a plain, JSON-ready dict).
+"""From read lines and name matches to the exposure report (:class:`bomscan.model.Report`).
 
 1. the engine passes over every line once, resolving each **distinct** name once;
 2. FX conversion of the totals and of the listed rows (:mod:`~bomscan.exposure.fx`);
@@ -7,7 +7,7 @@
    when it is attributed through them);
 4. findings, then exposures, groups and exposed totals by the spend rules
    (:mod:`~bomscan.exposure.spend`, applied by :func:`~bomscan.exposure.aggregate.settle`);
-5. the report dict, whose shape is the versioned JSON contract (``SCHEMA_VERSION``).
+5. the typed report (:class:`bomscan.model.Report`), whose JSON is the versioned contract.
 
 Ties in every ranking are broken by a documented key: spend descending, then entity id, then
 source path and line.
@@ -27,12 +27,19 @@ from bomscan.exposure.findings import Findings
 from bomscan.exposure.listings import Listings
 from bomscan.exposure.names import NameCache
 from bomscan.exposure.plan import PassPlan
+from bomscan.model import (
+    SCHEMA_VERSION,
+    Input,
+    Parameters,
+    Report,
+    RuleSetInfo,
+    Tool,
+    UnparsedAmount,
+)
 from bomscan.resolve.affiliates import paths_frame
 from bomscan.rules.model import RuleSet
 from bomscan.sources.lines import RAW_AMOUNT
 from bomscan.sources.schema import ReadResult
-
-SCHEMA_VERSION = "1.0"
 
 
 @dataclass
@@ -70,7 +77,7 @@ def build_report(
     resolver,
     opts: Options,
     engine: Engine | None = None,
-) -> dict:
+) -> Report:
     """The report of ``results`` screened against ``ruleset`` (see the module docstring)."""
     cache = NameCache(resolver, opts.review_threshold, progress=opts.progress)
     done = (engine or PolarsEngine()).run(results, cache, opts.plan())
@@ -94,23 +101,33 @@ def build_report(
     everything = maker.build(best)
     warnings = [w for r in results for w in r.warnings]
     warnings += summary.ragged_warnings(rows)
-    report = _frame(results, ruleset, opts)
-    report["summary"] = summary.build(totals, results, done, cache, opts, warnings, fx_note)
-    report["not_exposed"] = maker.not_exposed(unrolled, opts.threshold)
-    report["unparsed_amounts"] = [
-        {"source": r["source"], "line": r["line"], "item": r["item"], "value": r[RAW_AMOUNT]}
-        for r in rows.filter(pl.col("_unparsed")).sort(["source", "item"]).to_dicts()
-    ]
-    report["warnings"] = warnings
+    report = Report(
+        schema_version=SCHEMA_VERSION,
+        tool=Tool(name="bomscan", version=__version__),
+        parameters=_parameters(opts),
+        rulesets=[_ruleset_info(i) for i in ruleset.infos],
+        lists=[],
+        inputs=[Input(source=r.source, kind=r.kind, meta=r.meta) for r in results],
+        summary=summary.build(totals, results, done, cache, opts, warnings, fx_note),
+        exposures=[],
+        findings=[],
+        possible_matches=[],
+        not_exposed=maker.not_exposed(unrolled, opts.threshold),
+        unparsed_amounts=[
+            UnparsedAmount(source=r["source"], line=r["line"], item=r["item"], value=r[RAW_AMOUNT])
+            for r in rows.filter(pl.col("_unparsed")).sort(["source", "item"]).to_dicts()
+        ],
+        warnings=warnings,
+    )
     if opts.group_by:
-        report["groups"] = []
-        report["group_totals"] = summary.group_input_totals(
+        report.groups = []
+        report.group_totals = summary.group_input_totals(
             totals.filter(pl.col("_in_period")), opts.group_by
         )
-    confident = [f for f in everything if f["score"] >= opts.threshold]
-    possible = [f for f in everything if f["score"] < opts.threshold]
+    confident = [f for f in everything if f.score >= opts.threshold]
+    possible = [f for f in everything if f.score < opts.threshold]
     aggregate.settle(report, confident, possible, listings, opts.fx_target)
-    return _ordered(report)
+    return report
 
 
 def _listed_rows(done: PassResult, results: list[ReadResult], cache: NameCache, opts: Options):
@@ -138,64 +155,22 @@ def _roll_up(found: pl.DataFrame, ruleset: RuleSet, as_of: date):
     return best, unrolled
 
 
-def _frame(results: list[ReadResult], ruleset: RuleSet, opts: Options) -> dict:
-    """The report's header: schema, tool, parameters, rule sets and inputs."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "bomscan", "version": __version__},
-        "parameters": {
-            "as_of": opts.as_of.isoformat(),
-            "threshold": opts.threshold,
-            "review_threshold": opts.review_threshold,
-            "currency": opts.currency,
-            "fx_source": opts.fx_source,
-            "from": opts.date_from.isoformat() if opts.date_from else None,
-            "to": opts.date_to.isoformat() if opts.date_to else None,
-            "group_by": opts.group_by,
-        },
-        "rulesets": [
-            {
-                "name": i.name,
-                "version": i.version,
-                "updated": i.updated.isoformat() if i.updated else None,
-                "path": i.path,
-            }
-            for i in ruleset.infos
-        ],
-        "lists": [],
-        "inputs": [
-            {
-                "source": r.source,
-                "kind": r.kind,
-                "meta": dict(r.meta),
-            }
-            for r in results
-        ],
-    }
+def _parameters(opts: Options) -> Parameters:
+    return Parameters(
+        as_of=opts.as_of.isoformat(),
+        threshold=opts.threshold,
+        review_threshold=opts.review_threshold,
+        currency=opts.currency,
+        fx_source=opts.fx_source,
+        from_=opts.date_from.isoformat() if opts.date_from else None,
+        to=opts.date_to.isoformat() if opts.date_to else None,
+        group_by=list(opts.group_by),
+    )
 
 
-ORDER = (
-    "schema_version",
-    "tool",
-    "parameters",
-    "rulesets",
-    "lists",
-    "inputs",
-    "summary",
-    "exposures",
-    "findings",
-    "possible_matches",
-    "not_exposed",
-    "unparsed_amounts",
-    "warnings",
-    "groups",
-    "group_totals",
-)
-
-
-def _ordered(report: dict) -> dict:
-    """The report's keys in the contract's order (JSON output is compared byte for byte)."""
-    return {k: report[k] for k in ORDER if k in report}
+def _ruleset_info(i) -> RuleSetInfo:
+    updated = i.updated.isoformat() if i.updated else None
+    return RuleSetInfo(name=i.name, version=i.version, updated=updated, path=i.path)
 
 
 def _with_source(frame: pl.DataFrame, results: list[ReadResult]) -> pl.DataFrame:

@@ -12,8 +12,10 @@
    summary's exposed figures, from the findings that remain (after suppressions and a
    baseline, triage calls the same functions on what it kept).
 
-The functions take and return plain report records (finding dicts), so the formats, which read
-the report, can apply the same rules without the core.
+The functions take and return the report's typed records (:mod:`bomscan.model`), so the
+formats, which read the report, apply the same rules without the core. Sums add each finding's
+unrounded amount (:attr:`~bomscan.model.Finding.amount`) and round once, as the input's totals
+do, so an exposed figure never exceeds the total it is a share of.
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+
+from bomscan.model import (
+    CurrencyTotal,
+    Exposure,
+    Finding,
+    GroupExposure,
+    GroupTotal,
+    Report,
+    Summary,
+)
 
 
 class Split(StrEnum):
@@ -44,9 +56,9 @@ def since_listing(line_date: date | None, listed_since: date | None) -> bool | N
     return line_date >= listed_since
 
 
-def split(finding: dict) -> Split:
+def split(finding: Finding) -> Split:
     """The split a finding's spend falls in, from its ``since_listing`` flag."""
-    flag = finding.get("since_listing")
+    flag = finding.since_listing
     if flag is None:
         return Split.UNDATED
     return Split.SINCE if flag else Split.BEFORE
@@ -60,23 +72,26 @@ SPLIT_FIELDS = (
 )
 
 
-def split_parts(exposure: dict) -> list[tuple[str, float]]:
+def split_parts(exposure: Exposure) -> list[tuple[str, float]]:
     """(label, amount) of each non-zero part of an exposure's spend, in SPLIT_FIELDS order."""
-    return [(label, exposure[k]) for _, k, label in SPLIT_FIELDS if exposure.get(k)]
+    parts = [(label, getattr(exposure, k)) for _, k, label in SPLIT_FIELDS]
+    return [(label, v) for label, v in parts if v]
 
 
-def has_dates(report: dict) -> bool:
+def has_dates(report: Report) -> bool:
     """Whether any finding is dated: only then is the split worth showing (a BOM's is all
     'undated')."""
-    return any(f.get("date") for f in report["findings"])
+    return any(f.date for f in report.findings)
 
 
-def item_of(finding: dict) -> tuple:
+def item_of(finding: Finding) -> tuple:
     """The item a finding belongs to: its input and the item (component or record) number."""
-    return finding["source"], finding["locator"].get("item")
+    return finding.source, finding.locator.item
 
 
-def first_per_item(findings: Iterable[dict], key: Callable[[dict], tuple]) -> Iterator[dict]:
+def first_per_item(
+    findings: Iterable[Finding], key: Callable[[Finding], tuple]
+) -> Iterator[Finding]:
     """The findings that count: the first of each item under each key (one amount per item)."""
     seen: set[tuple] = set()
     for f in findings:
@@ -87,9 +102,9 @@ def first_per_item(findings: Iterable[dict], key: Callable[[dict], tuple]) -> It
         yield f
 
 
-def exposure_key(finding: dict) -> tuple:
+def exposure_key(record: Finding | Exposure) -> tuple:
     """Exposures are per listed entity (after roll-up) and currency."""
-    return finding["entity"]["id"], finding["currency"]
+    return record.entity.id, record.currency
 
 
 @dataclass
@@ -101,9 +116,9 @@ class Tally:
     spend: float = 0.0
     by_split: dict[Split, float] = field(default_factory=lambda: {s: 0.0 for s in Split})
 
-    def add(self, finding: dict) -> None:
+    def add(self, finding: Finding) -> None:
         self.lines += 1
-        amount = finding.get("spend")
+        amount = finding.amount
         if amount is None:
             return
         self.priced = True
@@ -120,7 +135,7 @@ class Tally:
         }
 
 
-def tally(findings: Iterable[dict], key: Callable[[dict], tuple]) -> dict[tuple, Tally]:
+def tally(findings: Iterable[Finding], key: Callable[[Finding], tuple]) -> dict[tuple, Tally]:
     """Tallies per key over the findings that count (one amount per item)."""
     out: dict[tuple, Tally] = {}
     for f in first_per_item(findings, key):
@@ -135,51 +150,51 @@ def share(part: float | None, total: float | None) -> float | None:
     return part / total
 
 
-def summed_currencies(by_currency: list[dict], fx_target: str | None) -> list[dict]:
+def summed_currencies(by_currency: list[CurrencyTotal], fx_target: str | None) -> list:
     """The per-currency totals a single total sums: priced ones, and with FX rates only the
     target currency (lines without a rate stay in their own currency, never summed in)."""
     return [
         b
         for b in by_currency
-        if b["total_spend"] is not None and (fx_target is None or b["currency"] == fx_target)
+        if b.total_spend is not None and (fx_target is None or b.currency == fx_target)
     ]
 
 
-def summary_exposed(summary: dict, exposures: list[dict], fx_target: str | None) -> None:
+def summary_exposed(summary: Summary, exposures: list[Exposure], fx_target: str | None) -> None:
     """The summary's exposed figures from the exposures: per currency, the total (when the
     currencies can be summed) and the share, and the spend since listing."""
     by_cur: dict[str | None, float] = {}
     for e in exposures:
-        by_cur[e["currency"]] = by_cur.get(e["currency"], 0.0) + (e["spend"] or 0.0)
-    for b in summary["by_currency"]:
-        b["exposed_spend"] = (
-            money(by_cur.get(b["currency"], 0.0)) if b["total_spend"] is not None else None
-        )
-    mixed = summary["mixed_currencies"]
-    if not mixed and summary["total_spend"] is not None:
-        counted = summed_currencies(summary["by_currency"], fx_target)
-        exposed = money(sum(b["exposed_spend"] or 0.0 for b in counted))
-        summary["exposed_spend"] = exposed
-        summary["share_exposed"] = share(exposed, summary["total_spend"])
-    summary["exposed_spend_since_listing"] = (
-        None if mixed else money(sum(e["spend_since_listing"] or 0.0 for e in exposures))
+        by_cur[e.currency] = by_cur.get(e.currency, 0.0) + (e.amount or 0.0)
+    for b in summary.by_currency:
+        b.exposed_spend = money(by_cur.get(b.currency, 0.0)) if b.total_spend is not None else None
+    mixed = summary.mixed_currencies
+    if not mixed and summary.total_spend is not None:
+        counted = summed_currencies(summary.by_currency, fx_target)
+        exposed = money(sum(b.exposed_spend or 0.0 for b in counted))
+        summary.exposed_spend = exposed
+        summary.share_exposed = share(exposed, summary.total_spend)
+    summary.exposed_spend_since_listing = (
+        None if mixed else money(sum(e.spend_since_listing or 0.0 for e in exposures))
     )
 
 
-def group_values(finding: dict, group_by: list[str]) -> tuple:
-    return tuple(finding.get("groups", {}).get(g) for g in group_by)
+def group_values(finding: Finding, group_by: list[str]) -> tuple:
+    return tuple((finding.groups or {}).get(g) for g in group_by)
 
 
-def group_rows(findings: list[dict], group_by: list[str], totals: dict[tuple, dict]) -> list:
+def group_rows(
+    findings: list[Finding], group_by: list[str], totals: dict[tuple, GroupTotal]
+) -> list[GroupExposure]:
     """Exposed spend per (group values, listed entity, currency), with the group's total.
 
-    ``totals`` maps (group values..., currency) to the group's input ``total`` (see
+    ``totals`` maps (group values..., currency) to the group's input total (see
     :func:`group_total_map`)."""
 
-    def key(f: dict) -> tuple:
+    def key(f: Finding) -> tuple:
         return (*group_values(f, group_by), *exposure_key(f))
 
-    firsts: dict[tuple, dict] = {}
+    firsts: dict[tuple, Finding] = {}
     for f in findings:
         firsts.setdefault(key(f), f)
     out = []
@@ -187,67 +202,71 @@ def group_rows(findings: list[dict], group_by: list[str], totals: dict[tuple, di
         f = firsts[k]
         gv = k[: len(group_by)]
         spend = money(t.spend)
-        group_total = totals.get((*gv, f["currency"]), {}).get("total")
+        total = totals.get((*gv, f.currency))
+        group_total = total.total_spend if total is not None else None
         out.append(
-            {
-                "group": dict(zip(group_by, gv, strict=True)),
-                "entity": f["entity"],
-                "currency": f["currency"],
-                "spend": spend,
-                "lines": t.lines,
-                "group_total_spend": group_total,
-                "share_of_group": share(spend, group_total),
-            }
+            GroupExposure(
+                group=dict(zip(group_by, gv, strict=True)),
+                entity=f.entity,
+                currency=f.currency,
+                spend=spend,
+                lines=t.lines,
+                group_total_spend=group_total,
+                share_of_group=share(spend, group_total),
+                exact_spend=t.spend,
+            )
         )
     out.sort(
         key=lambda a: (
-            -(a["spend"] or 0),
-            a["entity"]["id"],
-            str(a["group"]),
-            a["currency"] is None,
-            a["currency"] or "",
+            -(a.spend or 0),
+            a.entity.id,
+            str(a.group),
+            a.currency is None,
+            a.currency or "",
         )
     )
     return out
 
 
-def group_total_map(group_totals: list[dict], group_by: list[str]) -> dict[tuple, dict]:
-    """(group values..., currency) -> {lines, total} from a report's ``group_totals``."""
-    return {
-        (*(t["group"][g] for g in group_by), t["currency"]): {
-            "lines": t["lines"],
-            "total": t["total_spend"],
-        }
-        for t in group_totals
-    }
+def group_key(row: GroupExposure | GroupTotal, group_by: list[str]) -> tuple:
+    """(group values..., currency) of a ``groups`` or ``group_totals`` row."""
+    return (*(row.group.get(g) for g in group_by), row.currency)
 
 
-def group_totals(totals: dict[tuple, dict], group_by: list[str], groups: list[dict]) -> list:
-    """Every group's input total and exposed spend (so a share can be read per group)."""
+def group_total_map(group_totals: list[GroupTotal], group_by: list[str]) -> dict:
+    """(group values..., currency) -> the group's input total row."""
+    return {group_key(t, group_by): t for t in group_totals}
+
+
+def group_totals(
+    totals: dict[tuple, GroupTotal], group_by: list[str], groups: list[GroupExposure]
+) -> list[GroupTotal]:
+    """Every group's input total and exposed spend (so a share can be read per group); the
+    exposed figures are set anew on each call (triage settles the report again)."""
     exposed: dict[tuple, float] = {}
     for g in groups:
-        k = (*(g["group"][x] for x in group_by), g["currency"])
-        exposed[k] = exposed.get(k, 0.0) + (g["spend"] or 0.0)
+        k = group_key(g, group_by)
+        exposed[k] = exposed.get(k, 0.0) + (g.amount or 0.0)
     out = []
     for k, t in totals.items():
         e = money(exposed.get(k, 0.0))
         out.append(
-            {
-                "group": dict(zip(group_by, k[:-1], strict=True)),
-                "currency": k[-1],
-                "lines": t["lines"],
-                "total_spend": t["total"],
-                "exposed_spend": e,
-                "share_exposed": share(e, t["total"]),
-            }
+            GroupTotal(
+                group=t.group,
+                currency=t.currency,
+                lines=t.lines,
+                total_spend=t.total_spend,
+                exposed_spend=e,
+                share_exposed=share(e, t.total_spend),
+            )
         )
     out.sort(
         key=lambda a: (
-            -(a["exposed_spend"] or 0),
-            -(a["total_spend"] or 0),
-            str(a["group"]),
-            a["currency"] is None,
-            a["currency"] or "",
+            -(a.exposed_spend or 0),
+            -(a.total_spend or 0),
+            str(a.group),
+            a.currency is None,
+            a.currency or "",
         )
     )
     return out

@@ -4,9 +4,13 @@ FX, and each group's input total. The exposed figures are set from the findings 
 
 from __future__ import annotations
 
+import dataclasses
+
 import polars as pl
 
 from bomscan.exposure.spend import money, summed_currencies
+from bomscan.model import CurrencyTotal, GroupTotal, SkipReason, Summary, Unconverted
+from bomscan.model import Skipped as SkippedTotal
 from bomscan.sources.schema import Skipped
 
 
@@ -24,7 +28,7 @@ def ragged_warnings(rows: pl.DataFrame) -> list[str]:
     return out
 
 
-def _currency_totals(inp: pl.DataFrame) -> list[dict]:
+def _currency_totals(inp: pl.DataFrame) -> list[CurrencyTotal]:
     totals = (
         inp.group_by("_cur")
         .agg(
@@ -38,68 +42,66 @@ def _currency_totals(inp: pl.DataFrame) -> list[dict]:
     )
     rows = sorted(totals.to_dicts(), key=lambda r: (r["_cur"] is None, r["_cur"] or ""))
     return [
-        {
-            "currency": r["_cur"],
-            "lines": int(r["lines"]),
-            "total_spend": money(r["total"]) if r["priced"] else None,
-            "exposed_spend": None,
-            "credit_lines": int(r["credit_lines"] or 0),
-            "credits": money(r["credits"] or 0.0),
-        }
+        CurrencyTotal(
+            currency=r["_cur"],
+            lines=int(r["lines"]),
+            total_spend=money(r["total"]) if r["priced"] else None,
+            exposed_spend=None,
+            credit_lines=int(r["credit_lines"] or 0),
+            credits=money(r["credits"] or 0.0),
+        )
         for r in rows
     ]
 
 
-def _unconverted(inp: pl.DataFrame, target: str, warnings: list[str]) -> dict:
+def _unconverted(inp: pl.DataFrame, target: str, warnings: list[str]) -> Unconverted:
     """Priced lines with no rate into ``target`` (kept in their own currency), and a warning."""
     nr = inp.filter(pl.col("_cur") != target).filter(pl.col("_priced") > 0)
-    out = {
-        "lines": int(nr["_priced"].sum() or 0),
-        "by_currency": [
-            {"currency": r["_cur"], "lines": int(r["lines"]), "amount": money(r["amount"])}
+    out = Unconverted(
+        lines=int(nr["_priced"].sum() or 0),
+        by_currency=[
+            Unconverted.Amount(currency=r["_cur"], lines=int(r["lines"]), amount=money(r["amount"]))
             for r in nr.group_by("_cur")
             .agg(pl.col("_priced").sum().alias("lines"), pl.col("_sum").sum().alias("amount"))
             .sort("_cur", nulls_last=True)
             .to_dicts()
         ],
-    }
-    if out["lines"]:
-        what = ", ".join(
-            f"{b['lines']} in {b['currency'] or 'no currency'}" for b in out["by_currency"]
-        )
+    )
+    if out.lines:
+        what = ", ".join(f"{b.lines} in {b.currency or 'no currency'}" for b in out.by_currency)
         warnings.append(
-            f"{out['lines']} line(s) have no FX rate into {target} on or before "
+            f"{out.lines} line(s) have no FX rate into {target} on or before "
             f"their date ({what}): they are not converted and not in the {target} "
             "total (see summary.by_currency)"
         )
     return out
 
 
-def _skipped(results, totals: pl.DataFrame) -> list[dict]:
-    out = [_skip_dict(r.source, s) for r in results for s in r.skipped]
+def _skipped(results, totals: pl.DataFrame) -> SkippedTotal:
+    out = [_skip_reason(r.source, s) for r in results for s in r.skipped]
     out_of_period = int(totals.filter(~pl.col("_in_period"))["_lines"].sum() or 0)
     if out_of_period:
         out.append(
-            {
-                "source": None,
-                "reason": "dated outside --from/--to, or undated while a period is set",
-                "count": out_of_period,
-                "lines": [],
-            }
+            SkipReason(
+                source=None,
+                reason="dated outside --from/--to, or undated while a period is set",
+                count=out_of_period,
+                lines=[],
+            )
         )
-    return out
+    return SkippedTotal(total=sum(s.count for s in out), reasons=out)
 
 
-def _skip_dict(source: str, s: Skipped) -> dict:
-    return {"source": source, "reason": s.reason, "count": s.count, "lines": s.lines[:100]}
+def _skip_reason(source: str, s: Skipped) -> SkipReason:
+    return SkipReason(source=source, reason=s.reason, count=s.count, lines=s.lines[:100])
 
 
-def build(totals, results, done, cache, opts, warnings: list[str], fx_note) -> dict:
+def build(totals, results, done, cache, opts, warnings: list[str], fx_note) -> Summary:
     """The summary, its exposed figures still unset; warns of mixed currencies and of lines
     without an FX rate."""
     inp = totals.filter(pl.col("_in_period"))
     by_currency = _currency_totals(inp)
-    currencies = [b["currency"] for b in by_currency if b["total_spend"] is not None]
+    currencies = [b.currency for b in by_currency if b.total_spend is not None]
     mixed = len(currencies) > 1 and opts.fx is None
     if mixed:
         warnings.append(
@@ -110,43 +112,42 @@ def build(totals, results, done, cache, opts, warnings: list[str], fx_note) -> d
         )
     no_rate = _unconverted(inp, opts.currency, warnings) if opts.fx is not None else None
     counted = summed_currencies(by_currency, opts.fx_target)
-    total = money(sum(b["total_spend"] for b in counted)) if counted and not mixed else None
-    credits = money(sum(b["credits"] for b in counted)) if counted and not mixed else None
-    skipped = _skipped(results, totals)
+    total = money(sum(b.total_spend for b in counted)) if counted and not mixed else None
+    credits = money(sum(b.credits for b in counted)) if counted and not mixed else None
     single = (
         opts.currency if opts.fx is not None else (currencies[0] if len(currencies) == 1 else None)
     )
-    return {
-        "lines_read": int(totals["_lines"].sum() or 0),
-        "lines_skipped": {"total": sum(s["count"] for s in skipped), "reasons": skipped},
-        "lines_without_name": int(inp["_no_name"].sum() or 0),
-        "lines_without_amount": int(inp["_no_amount"].sum() or 0),
-        "lines_unparsed_amount": done.unparsed,
-        "lines_ragged": done.ragged,
-        "lines_without_rate": no_rate["lines"] if no_rate is not None else None,
-        "names_screened": cache.distinct_names,
-        "currency": single if not mixed else None,
-        "mixed_currencies": mixed,
-        "mixed_currencies_reason": (
+    return Summary(
+        lines_read=int(totals["_lines"].sum() or 0),
+        lines_skipped=_skipped(results, totals),
+        lines_without_name=int(inp["_no_name"].sum() or 0),
+        lines_without_amount=int(inp["_no_amount"].sum() or 0),
+        lines_unparsed_amount=done.unparsed,
+        lines_ragged=done.ragged,
+        lines_without_rate=no_rate.lines if no_rate is not None else None,
+        names_screened=cache.distinct_names,
+        currency=single if not mixed else None,
+        mixed_currencies=mixed,
+        mixed_currencies_reason=(
             "amounts in several currencies and no --fx rates: ranked per currency, not summed"
             if mixed
             else None
         ),
-        "total_spend": total,
-        "exposed_spend": None,
-        "exposed_spend_since_listing": None,
-        "share_exposed": None,
-        "credit_lines": sum(b["credit_lines"] for b in by_currency),
-        "credits": credits,
-        "by_currency": by_currency,
-        "exposures": 0,
-        "findings": 0,
-        "possible_matches": 0,
-        "fx": fx_note if fx_note is None else {**fx_note, "unconverted": no_rate},
-    }
+        total_spend=total,
+        exposed_spend=None,
+        exposed_spend_since_listing=None,
+        share_exposed=None,
+        credit_lines=sum(b.credit_lines for b in by_currency),
+        credits=credits,
+        by_currency=by_currency,
+        exposures=0,
+        findings=0,
+        possible_matches=0,
+        fx=None if fx_note is None else dataclasses.replace(fx_note, unconverted=no_rate),
+    )
 
 
-def group_input_totals(inp: pl.DataFrame, group_by: list[str]) -> list[dict]:
+def group_input_totals(inp: pl.DataFrame, group_by: list[str]) -> list[GroupTotal]:
     """Each group's lines and input total per currency (exposed figures: set by settle)."""
     gcols = [f"_g{i}" for i in range(len(group_by))]
     t = inp.group_by([*gcols, "_cur"]).agg(
@@ -155,12 +156,14 @@ def group_input_totals(inp: pl.DataFrame, group_by: list[str]) -> list[dict]:
         pl.col("_priced").sum().alias("priced"),
     )
     return [
-        {
-            "group": {g: r[c] for g, c in zip(group_by, gcols, strict=True)},
-            "currency": r["_cur"],
-            "lines": int(r["lines"]),
-            "total_spend": money(r["total"]) if r["priced"] else None,
-        }
+        GroupTotal(
+            group={g: r[c] for g, c in zip(group_by, gcols, strict=True)},
+            currency=r["_cur"],
+            lines=int(r["lines"]),
+            total_spend=money(r["total"]) if r["priced"] else None,
+            exposed_spend=None,
+            share_exposed=None,
+        )
         for r in t.to_dicts()
         if r["lines"]
     ]

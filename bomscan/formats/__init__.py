@@ -1,6 +1,7 @@
 """Output formats: one registry of formats, each a module with ``render(report, ctx)``.
 
-The report is the JSON-ready dict built by :mod:`bomscan.exposure`; formats only present it.
+The report is the typed :class:`bomscan.model.Report` built by :mod:`bomscan.exposure` (and
+settled again by triage); formats only present it, reading its attributes.
 Text formats return ``str``; binary formats (xlsx) return ``bytes`` and need ``-o FILE``.
 
 :data:`FORMATS` is the one list of formats: the CLI's ``--format`` choices, the config file's
@@ -14,7 +15,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bomscan.model import Report
 
 
 @dataclass
@@ -28,7 +32,7 @@ class RenderContext:
 class Renderer(Protocol):
     """What a format module provides."""
 
-    def render(self, report: dict, ctx: RenderContext) -> str | bytes: ...
+    def render(self, report: Report, ctx: RenderContext) -> str | bytes: ...
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Format:
     def renderer(self) -> Renderer:
         return importlib.import_module(f"bomscan.formats.{self.module}")  # type: ignore[return-value]
 
-    def render(self, report: dict, ctx: RenderContext) -> str | bytes:
+    def render(self, report: Report, ctx: RenderContext) -> str | bytes:
         return self.renderer().render(report, ctx)
 
 
@@ -71,7 +75,7 @@ def get(name: str) -> Format:
         raise ValueError(f"unknown format {name!r} (known: {', '.join(FORMAT_NAMES)})") from None
 
 
-def render(fmt: str, report: dict, ctx: RenderContext) -> str | bytes:
+def render(fmt: str, report: Report, ctx: RenderContext) -> str | bytes:
     return get(fmt).render(report, ctx)
 
 

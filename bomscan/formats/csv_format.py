@@ -6,7 +6,8 @@ them gives exposed spend per group.
 
 Every cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 tab or carriage return) is prefixed with ``'`` (CWE-1236): vendor names are untrusted input.
-Numbers are written as numbers, so negative amounts stay numeric.
+Numbers are written as numbers, so negative amounts stay numeric. Reads the typed report
+(:class:`bomscan.model.Report`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 import io
 
 from bomscan.formats import groups as grouping
+from bomscan.model import Report
 
 COLUMNS = (
     "rank",
@@ -49,39 +51,40 @@ def safe(value) -> object:
     return value
 
 
-def rows(report: dict):
-    rank = {(e["entity"]["id"], e["currency"]): e["rank"] for e in report["exposures"]}
+def rows(report: Report):
+    """One dict per finding, keyed by :data:`COLUMNS` and then the group columns."""
+    rank = {(e.entity.id, e.currency): e.rank for e in report.exposures}
     keys = grouping.keys(report)
     names = grouping.column_names(keys, COLUMNS)
-    for f in report["findings"]:
+    for f in report.findings:
         row = {
-            "rank": rank.get((f["entity"]["id"], f["currency"])),
-            "entity_id": f["entity"]["id"],
-            "entity_name": f["entity"]["name"],
-            "level": f["level"],
-            "lists": ";".join(f["lists"]),
-            "source": f["source"],
-            "line": f["locator"].get("line"),
-            "bom_ref": f["locator"].get("bom_ref"),
-            "field": f["field"],
-            "value": f["value"],
-            "part": f["part"],
-            "matched_entity": f["matched_entity"]["id"],
-            "via": " > ".join(v["id"] for v in f["via"]),
-            "score": f["score"],
-            "method": f["method"],
-            "alias": f["alias"],
-            "spend": f["spend"],
-            "currency": f["currency"],
-            "date": f["date"],
-            "since_listing": f["since_listing"],
-            "finding_id": f["id"],
+            "rank": rank.get((f.entity.id, f.currency)),
+            "entity_id": f.entity.id,
+            "entity_name": f.entity.name,
+            "level": f.level,
+            "lists": ";".join(f.lists),
+            "source": f.source,
+            "line": f.locator.line,
+            "bom_ref": f.locator.bom_ref,
+            "field": f.field,
+            "value": f.value,
+            "part": f.part,
+            "matched_entity": f.matched_entity.id,
+            "via": " > ".join(v.id for v in f.via),
+            "score": f.score,
+            "method": f.method,
+            "alias": f.alias,
+            "spend": f.spend,
+            "currency": f.currency,
+            "date": f.date,
+            "since_listing": f.since_listing,
+            "finding_id": f.id,
         }
         row.update(zip(names, grouping.values(f, keys), strict=True))
         yield row
 
 
-def render(report: dict, ctx) -> str:
+def render(report: Report, ctx) -> str:
     buf = io.StringIO()
     names = grouping.column_names(grouping.keys(report), COLUMNS)
     w = csv.DictWriter(buf, fieldnames=[*COLUMNS, *names], lineterminator="\n")

@@ -7,12 +7,14 @@ The numbers (exposed spend per group and listed entity, each group's total) are 
 
 from __future__ import annotations
 
+from bomscan.model import Finding, GroupExposure, GroupTotal, Report
+
 BLANK = "(blank)"  # a line whose group column is empty
 
 
-def keys(report: dict) -> list[str]:
+def keys(report: Report) -> list[str]:
     """The ``--group-by`` columns, in the order given; empty without ``--group-by``."""
-    return list((report.get("parameters") or {}).get("group_by") or [])
+    return list(report.parameters.group_by)
 
 
 def title(group_keys: list[str]) -> str:
@@ -24,11 +26,11 @@ def shown(value) -> str:
     return BLANK if value is None or value == "" else str(value)
 
 
-def values(item: dict, group_keys: list[str], field: str = "groups") -> list:
-    """The group values of a finding (``field="groups"``) or of a ``groups``/``group_totals``
-    row (``field="group"``), in key order; ``None`` where missing."""
-    got = item.get(field) or {}
-    return [got.get(k) for k in group_keys]
+def values(item: Finding | GroupExposure | GroupTotal, group_keys: list[str]) -> list:
+    """The group values of a finding, or of a ``groups`` / ``group_totals`` row, in key order;
+    ``None`` where missing."""
+    got = item.groups if isinstance(item, Finding) else item.group
+    return [(got or {}).get(k) for k in group_keys]
 
 
 def column_names(group_keys: list[str], taken) -> list[str]:

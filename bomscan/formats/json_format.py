@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import orjson
 
+from bomscan.model import Report
 
-def render(report: dict, ctx) -> str:
-    """The report through :class:`bomscan.model.Report`: a key the contract does not have, or
-    a missing one, fails here rather than reaching a user's pipeline."""
-    from bomscan.model import Report
 
-    data = Report.from_json(report).to_json()
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
+def render(report: Report, ctx) -> str:
+    """The report's JSON: the contract's keys in order, optional ones only when set."""
+    return (
+        orjson.dumps(
+            report.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+        ).decode()
+        + "\n"
+    )

@@ -19,6 +19,8 @@ Why each choice:
 * Every rule's help ends with a paste-ready ``.bomscan.toml`` suppression.
 * No findings still yields a valid log with the rules and an empty ``results`` list, so an upload
   closes alerts that were fixed.
+
+Reads the typed report (:class:`bomscan.model.Report`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import json
 import os
 from pathlib import Path
 from urllib.parse import quote
+
+from bomscan.model import Finding, ListInfo, Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://pypi.org/project/bomscan/"
@@ -64,13 +68,32 @@ def suppress_snippet(entity: str = "ENTITY-ID", name: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _rule(lst: dict) -> dict:
-    level = lst.get("level") or "informational"
-    name = lst.get("name") or lst["id"]
-    short = lst.get("short_name") or name
-    meaning = lst.get("meaning") or ""
-    basis = lst.get("legal_basis") or ""
-    url = lst.get("url") or ""
+def _stand_in(list_id: str, name: str, level: str) -> ListInfo:
+    """A rule's list when the report's list table lacks it: only an id, a name and a level."""
+    return ListInfo(
+        id=list_id,
+        name=name,
+        short_name="",
+        authority="",
+        level=level,
+        url="",
+        legal_basis="",
+        meaning="",
+        used=True,
+    )
+
+
+def _short_name(lst: ListInfo) -> str:
+    return lst.short_name or lst.name or lst.id
+
+
+def _rule(lst: ListInfo) -> dict:
+    level = lst.level or "informational"
+    name = lst.name or lst.id
+    short = lst.short_name or name
+    meaning = lst.meaning or ""
+    basis = lst.legal_basis or ""
+    url = lst.url or ""
     snippet = suppress_snippet()
     text = (
         f"A manufacturer or supplier in the BOM resolves to an entity on the {name} "
@@ -93,15 +116,15 @@ def _rule(lst: dict) -> dict:
         "stop suppressing; `bomscan report --show-suppressed` lists what was suppressed."
     )
     return {
-        "id": lst["id"],
-        "name": "SupplierOn" + "".join(w.capitalize() for w in lst["id"].split("-") if w),
+        "id": lst.id,
+        "name": "SupplierOn" + "".join(w.capitalize() for w in lst.id.split("-") if w),
         "shortDescription": {"text": _cut(f"Supplier or manufacturer on the {short}")},
         "fullDescription": {"text": _cut(f"{name}: {meaning}" if meaning else name)},
         "helpUri": url or INFO_URI,
         "help": {"text": text, "markdown": md},
         "defaultConfiguration": {"level": SARIF_LEVEL.get(level, "warning")},
         "properties": {
-            "tags": ["security", "supply-chain", level, lst["id"]],
+            "tags": ["security", "supply-chain", level, lst.id],
             "precision": "high",
             "security-severity": SECURITY_SEVERITY.get(level, "2.0"),
         },
@@ -132,47 +155,46 @@ def _artifact(uri: str) -> dict:
     return {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
-def _message(f: dict, names: dict, root_rel: str) -> str:
-    ent = f["entity"]
-    lists = f.get("lists") or []
+def _message(f: Finding, names: dict[str, str], root_rel: str) -> str:
+    ent = f.entity
+    lists = f.lists or []
     first = names.get(lists[0], lists[0]) if lists else "a restricted list"
     others = [names.get(x, x) for x in lists[1:]]
     via = ""
-    if f.get("via"):
-        via = " via " + " > ".join(v["name"] for v in f["via"])
-    part = f" (part {f['part']})" if f.get("part") else ""
+    if f.via:
+        via = " via " + " > ".join(v.name for v in f.via)
+    part = f" (part {f.part})" if f.part else ""
     msg = (
-        f"{f['field'] or 'name'} '{_cut(f['value'], 200)}'{part} is {ent['name']} "
-        f"[{ent['id']}]{via}, on the {first} ({f['level']})."
+        f"{f.field or 'name'} '{_cut(f.value, 200)}'{part} is {ent.name} "
+        f"[{ent.id}]{via}, on the {first} ({f.level})."
     )
     if others:
         msg += " Also on: " + ", ".join(others) + "."
-    msg += f" Match score {f['score']:.2f} ({f.get('method') or 'match'})."
-    if f.get("spend") is not None:
-        msg += (
-            f" Spend {f['spend']:,.2f}" + (f" {f['currency']}" if f.get("currency") else "") + "."
-        )
-    msg += f' To accept it, add [[suppress]] entity = "{ent["id"]}" with a reason to .bomscan.toml.'
+    msg += f" Match score {f.score:.2f} ({f.method or 'match'})."
+    if f.spend is not None:
+        msg += f" Spend {f.spend:,.2f}" + (f" {f.currency}" if f.currency else "") + "."
+    msg += f' To accept it, add [[suppress]] entity = "{ent.id}" with a reason to .bomscan.toml.'
     return msg
 
 
-def _rules(report: dict) -> tuple[dict[str, dict], list[dict], dict[str, int]]:
+def _rules(report: Report) -> tuple[dict[str, ListInfo], list[dict], dict[str, int]]:
     """The lists as rules: by id, in rule order, and each id's index."""
-    by_id = {x["id"]: x for x in report.get("lists") or []}
+    by_id = {x.id: x for x in report.lists or []}
     # lists a finding names but the report's list table lacks (should not happen): still a rule
-    for f in report.get("findings", []):
-        for lid in f.get("lists") or []:
-            by_id.setdefault(lid, {"id": lid, "name": lid, "level": f["level"]})
+    for f in report.findings:
+        for lid in f.lists or []:
+            if lid not in by_id:
+                by_id[lid] = _stand_in(lid, lid, f.level)
     rule_ids = sorted(by_id)
     return by_id, [_rule(by_id[r]) for r in rule_ids], {r: i for i, r in enumerate(rule_ids)}
 
 
-def _result(f: dict, rid: str, index: int, uri: str, names: dict) -> dict:
-    line = f["locator"].get("line") or 1
+def _result(f: Finding, rid: str, index: int, uri: str, names: dict[str, str]) -> dict:
+    line = f.locator.line or 1
     return {
         "ruleId": rid,
         "ruleIndex": index,
-        "level": SARIF_LEVEL.get(f["level"], "warning"),
+        "level": SARIF_LEVEL.get(f.level, "warning"),
         "message": {"text": _message(f, names, uri)},
         "locations": [
             {
@@ -182,25 +204,26 @@ def _result(f: dict, rid: str, index: int, uri: str, names: dict) -> dict:
                 }
             }
         ],
-        "partialFingerprints": {"primaryLocationLineHash": f["id"]},
+        "partialFingerprints": {"primaryLocationLineHash": f.id},
         "properties": {
-            "bomscan/findingId": f["id"],
-            "bomscan/entity": f["entity"]["id"],
-            "bomscan/matchedEntity": (f.get("matched_entity") or {}).get("id"),
-            "bomscan/field": f["field"],
-            "bomscan/name": f["value"],
-            "bomscan/level": f["level"],
-            "bomscan/lists": f.get("lists") or [],
-            "bomscan/score": f["score"],
-            "bomscan/spend": f.get("spend"),
-            "bomscan/currency": f.get("currency"),
-            "security-severity": SECURITY_SEVERITY.get(f["level"], "2.0"),
+            "bomscan/findingId": f.id,
+            "bomscan/entity": f.entity.id,
+            "bomscan/matchedEntity": f.matched_entity.id,
+            "bomscan/field": f.field,
+            "bomscan/name": f.value,
+            "bomscan/level": f.level,
+            "bomscan/lists": f.lists or [],
+            "bomscan/score": f.score,
+            "bomscan/spend": f.spend,
+            "bomscan/currency": f.currency,
+            "security-severity": SECURITY_SEVERITY.get(f.level, "2.0"),
         },
     }
 
 
-def _run(report: dict, rules: list[dict], results: list[dict], root: Path) -> dict:
-    version = str((report.get("tool") or {}).get("version") or "0")
+def _run(report: Report, rules: list[dict], results: list[dict], root: Path) -> dict:
+    version = str(report.tool.version or "0")
+    s = report.summary
     run = {
         "tool": {
             "driver": {
@@ -222,29 +245,37 @@ def _run(report: dict, rules: list[dict], results: list[dict], root: Path) -> di
         "results": results,
         "properties": {
             "bomscan/summary": {
-                k: report.get("summary", {}).get(k)
-                for k in ("lines_read", "findings", "exposures", "suppressed", "baselined")
+                "lines_read": s.lines_read,
+                "findings": s.findings,
+                "exposures": s.exposures,
+                "suppressed": s.suppressed,  # None without suppressions, as in the JSON's absence
+                "baselined": s.baselined,
             },
         },
     }
-    if report.get("gate"):
-        run["properties"]["bomscan/gate"] = report["gate"]
+    if report.gate is not None:
+        g = report.gate
+        run["properties"]["bomscan/gate"] = {
+            "fail_on": g.fail_on,
+            "failed": g.failed,
+            "gating_findings": g.gating_findings,
+        }
     return run
 
 
-def render(report: dict, ctx) -> str:
+def render(report: Report, ctx) -> str:
     by_id, rules, index = _rules(report)
-    names = {x["id"]: x.get("short_name") or x.get("name") or x["id"] for x in by_id.values()}
+    names = {x.id: _short_name(x) for x in by_id.values()}
     root = repo_root(ctx)
     uri_cache: dict[str, str] = {}
     results = []
-    for f in report.get("findings", []):
-        rid = (f.get("lists") or ["unlisted"])[0]
+    for f in report.findings:
+        rid = (f.lists or ["unlisted"])[0]
         if rid not in index:  # no list at all: keep the result valid with a generic rule
-            by_id[rid] = {"id": rid, "name": "restricted entity", "level": f["level"]}
+            by_id[rid] = _stand_in(rid, "restricted entity", f.level)
             rules.append(_rule(by_id[rid]))
             index[rid] = len(rules) - 1
-        src = f["source"]
+        src = f.source
         uri = uri_cache.get(src) or uri_cache.setdefault(src, artifact_uri(src, root))
         results.append(_result(f, rid, index[rid], uri, names))
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [_run(report, rules, results, root)]}

@@ -19,6 +19,7 @@ import zipfile
 import polars as pl
 
 from bomscan.errors import InputError
+from bomscan.model import TableMeta
 from bomscan.sources import lines, tabular
 
 
@@ -58,7 +59,7 @@ def _read_parquet(path, overrides, decimal):
         line_base=None,
         header_line=None,
         warnings=[],
-        meta={"format": "parquet"},
+        meta=TableMeta(format="parquet"),
     )
 
 
@@ -111,7 +112,7 @@ def _read_xlsx(path, overrides, decimal, sheet):
         line_base=header_row,
         header_line=header_row,
         warnings=warnings,
-        meta={"format": "xlsx", "sheet": target, "sheets": list(names), "header_row": header_row},
+        meta=TableMeta(format="xlsx", sheet=target, sheets=list(names), header_row=header_row),
     )
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from bomscan.errors import InputError
+from bomscan.model import CycloneDxMeta
 from bomscan.sources.schema import LINE_SCHEMA
 
 QTY_PROPS = ("cdx:device:quantity",)
@@ -117,7 +118,7 @@ def attach_product_names(
     comps: list[Component],
     product: Component | None,
     names: list[tuple[str, str, int | None]],
-    meta: dict,
+    meta: CycloneDxMeta,
 ) -> None:
     """Give the product (``metadata.component``) the makers named at metadata level.
 
@@ -130,7 +131,7 @@ def attach_product_names(
             comps.insert(0, product)
         product.names.extend(names)
     if product is not None:
-        meta["product"] = product.part
+        meta.product = product.part
 
 
 def parse_number(text: str | None) -> float | None:

@@ -22,6 +22,7 @@ import sys
 from functools import lru_cache
 
 from bomscan.errors import InputError
+from bomscan.model import CycloneDxMeta
 from bomscan.sources.cyclonedx_common import (
     SUPPORTED_VERSIONS,
     Component,
@@ -59,7 +60,7 @@ def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
         warnings=warnings,
         data=data,
     )
-    meta: dict = {"spec_version": version}
+    meta = CycloneDxMeta(spec_version=version)
     comps: list[Component] = []
     odd = [0]
     _walk_metadata(doc.get("metadata"), comps, odd, meta)
@@ -107,7 +108,7 @@ def _check_format(path: str, doc: dict, version, strict: bool, warnings: list[st
             warnings.append(f"{path}: unknown specVersion {version!r}; read leniently")
 
 
-def _walk_metadata(metadata, comps: list[Component], odd: list[int], meta: dict) -> None:
+def _walk_metadata(metadata, comps: list[Component], odd: list[int], meta: CycloneDxMeta) -> None:
     """The product component of ``metadata`` and the organisations that made or supplied it."""
     if not isinstance(metadata, dict):
         return

@@ -13,6 +13,7 @@ import re
 from lxml import etree
 
 from bomscan.errors import InputError
+from bomscan.model import CycloneDxMeta
 from bomscan.sources.cyclonedx_common import (
     SUPPORTED_VERSIONS,
     Component,
@@ -118,7 +119,7 @@ def read(path: str, data: bytes, *, strict: bool = False) -> ReadResult:
     )
 
     comps: list[Component] = []
-    meta: dict = {"spec_version": version}
+    meta = CycloneDxMeta(spec_version=version)
     metadata = _child(root, "metadata", ns)
     if metadata is not None:
         product = _child(metadata, "component", ns)

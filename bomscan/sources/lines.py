@@ -8,12 +8,14 @@ and pass view are built by :class:`Layout`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
 from bomscan.errors import InputError
+from bomscan.model import TableMeta
 from bomscan.sources import columns as cols
 from bomscan.sources import dates, money
 from bomscan.sources.schema import (
@@ -289,7 +291,7 @@ def lines_from_frame(
     line_base: int | None,
     header_line: int | None,
     warnings: list[str],
-    meta: dict,
+    meta: TableMeta,
     sentinel: str | None = None,
     sample_lf: pl.LazyFrame | None = None,
     rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
@@ -331,16 +333,16 @@ def lines_from_frame(
     # the pass reads every record, blank ones too, when the hint can find them (one name
     # column); with several name columns the records are unpivoted, so it reads the lines
     pass_lines = layout.canonical(indexed if one_name else lf, for_pass=True)
-    meta = {
-        **meta,
-        "decimal": decisions.decimal,
-        "decimal_source": decisions.decimal_source,
-        "date_format": decisions.date_format,
-        "columns": dict(roles.items()),
-        "money_column": layout.money_col,
-        "name_columns": layout.name_cols,
-        "extra_columns": layout.extra_cols,
-    }
+    meta = dataclasses.replace(
+        meta,
+        decimal=decisions.decimal,
+        decimal_source=decisions.decimal_source,
+        date_format=decisions.date_format,
+        columns=dict(roles.items()),
+        money_column=layout.money_col,
+        name_columns=layout.name_cols,
+        extra_columns=layout.extra_cols,
+    )
     return ReadResult(
         source=path,
         kind=kind,

@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from bomscan.model import CycloneDxMeta, TableMeta
+
 LINE_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String(),
     "kind": pl.String(),
@@ -144,7 +146,7 @@ class ReadResult:
     items_read: int | None = None  # None: not known until the lazy frame is collected
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    meta: dict = field(default_factory=dict)  # e.g. spec version, encoding, decimal convention
+    meta: TableMeta | CycloneDxMeta | None = None  # how it was read (spec version, encoding...)
     pass_view: PassView | None = None  # large tables: see PassView; None: the pass uses lines
     # exact physical lines of some items (items, records) -> {item: line}, for CSV files whose
     # records are not one line each; None: ``line`` is right

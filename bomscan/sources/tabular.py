@@ -34,6 +34,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from bomscan.errors import InputError
+from bomscan.model import TableMeta
 from bomscan.sources import columns as cols
 from bomscan.sources import line_breaks
 from bomscan.sources.lines import SAMPLE_ROWS, lines_from_frame
@@ -310,13 +311,13 @@ def read(
         sample_lf = _head_sample(head, complete, scan_options)
     if sample_lf is None:
         sample_lf = pl.scan_csv(scan_path, n_rows=2 * SAMPLE_ROWS, **scan_options)
-    meta = {
-        "format": "tsv" if delimiter == "\t" else "csv",
-        "delimiter": delimiter,
-        "encoding": encoding,
-        "encoding_guessed": enc_warning is not None,
-        "header_line": header_line,
-    }
+    meta = TableMeta(
+        format="tsv" if delimiter == "\t" else "csv",
+        delimiter=delimiter,
+        encoding=encoding,
+        encoding_guessed=enc_warning is not None,
+        header_line=header_line,
+    )
     index = LineIndex(scan_path)
 
     result = lines_from_frame(

@@ -35,7 +35,8 @@ def ledger(tmp_path, text=SAMPLE, name="l.csv", encoding="utf-8"):
 
 
 def report(*paths, **kw):
-    return run(ReportRequest(inputs=list(paths), **kw))
+    """The pipeline in-process, as its JSON (what ``bomscan report -f json`` prints)."""
+    return run(ReportRequest(inputs=list(paths), **kw)).to_json()
 
 
 def check_basic(r):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bomscan.formats.html import series
+from bomscan.model import Report
 
 # A rule set of two entities: one listed from 2020-01-01, one listed with no start date (as
 # CSL rows of OFAC lists are: the listing counts on every date, its spend is "undated").
@@ -110,7 +111,7 @@ def test_json_split_before_since_undated(cli, project):
 def test_html_chart_data_agrees_with_the_table_on_an_undated_listing(cli, project):
     rep = json.loads(report(cli, project, "-f", "json").stdout)
     charted = {}
-    for tl in series.spend_over_time(rep):
+    for tl in series.spend_over_time(Report.from_json(rep)):
         for s in tl.entities:
             charted[s.entity_id] = {
                 "before": round(sum(s.before), 2),
@@ -188,7 +189,9 @@ def test_group_by_with_a_suppression_reports_instead_of_crashing(cli, project):
     assert split_from_json(rep) == {"undated-co": EXPECTED["undated-co"]}
     assert rep["summary"]["exposed_spend_since_listing"] == 0.0
     charted = {
-        s.entity_id: s.undated_spend for tl in series.spend_over_time(rep) for s in tl.entities
+        s.entity_id: s.undated_spend
+        for tl in series.spend_over_time(Report.from_json(rep))
+        for s in tl.entities
     }
     assert "dated-co" not in charted, "the chart re-aggregates the kept findings too"
     table = report(cli, project, "--group-by", "Cost Center", config=SUPPRESS_DATED).stdout
@@ -208,3 +211,28 @@ def test_group_by_with_a_baseline_reports_only_new_findings(cli, project, tmp_pa
     assert all(t["exposed_spend"] == 0.0 for t in rep["group_totals"])
     table = report(cli, project, "--group-by", "Cost Center", "--baseline", str(old))
     assert table.returncode == 0, table.stderr
+
+
+def test_converted_exposure_never_exceeds_the_total_it_is_a_share_of(cli, tmp_path):
+    """Two EUR lines converted at 1.0947 are 4,383.277 + 3,469.466 USD: rounding each line to
+    cents and then summing gives 7,852.75, more than the cost center's total of 7,852.74 (and a
+    share above 100%). Totals sum the unrounded amounts and round once."""
+    (tmp_path / "led.csv").write_text(
+        "Date,Vendor,Amount,Currency,Cost Center\n"
+        "2021-09-09,Kaspersky Lab,4004.09,EUR,CC-800\n"
+        "2021-09-24,Kaspersky Lab,3169.33,EUR,CC-800\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "fx.csv").write_text("date,currency,rate\n2021-09-01,EUR,1.0947\n", "utf-8")
+    r = cli(
+        "report", "led.csv", "--currency", "USD", "--fx", "fx.csv", "--group-by", "Cost Center",
+        "-f", "json", "--as-of", "2025-01-01", cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert [f["spend"] for f in rep["findings"]] == [4383.28, 3469.47], "each line in cents"
+    (total,) = rep["group_totals"]
+    assert total["total_spend"] == total["exposed_spend"] == 7852.74
+    assert total["share_exposed"] == pytest.approx(1.0)
+    assert rep["exposures"][0]["spend"] == rep["summary"]["exposed_spend"] == 7852.74
+    assert rep["summary"]["share_exposed"] == pytest.approx(1.0)

@@ -96,11 +96,11 @@ def test_groups_tied_on_spend_are_ordered_by_currency(tmp_path, first):
         f"2024-01-08,Acme Tools,CC-2,10.00,{second}\n"
     )
     r = run(ReportRequest(inputs=[str(path)], group_by=["Cost Center"]))
-    assert [(g["group"]["Cost Center"], g["currency"]) for g in r["groups"]] == [
+    assert [(g.group["Cost Center"], g.currency) for g in r.groups] == [
         ("CC-1", "EUR"),
         ("CC-1", "USD"),
     ]
-    assert [(g["group"]["Cost Center"], g["currency"]) for g in r["group_totals"]] == [
+    assert [(g.group["Cost Center"], g.currency) for g in r.group_totals] == [
         ("CC-1", "EUR"),
         ("CC-1", "USD"),
         ("CC-2", "EUR"),

@@ -122,22 +122,35 @@ def test_xlsx_groups_sheet_and_group_columns_on_findings(ledger, capsys, monkeyp
         "Summary",
         "Exposures",
         "Groups",
+        "Group exposure",
         "Findings",
         "Unparsed rows",
         "Sources",
     ]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
-    g = wb["Groups"]
-    head = [c.value for c in g[1]]
-    assert head[:2] == ["Cost Center", "Currency"]
-    got = [dict(zip(head, r, strict=True)) for r in g.iter_rows(min_row=2, values_only=True)]
-    assert [(r["Cost Center"], r["Entity ID"], r["Spend"], r["Share of group"]) for r in got] == [
+    got: dict[str, list[dict]] = {}
+    for name in ("Group exposure", "Groups"):
+        head = [c.value for c in wb[name][1]]
+        assert head[:2] == ["Cost Center", "Currency"]
+        rows = wb[name].iter_rows(min_row=2, values_only=True)
+        got[name] = [dict(zip(head, r, strict=True)) for r in rows]
+    exposed = got["Group exposure"]
+    assert [
+        (r["Cost Center"], r["Entity ID"], r["Spend"], r["Share of group"]) for r in exposed
+    ] == [
         ("CC-100 Security", "hikvision", 1000, 0.5),
         ("CC-100 Security", "dahua", 500, 0.25),
         ("CC-200 Facilities", "hikvision", 250, 0.25),
     ]
-    totals = {r["Cost Center"]: r for r in got}
+    # each group's total once, on its own row (never repeated per entity: a sum counts it once)
+    assert "Group total spend" not in exposed[0]
+    assert [r["Cost Center"] for r in got["Groups"]] == ["CC-100 Security", "CC-200 Facilities"]
+    totals = {r["Cost Center"]: r for r in got["Groups"]}
+    per_group: dict[str, float] = defaultdict(float)
+    for r in exposed:
+        per_group[r["Cost Center"]] += r["Spend"]
+    assert per_group == {k: v["Group exposed spend"] for k, v in totals.items()}
     assert totals["CC-100 Security"]["Group total spend"] == 2000
     assert totals["CC-100 Security"]["Group exposed spend"] == 1500
     assert totals["CC-200 Facilities"]["Group share exposed"] == 0.25
@@ -154,25 +167,29 @@ def test_xlsx_groups_sheet_and_group_columns_on_findings(ledger, capsys, monkeyp
     assert summary["Grouped by (see Groups)"] == "Cost Center"
 
 
-def test_xlsx_group_without_exposure_has_one_row_without_entity(tmp_path, capsys, monkeypatch):
+def test_xlsx_group_without_exposure_has_a_total_and_no_entity_row(tmp_path, capsys, monkeypatch):
     (tmp_path / ".git").mkdir()
     monkeypatch.chdir(tmp_path)
     text = LEDGER.read_text(encoding="utf-8") + "Acme Office Supplies,40.00,USD,CC-300 Clean\n"
     (tmp_path / "led.csv").write_text(text, encoding="utf-8")
     run(capsys, monkeypatch, "led.csv", *GROUP, "-f", "xlsx", "-o", "out.xlsx")
-    g = openpyxl.load_workbook("out.xlsx")["Groups"]
-    head = [c.value for c in g[1]]
-    rows = [dict(zip(head, r, strict=True)) for r in g.iter_rows(min_row=2, values_only=True)]
-    clean = [r for r in rows if r["Cost Center"] == "CC-300 Clean"]
-    assert len(clean) == 1
-    assert clean[0]["Group total spend"] == 40 and clean[0]["Group exposed spend"] == 0
-    assert clean[0]["Entity ID"] is None and clean[0]["Spend"] is None
+    wb = openpyxl.load_workbook("out.xlsx")
+    clean = {}
+    for name in ("Groups", "Group exposure"):
+        ws = wb[name]
+        head = [c.value for c in ws[1]]
+        rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+        clean[name] = [r for r in rows if r["Cost Center"] == "CC-300 Clean"]
+    assert len(clean["Groups"]) == 1
+    assert clean["Groups"][0]["Group total spend"] == 40
+    assert clean["Groups"][0]["Group exposed spend"] == 0
+    assert clean["Group exposure"] == []
 
 
 def test_xlsx_without_group_by_has_no_groups_sheet(ledger, capsys, monkeypatch):
     run(capsys, monkeypatch, ledger, "-f", "xlsx", "-o", "out.xlsx")
     wb = openpyxl.load_workbook("out.xlsx")
-    assert "Groups" not in wb.sheetnames
+    assert "Groups" not in wb.sheetnames and "Group exposure" not in wb.sheetnames
     assert [c.value for c in wb["Findings"][1]][-1] == "Extra"
 
 
@@ -195,9 +212,10 @@ def test_two_group_keys_give_one_column_each(ledger, capsys, monkeypatch, fmt):
         }
     else:
         wb = openpyxl.load_workbook("o.xlsx")
-        assert [c.value for c in wb["Groups"][1]][:3] == [
-            "Cost Center",
-            "group: Currency",
-            "Currency",
-        ]
+        for name in ("Groups", "Group exposure"):
+            assert [c.value for c in wb[name][1]][:3] == [
+                "Cost Center",
+                "group: Currency",
+                "Currency",
+            ]
         assert [c.value for c in wb["Findings"][1]][-2:] == ["Cost Center", "group: Currency"]

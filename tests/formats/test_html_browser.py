@@ -30,6 +30,7 @@ import pytest
 from test_html_format import EVIL, LEDGER, cli_html, hostile_inputs, pipeline_report
 
 from bomscan.formats import html_format
+from bomscan.model import Report
 
 FLAGS = [
     "--headless",
@@ -192,7 +193,7 @@ def png_summary(path: Path) -> tuple[int, int, int, float]:
     return width, height, len(colours), non_white / (height * width / 8)
 
 
-def _render(tmp_path: Path, name: str, report: dict) -> Path:
+def _render(tmp_path: Path, name: str, report: Report) -> Path:
     page = tmp_path / name
     page.write_text(html_format.render(report, None), "utf-8")
     return page
@@ -211,7 +212,7 @@ def test_example_ledger_in_chromium(browser, tmp_path, fx):
     m = browser.measure(page)
     n_svgs = page.read_text("utf-8").count("<svg ")
     # the example is dated: a bar chart per currency plus one time chart per exposure
-    assert len(m["svgs"]) == n_svgs >= 1 + len(report["exposures"])
+    assert len(m["svgs"]) == n_svgs >= 1 + len(report.exposures)
     for svg in m["svgs"]:
         assert svg["width"] > 100 and svg["height"] > 50, svg
         assert svg["texts"] > 3, svg  # labelled with text, not only shapes
@@ -220,22 +221,22 @@ def test_example_ledger_in_chromium(browser, tmp_path, fx):
     assert m["title"].startswith("bomscan exposure report")
 
     text = m["text"]
-    for e in report["exposures"]:
-        assert e["entity"]["name"] in text
-        assert f"{e['spend']:,.2f}" in text
-        for listing in e["entity"]["listings"]:
-            assert listing["citation"] in text
-    for x in report["lists"]:
-        assert x["legal_basis"] in text
-    for f in report["findings"]:
-        assert f"procurement-ledger.csv:{f['locator']['line']}" in text
-    s = report["summary"]
+    for e in report.exposures:
+        assert e.entity.name in text
+        assert f"{e.spend:,.2f}" in text
+        for listing in e.entity.listings:
+            assert listing.citation in text
+    for x in report.lists:
+        assert x.legal_basis in text
+    for f in report.findings:
+        assert f"procurement-ledger.csv:{f.locator.line}" in text
+    s = report.summary
     if fx:
-        assert f"{s['total_spend']:,.2f} USD" in text
-        assert f"{s['exposed_spend']:,.2f} USD" in text
+        assert f"{s.total_spend:,.2f} USD" in text
+        assert f"{s.exposed_spend:,.2f} USD" in text
     else:
-        for b in s["by_currency"]:
-            assert f"{b['exposed_spend']:,.2f} {b['currency']}" in text
+        for b in s.by_currency:
+            assert f"{b.exposed_spend:,.2f} {b.currency}" in text
         assert "nothing is summed across currencies" in text
 
 

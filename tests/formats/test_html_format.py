@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import re
 from datetime import date
 
@@ -16,6 +17,7 @@ from conftest import EXAMPLES, run_cli
 
 from bomscan.formats import RenderContext, html_format
 from bomscan.formats.html import series
+from bomscan.model import Report
 
 LEDGER = str(EXAMPLES / "procurement-ledger.csv")
 FX = ["--currency", "USD", "--fx", str(EXAMPLES / "fx-rates-usd.csv")]
@@ -26,8 +28,8 @@ XSS_IMG = '"><img src=x onerror=alert(1)>'
 AS_OF = "2026-06-30"
 
 
-def pipeline_report(*inputs: str, fx: bool = False) -> dict:
-    """The report dict, built in-process (the CLI is exercised by :func:`cli_html`)."""
+def pipeline_report(*inputs: str, fx: bool = False) -> Report:
+    """The typed report, built in-process (the CLI is exercised by :func:`cli_html`)."""
     from bomscan.pipeline import ReportRequest, run
 
     kw = {"currency": "USD", "fx_path": FX[3]} if fx else {}
@@ -44,12 +46,12 @@ def cli_html(tmp_path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def mixed() -> dict:
+def mixed() -> Report:
     return pipeline_report(LEDGER)
 
 
 @pytest.fixture(scope="module")
-def usd() -> dict:
+def usd() -> Report:
     return pipeline_report(LEDGER, fx=True)
 
 
@@ -98,8 +100,8 @@ def test_example_ledger_mixed_currencies(tmp_path, mixed):
     # every finding is in the table with its file and line
     section = page[page.index('<section id="findings">') : page.index('<section id="review">')]
     lines = re.findall(r"procurement-ledger\.csv:(\d+)</span>", section.replace("/<wbr>", "/"))
-    findings = mixed["findings"]
-    assert sorted(int(x) for x in lines) == sorted(f["locator"]["line"] for f in findings)
+    findings = mixed.findings
+    assert sorted(int(x) for x in lines) == sorted(f.locator.line for f in findings)
 
 
 def test_example_ledger_converted(tmp_path, usd):
@@ -107,14 +109,14 @@ def test_example_ledger_converted(tmp_path, usd):
     assert page == html_format.render(usd, RenderContext())
     assert_self_contained(page)
     text = re.sub(r"<[^>]+>", " ", page)
-    s = usd["summary"]
-    assert f"{s['total_spend']:,.2f} USD" in text and f"{s['exposed_spend']:,.2f} USD" in text
+    s = usd.summary
+    assert f"{s.total_spend:,.2f} USD" in text and f"{s.exposed_spend:,.2f} USD" in text
     assert "nothing is summed across currencies" not in text
     assert "Amounts converted into" in text
     svgs = _svgs(page)
     # one bar chart, one time chart per exposed entity; all accessible images
     assert sum('class="chart bars"' in s for s in svgs) == 1
-    assert sum('class="chart timeline"' in s for s in svgs) == len(usd["exposures"])
+    assert sum('class="chart timeline"' in s for s in svgs) == len(usd.exposures)
     for s in svgs:
         assert 'role="img"' in s and "<title id=" in s and "<desc id=" in s
         cid = re.search(r'id="(chart-\d+)"', s).group(1)
@@ -123,17 +125,17 @@ def test_example_ledger_converted(tmp_path, usd):
     assert len(ids) == len(set(ids))  # pattern and title ids never collide across charts
     # stacked affiliates are named with their values under the bar, not only coloured
     bar = next(s for s in svgs if 'class="chart bars"' in s)
-    dahua = next(e for e in usd["exposures"] if e["entity"]["id"] == "dahua")
-    for a in dahua["affiliates"]:
-        assert f"{a['entity']['name']}: {a['spend']:,.2f}" in bar
+    dahua = next(e for e in usd.exposures if e.entity.id == "dahua")
+    for a in dahua.affiliates:
+        assert f"{a.entity.name}: {a.spend:,.2f}" in bar
     # listing dates inside the period are marked on the entity's chart; earlier ones are named
     hik = next(s for s in svgs if "Spend over time: Hangzhou Hikvision" in s)
     assert "2021-03-12: FCC Covered List listed" in hik
     assert 'class="marker"' in hik
     assert "NDAA §889 listed 2018-08-13 (before the charted period)" in text
     # the lists and their citations
-    for x in usd["lists"]:
-        assert html_format.esc(x["legal_basis"]) in page
+    for x in usd.lists:
+        assert html_format.esc(x.legal_basis) in page
     assert "84 FR 54002" in text
 
 
@@ -146,18 +148,18 @@ def test_output_is_deterministic(usd):
 
 def test_chart_series_agree_with_the_report(usd, mixed):
     for report in (usd, mixed):
-        exposures = {(e["entity"]["id"], e["currency"]): e for e in report["exposures"]}
+        exposures = {(e.entity.id, e.currency): e for e in report.exposures}
         for chart in series.exposure_bars(report):
             for bar in chart.bars:
                 e = exposures[(bar.entity_id, chart.currency)]
-                assert sum(s.value for s in bar.segments) == pytest.approx(e["spend"], abs=0.01)
-                assert sum(s.lines for s in bar.segments) == e["lines"]
+                assert sum(s.value for s in bar.segments) == pytest.approx(e.spend, abs=0.01)
+                assert sum(s.lines for s in bar.segments) == e.lines
         charted = 0
         for tl in series.spend_over_time(report):
             for s in tl.entities:
                 e = exposures[(s.entity_id, tl.currency)]
-                assert sum(s.since) == pytest.approx(e["spend_since_listing"], abs=0.01)
-                assert sum(s.before) == pytest.approx(e["spend_before_listing"], abs=0.01)
+                assert sum(s.since) == pytest.approx(e.spend_since_listing, abs=0.01)
+                assert sum(s.before) == pytest.approx(e.spend_before_listing, abs=0.01)
                 charted += 1
         assert charted == len(exposures)
 
@@ -172,13 +174,14 @@ def test_bom_without_dates_has_no_time_series():
 
 def test_no_amounts_charts_line_counts(usd):
     r = copy.deepcopy(usd)
-    for e in r["exposures"]:
+    for e in r.exposures:
         for k in ("spend", "spend_since_listing", "spend_before_listing", "spend_undated"):
-            e[k] = None
-        for a in e["affiliates"]:
-            a["spend"] = None
-    for f in r["findings"]:
-        f["spend"] = None
+            setattr(e, k, None)
+        e.exact_spend = None  # the unrounded amount too: no amount at all
+        for a in e.affiliates:
+            a.spend = None
+    for f in r.findings:
+        f.spend = f.exact_spend = None
     page = html_format.render(r, RenderContext())
     assert "Matched lines (no amounts in these inputs)" in page
     assert 'class="chart timeline"' not in page
@@ -200,7 +203,20 @@ NON_TEXT_KEYS |= {"updated", "id", "list", "schema_version", "granularity"}
 
 
 def _poison(obj, payload: str):
-    """Append the payload to every user-visible string, and to the keys of free-form maps."""
+    """Append the payload to every user-visible string, and to the keys of free-form maps.
+
+    Walks the typed report: a record's fields are named by their JSON key (``from``)."""
+    if dataclasses.is_dataclass(obj):
+        changes = {}
+        for f in dataclasses.fields(obj):
+            k, v = f.metadata.get("key", f.name), getattr(obj, f.name)
+            if k in NON_TEXT_KEYS:
+                continue
+            if k in ("extra", "columns") and isinstance(v, dict):
+                changes[f.name] = {kk + payload: _poison(vv, payload) for kk, vv in v.items()}
+            else:
+                changes[f.name] = _poison(v, payload)
+        return dataclasses.replace(obj, **changes)
     if isinstance(obj, dict):
         out = {}
         for k, v in obj.items():
@@ -218,12 +234,12 @@ def _poison(obj, payload: str):
     return obj
 
 
-def hostile_report(base: dict) -> dict:
+def hostile_report(base: Report) -> Report:
     r = _poison(base, XSS_SCRIPT + XSS_IMG)
     # a rules file may carry a javascript: URL: it must not become a link
-    r["lists"][0]["url"] = "javascript:alert(1)"
-    r["exposures"][0]["entity"]["listings"][0]["source_url"] = "javascript:alert(1)//"
-    r["warnings"].append("</style><script>alert(2)</script>")
+    r.lists[0].url = "javascript:alert(1)"
+    r.exposures[0].entity.listings[0].source_url = "javascript:alert(1)//"
+    r.warnings.append("</style><script>alert(2)</script>")
     return r
 
 

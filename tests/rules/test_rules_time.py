@@ -24,7 +24,8 @@ def ledger(tmp_path: Path, rows: list[tuple[str, str, float]]) -> Path:
 def report(cli, path, as_of_flag, as_of, fail_on=None):
     """The pipeline in-process (what `bomscan report -f json --as-of` prints), for speed."""
     assert as_of_flag == "--as-of"
-    return run(ReportRequest(inputs=[str(path)], as_of=date.fromisoformat(as_of), fail_on=fail_on))
+    req = ReportRequest(inputs=[str(path)], as_of=date.fromisoformat(as_of), fail_on=fail_on)
+    return run(req).to_json()
 
 
 def by_id(rep):

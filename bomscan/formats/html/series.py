@@ -1,9 +1,11 @@
-"""What the HTML charts plot, derived from the report dict and nothing else.
+"""What the HTML charts plot, derived from the typed report (:class:`bomscan.model.Report`) and
+nothing else.
 
 Kept apart from drawing so the numbers can be tested without parsing SVG, and so the charts
 cannot disagree with the tables: bar totals are the exposures' own figures, and the time series
-re-sums findings with the same rule :mod:`bomscan.exposure` uses (one amount per input item per
-listed parent and currency), so a quarter's columns add up to the exposure's dated spend.
+re-sums findings with the same rules :mod:`bomscan.exposure.spend` applies (one amount per input
+item per listed parent and currency, each finding's unrounded amount, rounded once per column),
+so a quarter's columns add up to the exposure's dated spend.
 
 Currencies are never summed: every chart is per currency (``None`` = amounts without one).
 """
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bomscan.exposure import spend
+from bomscan.model import Exposure, Listing, Report
 
 # A dated series longer than this many months is shown by quarter, so columns stay readable.
 MAX_MONTHS = 24
@@ -55,37 +58,33 @@ class BarChart:
         return keys
 
 
-def exposure_bars(report: dict) -> list[BarChart]:
+def exposure_bars(report: Report) -> list[BarChart]:
     """One chart per currency: each listed parent's spend, split into direct and per affiliate."""
-    by_cur: dict[str | None, list[dict]] = {}
-    for e in report["exposures"]:
-        by_cur.setdefault(e["currency"], []).append(e)
+    by_cur: dict[str | None, list[Exposure]] = {}
+    for e in report.exposures:
+        by_cur.setdefault(e.currency, []).append(e)
     charts = []
     for cur, exps in by_cur.items():
-        measure = "spend" if any(e["spend"] is not None for e in exps) else "lines"
+        measure = "spend" if any(e.spend is not None for e in exps) else "lines"
         bars = []
         for e in exps:
-            total = e["spend"] if measure == "spend" else float(e["lines"])
+            total = e.spend if measure == "spend" else float(e.lines)
             bar = Bar(
-                rank=e["rank"],
-                entity_id=e["entity"]["id"],
-                name=e["entity"]["name"],
-                level=e["level"],
+                rank=e.rank,
+                entity_id=e.entity.id,
+                name=e.entity.name,
+                level=e.level,
                 total=total,
-                lines=e["lines"],
+                lines=e.lines,
             )
             if total is not None:
                 affs = []
-                for a in e["affiliates"]:
-                    v = (a["spend"] or 0.0) if measure == "spend" else float(a["lines"])
-                    note = "; ".join(
-                        x.get("note") or "" for x in a.get("via") or [] if x.get("note")
-                    )
-                    affs.append(
-                        Segment(a["entity"]["id"], a["entity"]["name"], v, a["lines"], note)
-                    )
+                for a in e.affiliates:
+                    v = (a.spend or 0.0) if measure == "spend" else float(a.lines)
+                    note = "; ".join(x.note for x in a.via or [] if x.note)
+                    affs.append(Segment(a.entity.id, a.entity.name, v, a.lines, note))
                 direct = round(total - sum(s.value for s in affs), 2)
-                direct_lines = e["lines"] - sum(s.lines for s in affs)
+                direct_lines = e.lines - sum(s.lines for s in affs)
                 if direct_lines or abs(direct) >= 0.005:
                     bar.segments.append(Segment("direct", "Direct", direct, direct_lines))
                 bar.segments.extend(affs)
@@ -156,23 +155,27 @@ def _period_index(periods: list[Period], d: date) -> int:
     return months // step
 
 
-def spend_over_time(report: dict) -> list[Timeline]:
-    """Per currency with dated, priced findings: spend per month or quarter per exposed entity."""
-    exposures = {spend.exposure_key(e): e for e in report["exposures"]}
+def spend_over_time(report: Report) -> list[Timeline]:
+    """Per currency with dated, priced findings: spend per month or quarter per exposed entity.
+
+    Each finding counts with its unrounded amount (:attr:`~bomscan.model.Finding.amount`), as
+    the exposure's own figures do, and each column is rounded once."""
+    exposures = {spend.exposure_key(e): e for e in report.exposures}
     dated: dict[str | None, dict[str, list[tuple[date, float, bool]]]] = {}
     undated: dict[tuple, list[float]] = {}
-    for f in spend.first_per_item(report["findings"], spend.exposure_key):
+    for f in spend.first_per_item(report.findings, spend.exposure_key):
         key = spend.exposure_key(f)
-        if key not in exposures or f["spend"] is None:
+        amount = f.amount
+        if key not in exposures or amount is None:
             continue
         where = spend.split(f)
         if where is spend.Split.UNDATED:  # no date, or a listing with no start: not charted
             u = undated.setdefault(key, [0.0, 0])
-            u[0] += f["spend"]
+            u[0] += amount
             u[1] += 1
             continue
-        dated.setdefault(f["currency"], {}).setdefault(f["entity"]["id"], []).append(
-            (date.fromisoformat(f["date"]), f["spend"], where is spend.Split.SINCE)
+        dated.setdefault(f.currency, {}).setdefault(f.entity.id, []).append(
+            (date.fromisoformat(f.date), amount, where is spend.Split.SINCE)
         )
     timelines = []
     for cur, per_entity in dated.items():
@@ -180,23 +183,23 @@ def spend_over_time(report: dict) -> list[Timeline]:
         gran, periods = _periods(min(days), max(days))
         lo, hi = periods[0].start, periods[-1].end
         entities = []
-        for e in report["exposures"]:
-            if e["currency"] != cur:
+        for e in report.exposures:
+            if e.currency != cur:
                 continue
-            rows = per_entity.get(e["entity"]["id"], [])
+            rows = per_entity.get(e.entity.id, [])
             if not rows and spend.exposure_key(e) not in undated:
                 continue  # an entity with only unpriced lines in this currency
             before = [0.0] * len(periods)
             since = [0.0] * len(periods)
             for d, amount, is_since in rows:
                 (since if is_since else before)[_period_index(periods, d)] += amount
-            markers, outside = _listing_marks(e["entity"]["listings"], lo, hi)
-            u = undated.get((e["entity"]["id"], cur), [0.0, 0])
+            markers, outside = _listing_marks(e.entity.listings, lo, hi)
+            u = undated.get((e.entity.id, cur), [0.0, 0])
             entities.append(
                 EntitySeries(
-                    rank=e["rank"],
-                    entity_id=e["entity"]["id"],
-                    name=e["entity"]["name"],
+                    rank=e.rank,
+                    entity_id=e.entity.id,
+                    name=e.entity.name,
                     before=[round(v, 2) for v in before],
                     since=[round(v, 2) for v in since],
                     markers=markers,
@@ -210,15 +213,17 @@ def spend_over_time(report: dict) -> list[Timeline]:
     return timelines
 
 
-def _listing_marks(listings: list[dict], lo: date, hi: date) -> tuple[list[Marker], list[str]]:
+def _listing_marks(listings: list[Listing], lo: date, hi: date) -> tuple[list[Marker], list[str]]:
+    """The listing dates inside [lo, hi] as markers (several on one day share one), and the
+    ones outside it as text, so no listing date goes unmentioned."""
     events: dict[date, list[str]] = {}
     outside = []
     for lst in listings:
-        name = lst.get("list_short_name") or lst.get("list_name") or lst.get("list") or "list"
-        for key, verb in (("start", "listed"), ("end", "removed")):
-            if not lst.get(key):
+        name = lst.list_short_name or lst.list_name or lst.list or "list"
+        for day, verb in ((lst.start, "listed"), (lst.end, "removed")):
+            if not day:
                 continue
-            d = date.fromisoformat(lst[key])
+            d = date.fromisoformat(day)
             if lo <= d <= hi:
                 events.setdefault(d, []).append(f"{name} {verb}")
             else:
