@@ -75,10 +75,9 @@ def evaluate(rows: list[dict], ruleset, resolver, threshold: float, review: floa
     return {"per_kind": per_kind, "misses": misses, "false_positives": false_pos}
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--misses", action="store_true", help="list misses and false positives")
-    args = ap.parse_args()
+def measure() -> tuple[dict, int, int, Counter, float]:
+    """The held-out set against the shipped rules: (evaluation, positives found, positives,
+    look-alike counts, threshold)."""
     sys.path.insert(0, str(REPO))
     from bomscan.pipeline import ReportRequest, load_rules_and_resolver
     from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD
@@ -90,9 +89,15 @@ def main() -> int:
     pos = sum(c["total"] for k, c in res["per_kind"].items() if k != "lookalike")
     found = sum(c["found"] for k, c in res["per_kind"].items() if k != "lookalike")
     look = res["per_kind"].get("lookalike", Counter())
-    print(
-        f"held-out set: {pos} positives, {look['total']} look-alikes (threshold {DEFAULT_THRESHOLD})"
-    )
+    return res, found, pos, look, DEFAULT_THRESHOLD
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--misses", action="store_true", help="list misses and false positives")
+    args = ap.parse_args()
+    res, found, pos, look, threshold = measure()
+    print(f"held-out set: {pos} positives, {look['total']} look-alikes (threshold {threshold})")
     for kind, c in sorted(res["per_kind"].items()):
         if kind != "lookalike":
             print(f"  {kind:26} {c['found']:4} / {c['total']:4}")

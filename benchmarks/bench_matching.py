@@ -453,6 +453,14 @@ def main() -> None:
         f"  | review band: recall={rrec:.3f}, look-alikes listed for review={rfps}/{nneg}"
         f"  | indexed==unindexed: {same and rsame}"
     )
+    from bench_heldout import measure
+
+    _, found, pos, look, _ = measure()
+    print(
+        f"held-out set (benchmarks/data/HELDOUT.md; never tuned on): recall={found / pos:.3f} "
+        f"({found}/{pos})  look-alike findings={look['finding']}/{look['total']}, "
+        f"possible matches={look['possible']}/{look['total']}"
+    )
     print(
         f"speed (median of {s['rounds']} rounds): resolve {s['n_q']} names vs {s['n_a']} aliases "
         f"in one process: cold {s['cold']:.2f}s (incl. {s['build']:.2f}s index build), warm "

@@ -4,7 +4,8 @@ Parsing and validating the TOML rules and building the alias index take longer t
 typical BOM; a pre-merge check runs many times against the same rules. The cache key covers
 everything the cached objects are derived from: the path, size and modification time of every
 rules file, and of bomscan's own rules/resolve code and vocabulary files
-(``resolve/data/*.tsv``), plus the bomscan version. Any change makes a new entry; old entries
+(``resolve/data/*.tsv``), plus the bomscan version and the libraries the index was built with
+(pypinyin, english-words, opencc). Any change makes a new entry; old entries
 are pruned. ``BOMSCAN_NO_CACHE=1`` turns the cache off.
 
 The cache holds only objects bomscan built itself from the rules, in the user's own cache
@@ -35,6 +36,8 @@ def cache_dir() -> Path:
 
 def _signature(rule_dirs: list[Path]) -> str:
     h = hashlib.sha256(__version__.encode())
+    # the index holds pinyin spellings and ordinary-word answers these libraries gave
+    h.update(_libraries(("pypinyin", "english_words", "opencc")).encode())
     code = Path(__file__).resolve().parent
     files = sorted(
         [
@@ -96,12 +99,12 @@ def content_key(data: bytes, *parts: str | None) -> str:
     return h.hexdigest()[:40]
 
 
-def _libraries() -> str:
-    """Identify the installed validators cheaply (no import): their files' size and mtime."""
+def _libraries(mods: tuple[str, ...] = ("cyclonedx", "jsonschema_rs", "lxml")) -> str:
+    """Identify installed libraries cheaply (no import): their files' size and mtime."""
     from importlib.util import find_spec
 
     out = []
-    for mod in ("cyclonedx", "jsonschema_rs", "lxml"):
+    for mod in mods:
         spec = find_spec(mod)
         origin = spec.origin if spec is not None else None
         try:

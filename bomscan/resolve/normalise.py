@@ -3,7 +3,8 @@
 Why each step exists:
 
 1. Unicode NFKC + case-folding + accent stripping: full-width CJK punctuation, ligatures,
-   "Société"/"Societe" and "HUAWEI"/"huawei" must compare equal. C1 control bytes left over from
+   "Société"/"Societe" and "HUAWEI"/"huawei" must compare equal; Traditional Chinese characters
+   become Simplified (華為 = 华为), the form the rules hold. C1 control bytes left over from
    cp1252 mojibake (``\\x92`` for an apostrophe, seen in real CSL rows) become apostrophes.
 2. Dotted initialisms are closed up before punctuation is dropped ("S.p.A." -> "spa",
    "L.P." -> "lp", "A.B.C." -> "abc") so they line up with the undotted spelling.
@@ -38,6 +39,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import vocabulary as V
+from .translit import simplified
 
 __all__ = ["normalise", "parse", "pre_tokens", "Parsed", "is_han"]
 
@@ -80,7 +82,8 @@ def clean(s: str) -> str:
     s = _CTRL.sub(" ", s)
     s = unicodedata.normalize("NFKC", s).casefold()
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFKC", s).casefold()
+    s = unicodedata.normalize("NFKC", s).casefold()
+    return simplified(s) if _HAN_SPLIT.search(s) else s
 
 
 def tokens_of(seg: str) -> list[str]:

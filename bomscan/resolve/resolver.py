@@ -20,14 +20,19 @@ from rapidfuzz import fuzz, process
 
 from bomscan.rules.model import AliasRecord
 
+from .contain import Containment, Hit, core_tokens
 from .normalise import Parsed, is_han, parse
+from .ordinary import is_ordinary
 from .score import (
+    NO_ANCHOR_CAP,
+    OUTSIDE_BUDGET,
     detail_prepared,
     edit_budget,
     prepare,
     score_parsed,
     score_prepared,
     similarity,
+    tok_sim,
     units,
 )
 
@@ -45,7 +50,7 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.90
 REVIEW_THRESHOLD = 0.70
 
-_METHOD_RANK = {"exact": 0, "normalised": 1, "fuzzy": 2}
+_METHOD_RANK = {"exact": 0, "normalised": 1, "fuzzy": 2, "contains": 2}
 
 # C-level prefilter margin: a candidate is fully scored only if rapidfuzz's ratio on the
 # sorted distinctive tokens or on the joined distinctive string reaches
@@ -252,6 +257,15 @@ class Resolver:
         self.aliases: list[AliasRecord] = list(aliases)
         self.indexed = indexed
         self._parsed: list[Parsed] = [parse(r.alias) for r in self.aliases]
+        # every Han alias also under the pinyin of its core: index -> the alias it spells
+        self._pinyin_of: dict[int, str] = self._add_pinyin()
+        self._contain = Containment(
+            [r.entity_id for r in self.aliases], self._parsed, [r.weak for r in self.aliases]
+        )
+        # per alias, its core tokens that are ordinary words (see _ordinary_anchor)
+        self._ordinary_toks: list[frozenset[str]] = [
+            frozenset(t for t in core_tokens(p) if is_ordinary(t)) for p in self._parsed
+        ]
         exact: dict[str, list[int]] = {}
         norm: dict[str, list[int]] = {}
         # the aliases a name can match fuzzily (neither weak nor without distinctive words),
@@ -276,6 +290,33 @@ class Resolver:
         self._mixed_ids = frozenset(i for i, p in enumerate(self._parsed) if p.script == "mixed")
         self._common_limit = max(COMMON_KEY_MIN, int(COMMON_KEY_FRACTION * len(self.aliases)))
         self._reset_caches()
+
+    def _add_pinyin(self) -> dict[int, str]:
+        """Append, for each alias whose core is Han, an alias spelling that core in pinyin
+        (海康威视 -> "haikangweishi"): a pinyin legal name, its legal form and generic words
+        removed, meets it ("Haikang Weishi Shuzi Jishu Gufen Youxian Gongsi")."""
+        from .translit import pinyin
+
+        out: dict[int, str] = {}
+        seen = {(r.entity_id, r.alias) for r in self.aliases}
+        # a spelling that is a weak alias's core stays weak (大华 -> "dahua", weak in rules)
+        weak_cores = {
+            "".join(core_tokens(p))
+            for r, p in zip(self.aliases, self._parsed, strict=True)
+            if r.weak
+        }
+        for i in range(len(self.aliases)):
+            rec, core = self.aliases[i], core_tokens(self._parsed[i])
+            if not core or not all(is_han(t) for t in core):
+                continue
+            spelt = pinyin("".join(core))
+            if len(spelt) < 4 or (rec.entity_id, spelt) in seen:
+                continue
+            seen.add((rec.entity_id, spelt))
+            out[len(self.aliases)] = rec.alias
+            self.aliases.append(AliasRecord(rec.entity_id, spelt, rec.weak or spelt in weak_cores))
+            self._parsed.append(parse(spelt))
+        return out
 
     def _reset_caches(self) -> None:
         # per alias, score.prepare() data, filled the first time the alias is scored
@@ -324,7 +365,8 @@ class Resolver:
 
         exact, exact_weak = split(self._exact)
         norm, norm_weak = split(self._norm)
-        return LookupKeys(frozenset(self._index), exact, norm, exact_weak, norm_weak)
+        index = frozenset(self._index) | self._contain.keys()
+        return LookupKeys(index, exact, norm, exact_weak, norm_weak)
 
     # -- candidate generation --------------------------------------------------------------
     def _candidates(self, q: Parsed) -> Iterable[int]:
@@ -481,7 +523,10 @@ class Resolver:
                 continue
             rare, common = self._candidate_sets(q)
             if not rare and not common:
-                continue  # no index key hits: nothing to score (most unrelated vendors)
+                # no index key hits: nothing to score (most unrelated vendors), but a weak
+                # alias (no index keys) may be contained
+                out[pos] = self._contained(name, q, None, min_score)
+                continue
             if (
                 rare
                 or not common
@@ -490,7 +535,8 @@ class Resolver:
                 or len(self._posting(common[0])) < PREFILTER_MIN  # a tiny unindexed set
             ):
                 shortlist = self._shortlist_of(q, rare, common, cut)
-                out[pos] = self._score_shortlist(name, q, shortlist, min_score)
+                fuzzy = self._score_shortlist(name, q, shortlist, min_score)
+                out[pos] = self._contained(name, q, fuzzy, min_score)
                 continue
             for key in common:
                 waiting.setdefault(key, []).append(len(pending))
@@ -498,7 +544,8 @@ class Resolver:
         if waiting:
             self._common_ratios(pending, waiting, cut)
         for pos, q, got in pending:
-            out[pos] = self._score_shortlist(names[pos], q, _top_k(got), min_score)
+            fuzzy = self._score_shortlist(names[pos], q, _top_k(got), min_score)
+            out[pos] = self._contained(names[pos], q, fuzzy, min_score)
         return out
 
     def _common_ratios(self, pending: list, waiting: dict[str, list[int]], cut: float) -> None:
@@ -561,6 +608,8 @@ class Resolver:
             if ap is None:
                 ap = prep[i] = prepare(parsed[i])
             s = score_prepared(q, qp, parsed[i], ap, min_score)
+            if s > NO_ANCHOR_CAP and self._ordinary_anchor(i, qp, ap):
+                s = NO_ANCHOR_CAP
             if s > 0:
                 rs = round(s, 6)
                 if rs > top:
@@ -576,16 +625,54 @@ class Resolver:
         cand = (top, -_METHOD_RANK["fuzzy"], self._same_region(q, i), -i, "fuzzy")
         return self._result(name, q, {self.aliases[i].entity_id: cand}, min_score, qp)
 
+    def _ordinary_anchor(self, i: int, qp: tuple, ap: tuple) -> bool:
+        """Whether the name meets alias ``i`` only through ordinary words the alias has more
+        words than ("Mobile Mini" and China Mobile International share "mobile"; "SENSE" and
+        "Sense Time" share "sense"): a common word is no evidence that two companies are one,
+        so such a pair is capped below the review band, as a pair with no anchor is."""
+        shared = ap[7] & qp[7]
+        if not shared or not shared <= self._ordinary_toks[i]:
+            return False
+        missing, other = ap[7] - qp[7], qp[7] - shared
+        # the alias's other words must be missing, not misspelt ("Pacific Zorbulax")
+        return bool(missing) and not any(
+            tok_sim(x, y) > OUTSIDE_BUDGET for y in missing for x in other
+        )
+
+    def _contained(
+        self, name: str, q: Parsed, fuzzy: tuple | None, min_score: float
+    ) -> tuple | None:
+        """The better of the fuzzy result and the best alias the name contains
+        (``contain.py``); the fuzzy one on a tie (its reason is the more precise)."""
+        hits = self._contain.best(q)
+        if (
+            not hits
+            or hits[0].score < min_score
+            or (fuzzy is not None and fuzzy[3] >= hits[0].score)
+        ):
+            return fuzzy
+        hit = max(hits, key=lambda h: (self._same_region(q, h.alias), -h.alias))
+        i = hit.alias
+        cand = (hit.score, -_METHOD_RANK["contains"], self._same_region(q, i), -i, "contains")
+        return self._result(name, q, {self.aliases[i].entity_id: cand}, min_score, hit=hit)
+
     def _match_one(self, name: str, min_score: float) -> tuple | None:
         """``_match_chunk`` for one name, through the one-name ``_shortlist``."""
         q = parse(name)
         best = self._exact_or_normalised(q)
         if best:
             return self._result(name, q, best, min_score)
-        return self._score_shortlist(name, q, self._shortlist(q, min_score), min_score)
+        fuzzy = self._score_shortlist(name, q, self._shortlist(q, min_score), min_score)
+        return self._contained(name, q, fuzzy, min_score)
 
     def _result(
-        self, name: str, q: Parsed, best: dict[str, tuple], min_score: float, qp: tuple = ()
+        self,
+        name: str,
+        q: Parsed,
+        best: dict[str, tuple],
+        min_score: float,
+        qp: tuple = (),
+        hit: Hit | None = None,
     ) -> tuple | None:
         """The Match fields for the best entry of ``best`` (``qp``: the name's prepared
         scoring data, when a fuzzy score may win), or None below ``min_score``."""
@@ -596,14 +683,23 @@ class Resolver:
         if s < min_score:
             return None
         i = -neg_i
-        rec = self.aliases[i]
         a = self._parsed[i]
         info = {}
+        alias = self._shown_alias(i)
         if method == "fuzzy":
             ap = self._prep[i] or prepare(a)
             info = detail_prepared(q, qp or prepare(q), a, ap)[1]
-        reason = _reason(name, rec.alias, q, a, method, s, info)
-        return (name, ent, rec.alias, round(s, 4), method, reason)
+        if hit is not None:
+            reason = hit.reason(alias)
+        else:
+            reason = _reason(name, alias, q, a, method, s, info)
+        return (name, ent, alias, round(s, 4), method, reason)
+
+    def _shown_alias(self, i: int) -> str:
+        """Alias ``i`` as a reader knows it: a pinyin spelling with the Chinese it spells."""
+        rec = self.aliases[i]
+        han = self._pinyin_of.get(i)
+        return f"{han} (pinyin: {rec.alias})" if han else rec.alias
 
     def explain(self, name: str, limit: int = 5) -> dict:
         """Why a name does or does not match: its normal form, tokens and the top candidates
@@ -623,6 +719,8 @@ class Resolver:
                 continue
             s, info = score_parsed(q, self._parsed[i], detail=True)
             rows.append((s, "fuzzy", i, info))
+        for hit in self._contain.best(q)[:1]:
+            rows.append((hit.score, "contains", hit.alias, {"hit": hit}))
         rows.sort(key=lambda r: (-r[0], _METHOD_RANK[r[1]], r[2]))
         cands = []
         for s, method, i, info in rows[:limit]:
@@ -630,12 +728,16 @@ class Resolver:
             cands.append(
                 {
                     "entity_id": rec.entity_id,
-                    "alias": rec.alias,
+                    "alias": self._shown_alias(i),
                     "alias_normalised": a.norm,
                     "score": round(s, 4),
                     "method": method,
                     "passes": s >= DEFAULT_THRESHOLD,
-                    "why": _reason(name, rec.alias, q, a, method, s, info)
+                    "why": (
+                        info["hit"].reason(self._shown_alias(i))
+                        if method == "contains"
+                        else _reason(name, rec.alias, q, a, method, s, info)
+                    )
                     + (" [weak alias: exact/normalised only]" if rec.weak else ""),
                 }
             )

@@ -9,7 +9,10 @@ Every entry changes which vendor names collide, so the word lists are data, revi
 * ``generic_words.tsv``: generic words in canonical spelling ("Tech" -> technology, 科技 ->
   technology), kept but never distinctive;
 * ``regions.tsv``: countries and regions that qualify a name ("(USA)", "Europe");
-* ``cn_places.tsv``: Chinese registration places (Hangzhou, 浙江), dropped from names.
+* ``cn_places.tsv``: Chinese registration places (Hangzhou, 浙江), dropped from names;
+* ``world_places.tsv``: the world's larger cities (GeoNames, CC BY 4.0, see ``data/NOTICE``),
+  never dropped from a name, only read when a name contains a listed name, to tell a place it
+  adds ("... Düsseldorf GmbH") from another word (``contain.py``).
 
 What stays here as code is the grammar of names rather than vocabulary: connectors, number
 words, ordinals and roman series markers.
@@ -18,6 +21,7 @@ words, ordinals and roman series markers.
 from __future__ import annotations
 
 import csv
+from functools import cache
 from pathlib import Path
 
 __all__ = [
@@ -37,6 +41,7 @@ __all__ = [
     "DATA",
     "TENS_WORDS",
     "UBIQUITOUS_GENERIC",
+    "world_places",
     "read_table",
 ]
 
@@ -144,3 +149,10 @@ ORDINAL_WORDS = {
     "ninth": 9,
     "tenth": 10,
 }
+
+
+@cache
+def world_places() -> frozenset[str]:
+    """The world's larger cities, in comparison form (multi-word names space-separated);
+    read on first use (12,000 rows: not on a run where no name contains a listed name)."""
+    return frozenset(r["name"] for r in read_table("world_places.tsv"))

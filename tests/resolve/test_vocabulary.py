@@ -60,7 +60,7 @@ def test_generic_words_and_regions_are_consistent() -> None:
     [
         ("Shenzhen Foo Keji Youxian Gongsi", "foo technology"),
         ("Hangzhou Hikvision Digital Technology Youxian Gongsi", "hikvision digital technology"),
-        ("Zhejiang Dahua Jishu Gufen Youxian Gongsi", "dahua jishu"),
+        ("Zhejiang Dahua Jishu Gufen Youxian Gongsi", "dahua technology"),  # jishu: generic
         ("Foo Youxian Zeren Gongsi", "foo"),
         ("Foo Jituan Gufen Youxian Gongsi", "foo"),
         ("Foo Konggu Jituan", "foo holdings group"),

@@ -1,0 +1,195 @@
+"""Containment: a name that holds a listed name whole, and what it adds.
+
+The fuzzy score (``score.py``) is symmetric: every word a name adds pulls it down, whatever
+the word, so "<Listed> Technologies Düsseldorf GmbH" or "<Listed> Device Co., Ltd." fall below
+the finding threshold. Screening asks an asymmetric question: does the name contain a listed
+name, and is what it adds a place, a legal form, a qualifier or a line of business?
+
+A name *contains* an alias when the alias's distinctive core (its distinctive tokens, numbers
+aside, joined) equals a run of consecutive distinctive tokens of the name, joined ("Hik
+Vision" holds "Hikvision"), or, for a Han core, the start of one of the name's Han tokens
+(华为终端 holds 华为; the rest of a Han token cannot be read as words, so it counts as
+other words, and a two-character core found inside a longer Han word is ordinary: Chinese
+writes no spaces, and two-character words and shop names are legion). Legal forms, regions and Chinese registration places are already gone from both
+(the normaliser removes them). What the name adds is then sorted into qualifiers (world cities,
+``data/world_places.tsv``; generic words: ubiquitous ones, or those the entity's own aliases
+use) and other words. The score:
+
+* a **specific** core (a coined or rare word: Hikvision, Huawei, ZTE) is a finding either way,
+  ``SPECIFIC_QUALIFIED`` with qualifiers only, ``SPECIFIC_WITH_WORDS`` with other words (the
+  reason names them, for the reviewer);
+* an **ordinary** core, or a core followed by a street word ("Kaspersky Street Bakery" names a
+  street), or one pieced together from more words than it has (below) (``ordinary.py``: the core of a weak alias, English words and pinyin
+  syllables only, or a Han core whose pinyin is such a core: Dahua and 大华, Pacific, Sense;
+  a property of the core, whichever alias has it) is a finding with qualifiers only (``ORDINARY_QUALIFIED``) and a
+  possible match with other words or a line of business the entity does not use
+  (``ORDINARY_WITH_WORDS``): DAHUA ELECTRONICS CORPORATION is a different company.
+
+Cores shorter than ``MIN_CORE`` characters (two for Han) are never looked for, and a core of
+exactly ``MIN_CORE`` characters only at the start of a name ("ZTE Kangxun Telecom"), so a
+three-letter name inside a longer one is not taken for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .normalise import Parsed, is_han
+from .ordinary import is_ordinary
+from .vocabulary import UBIQUITOUS_GENERIC, world_places
+
+SPECIFIC_QUALIFIED = 0.95
+SPECIFIC_WITH_WORDS = 0.92
+ORDINARY_QUALIFIED = 0.90
+ORDINARY_WITH_WORDS = 0.80
+MIN_CORE = 3
+_MAX_RUN = 6  # tokens: longer cores are full names, found by the fuzzy score
+
+
+def core_tokens(p: Parsed) -> list[str]:
+    """The distinctive tokens that identify a name: numbers aside, unless that is all."""
+    nums = p.numbers
+    return [t for t in p.distinctive if t not in nums] or list(p.distinctive)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """The best alias a name contains: its index, score, and what the name adds."""
+
+    alias: int
+    score: float
+    core: str
+    places: tuple[str, ...]  # cities the name adds
+    words: tuple[str, ...]  # other words it adds (lines of business among them)
+    ordinary: bool
+
+    def reason(self, alias: str) -> str:
+        kind = "the ordinary name" if self.ordinary else "the whole listed name"
+        out = f"contains {kind} '{self.core}' of alias '{alias}'"
+        if self.places:
+            out += "; adds place " + ", ".join(f"'{p}'" for p in self.places)
+        if self.words:
+            out += "; adds other words " + ", ".join(f"'{w}'" for w in self.words)
+        elif not self.places:
+            out += "; adds only legal forms, regions or generic words"
+        if self.ordinary and self.words:
+            out += " (an ordinary name with other words: review, not a finding)"
+        return out
+
+
+class Containment:
+    """The cores of a resolver's aliases, looked up in every run of a name's tokens."""
+
+    def __init__(self, entity_ids: list[str], parsed: list[Parsed], weak: list[bool]):
+        self._by_core: dict[str, list[int]] = {}
+        self._ordinary: set[str] = set()  # ordinary cores
+        self._words: list[int] = [len(p.distinctive) for p in parsed]
+        self._entity: list[str] = list(entity_ids)
+        generic: dict[str, set[str]] = {}
+        for i, p in enumerate(parsed):
+            generic.setdefault(entity_ids[i], set()).update(p.generic)
+            core = p.distinctive
+            if not core or len(core) > _MAX_RUN:
+                continue
+            key = "".join(core)
+            if weak[i] or all(is_ordinary(t) for t in core):
+                self._ordinary.add(key)
+            # a weak alias matches only when equal (the rules say so): never contained
+            if not weak[i] and len(key) >= (2 if is_han(key) else MIN_CORE):
+                self._by_core.setdefault(key, []).append(i)
+        self._ordinary |= _ordinary_han(self._by_core, self._ordinary)
+        self._generic = {e: frozenset(g) for e, g in generic.items()}
+
+    def keys(self) -> frozenset[str]:
+        """Every core a name may contain (the name gate lets names holding one through)."""
+        return frozenset(self._by_core)
+
+    def best(self, q: Parsed) -> list[Hit]:
+        """The highest-scoring aliases ``q`` contains, in rule order (empty: none)."""
+        best: list[Hit] = []
+        for key, rest, start, pieces in _runs(list(q.distinctive)):
+            if key not in self._by_core or (len(key) == MIN_CORE and not start):
+                continue
+            street = _names_a_street(rest, q.distinctive, key)
+            for i in self._by_core[key]:
+                hit = self._hit(q, i, key, rest, street or pieces > self._words[i])
+                if not best or hit.score > best[0].score:
+                    best = [hit]
+                elif hit.score == best[0].score:
+                    best.append(hit)
+        return sorted(best, key=lambda h: h.alias)
+
+    def _hit(self, q: Parsed, i: int, core: str, rest: list[str], joined: bool) -> Hit:
+        places, words = _sort_out(rest)
+        ordinary = core in self._ordinary or joined
+        business = sorted(q.generic - self._generic[self._entity[i]] - UBIQUITOUS_GENERIC)
+        if ordinary:
+            other = words + business
+            score = ORDINARY_WITH_WORDS if other else ORDINARY_QUALIFIED
+            return Hit(i, score, core, tuple(places), tuple(other), True)
+        score = SPECIFIC_WITH_WORDS if words else SPECIFIC_QUALIFIED
+        return Hit(i, score, core, tuple(places), tuple(words), False)
+
+
+def _ordinary_han(by_core: dict[str, list[int]], ordinary: set[str]) -> set[str]:
+    """The Han cores whose pinyin is an ordinary core (大华: "dahua", a weak alias)."""
+    han = [k for k in by_core if is_han(k)]
+    if not han:
+        return set()
+    from .translit import pinyin
+
+    return {k for k in han if pinyin(k) in ordinary}
+
+
+# a listed name followed by one of these names a street, not the company ("Kaspersky Street
+# Bakery"): grammar of addresses, like the normaliser's connectors
+STREET_WORDS = frozenset(
+    "street st road rd avenue ave lane boulevard blvd square plaza drive highway".split()
+)
+
+
+def _runs(qd: list[str]):
+    """(joined run, the tokens outside it, whether it starts the name, how many pieces it was
+    put together from) for every run of consecutive tokens and every leading part of a Han token (two
+    characters or more). A run of several tokens matching a core written as fewer words
+    ("Hua Wei" for "Huawei"), or two Han characters cut from a longer Han word (大华 of 大华银行:
+    Chinese writes no spaces, and two-character words and shop names are legion), is pieced
+    together (more pieces than the alias has words): such a hit is only as strong as an
+    ordinary name's."""
+    n = len(qd)
+    for a in range(n):
+        for b in range(a + 1, min(n, a + _MAX_RUN) + 1):
+            yield "".join(qd[a:b]), qd[:a] + qd[b:], a == 0, b - a
+        t = qd[a]
+        if is_han(t):
+            for k in range(2, len(t)):  # a two-character cut counts as pieced (see above)
+                yield t[:k], [*qd[:a], t[k:], *qd[a + 1 :]], a == 0, 2 if k == 2 else 1
+
+
+def _sort_out(rest: list[str]) -> tuple[list[str], list[str]]:
+    """The added tokens as (places, other words); a place may be two or three tokens."""
+    places: list[str] = []
+    words: list[str] = []
+    known = world_places() if rest else frozenset()
+    i = 0
+    while i < len(rest):
+        for m in (3, 2, 1):
+            phrase = " ".join(rest[i : i + m])
+            if len(rest) - i >= m and phrase in known:
+                places.append(phrase)
+                i += m
+                break
+        else:
+            words.append(rest[i])
+            i += 1
+    return places, words
+
+
+def _names_a_street(rest: list[str], tokens: tuple[str, ...], core: str) -> bool:
+    """Whether the word after the contained core is a street word (see STREET_WORDS)."""
+    if not rest:
+        return False
+    joined = "".join(tokens)
+    at = joined.find(core)
+    after = joined[at + len(core) :]
+    return any(after.startswith(w) for w in STREET_WORDS if w in rest)

@@ -1,0 +1,51 @@
+"""Chinese script bridges: Traditional to Simplified characters, and Han text to pinyin.
+
+Why: a supplier master may hold a listed company's registered name in Traditional characters
+(華為技術) or as the full pinyin of its registered name ("Haikang Weishi Shuzi Jishu Gufen
+Youxian Gongsi"), while the rules hold the Simplified name. Names are compared in Simplified
+characters, and every Han alias is also indexed under the pinyin of its distinctive core, so a
+pinyin legal name meets the Chinese alias it transliterates.
+
+Both libraries are pure-Python wheels (opencc-python-reimplemented, pypinyin) and are imported
+only when a name holds Han characters (Traditional) or when an index is built (pinyin): a
+Latin-only run never loads them.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+
+@cache
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """``text`` with Traditional Chinese characters in their Simplified form (others kept)."""
+    return _t2s().convert(text)
+
+
+def pinyin(han: str) -> str:
+    """The toneless pinyin of a Han string, syllables joined ("海康威视" -> "haikangweishi"),
+    as a pinyin legal name writes the word once its spaces are closed up."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(han, errors="ignore")).casefold()
+
+
+@cache
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable ("hua", "wei", "zhong"): a name that is one syllable is
+    a common Chinese name part, never specific to one company."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: set[str] = set()
+    for readings in pinyin_dict.values():
+        for r in readings.split(","):
+            out.add(to_normal(r).replace("ü", "v").casefold())
+    return frozenset(out)

@@ -1,0 +1,139 @@
+"""Names that contain a listed name (subsidiaries with a place, a legal form or a line of
+business; pinyin legal names; Traditional characters), and the traps that must stay clear of
+findings, as a compliance user meets them in a supplier master."""
+
+from __future__ import annotations
+
+import pytest
+
+from bomscan.resolve import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, AliasRecord, Resolver
+from bomscan.resolve.gate import NameGate
+from bomscan.rules import load_rulesets, shipped_rules_dir
+
+ALIASES = [
+    AliasRecord("hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd."),
+    AliasRecord("hikvision", "杭州海康威视数字技术股份有限公司"),
+    AliasRecord("huawei", "Huawei Technologies Co., Ltd."),
+    AliasRecord("huawei", "华为技术有限公司"),
+    AliasRecord("zte", "ZTE Corporation"),
+    AliasRecord("kaspersky", "Kaspersky Lab"),
+    AliasRecord("dahua", "Zhejiang Dahua Technology Co., Ltd."),
+    AliasRecord("dahua", "浙江大华技术股份有限公司"),
+    AliasRecord("dahua", "Dahua", weak=True),
+    AliasRecord("pacific", "Pacific Industrial Holdings Ltd"),
+]
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return Resolver(ALIASES)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Resolver:
+    return Resolver(load_rulesets([shipped_rules_dir()]).alias_records())
+
+
+def match(r: Resolver, name: str):
+    return r.match(name, min_score=REVIEW_THRESHOLD)
+
+
+@pytest.mark.parametrize(
+    ("name", "entity", "adds"),
+    [
+        ("Huawei Technologies Düsseldorf GmbH", "huawei", "place 'dusseldorf'"),
+        ("Huawei Software Technologies Co., Ltd.", "huawei", "only legal forms"),
+        ("Huawei Device Co., Ltd.", "huawei", "only legal forms"),
+        ("Guangdong Huawei Zhongchuang Technology Co., Ltd.", "huawei", "'zhongchuang'"),
+        ("Huawei Technologies Coöperatief U.A.", "huawei", "other words"),
+        ("Hikvision Europe Logistics B.V.", "hikvision", ""),
+        ("ZTE Kangxun Telecom Co., Ltd.", "zte", "'kangxun'"),
+        ("华为终端有限公司", "huawei", ""),
+    ],
+)
+def test_a_name_holding_a_specific_listed_name_is_a_finding(resolver, name, entity, adds):
+    m = match(resolver, name)
+    assert m is not None and m.entity_id == entity
+    assert m.score >= DEFAULT_THRESHOLD, m.reason
+    assert adds in m.reason
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Dahua Hotel Shanghai",  # an ordinary name (the rules call "Dahua" weak) plus a word
+        "Zhejiang Dahua Vision Co., Ltd.",
+        "Pacific Plumbing Supplies Inc",  # English words only
+        "Hua Wei Plastics Co Ltd",  # two syllables pieced together, not the coined name
+        "Kaspersky Street Bakery",  # names a street
+        "大华银行",  # United Overseas Bank: 大华 cut from a longer Han word
+    ],
+)
+def test_an_ordinary_or_pieced_name_with_other_words_is_only_for_review(resolver, name):
+    m = match(resolver, name)
+    assert m is not None, "listed for review, with its reason"
+    assert REVIEW_THRESHOLD <= m.score < DEFAULT_THRESHOLD, m.reason
+
+
+def test_an_ordinary_name_with_only_qualifiers_is_a_finding(resolver):
+    m = match(resolver, "Dahua Technology Düsseldorf GmbH")
+    assert m.entity_id == "dahua" and m.score >= DEFAULT_THRESHOLD
+    assert "place 'dusseldorf'" in m.reason
+
+
+def test_a_three_letter_name_counts_only_at_the_start(resolver):
+    assert match(resolver, "ZTE Kangxun Telecom").score >= DEFAULT_THRESHOLD
+    m = match(resolver, "Smartphone ZTE Repairs Ltd")
+    assert m is None or m.score < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("name", "entity"),
+    [
+        ("Hangzhou Haikang Weishi Shuzi Jishu Gufen Youxian Gongsi", "hikvision"),
+        ("HUAWEI JISHU YOUXIAN GONGSI", "huawei"),
+        ("華為技術有限公司", "huawei"),  # Traditional characters
+        ("杭州海康威視數字技術股份有限公司", "hikvision"),
+    ],
+)
+def test_pinyin_and_traditional_names_meet_the_chinese_alias(resolver, name, entity):
+    m = match(resolver, name)
+    assert m is not None and m.entity_id == entity and m.score >= DEFAULT_THRESHOLD, m
+
+
+def test_a_pinyin_match_shows_the_chinese_it_spells(resolver):
+    m = match(resolver, "Haikang Weishi Shuzi Jishu Youxian Gongsi")
+    assert "杭州海康威视数字技术股份有限公司" in m.alias and "pinyin" in m.alias
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DAHUA ELECTRONICS CORPORATION",  # Flushing, NY; on the Denied Persons List
+        "大华银行",  # United Overseas Bank
+        "Sensata Technologies",
+        "Hikari Trading Co., Ltd.",
+        "Pico Technology",
+    ],
+)
+def test_traps_are_never_findings(shipped, name):
+    m = match(shipped, name)
+    assert m is None or m.score < DEFAULT_THRESHOLD, m.reason
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "SENSE",  # a charity, against SenseTime ("Sense Time")
+        "Talent Investment Ltd",  # against Huawei Investment & Holding: a generic word
+        "MOBILE MINI, INC",  # against China Mobile International: an ordinary word
+    ],
+)
+def test_real_ledger_lookalikes_are_not_even_possible_matches(shipped, name):
+    assert match(shipped, name) is None
+
+
+def test_the_name_gate_lets_every_containing_name_through(resolver):
+    gate = NameGate(resolver)
+    names = ["Huawei Technologies Düsseldorf GmbH", "Dahua Hotel Shanghai", "ZTE Kangxun"]
+    assert all(gate.passes(n) for n in names)
