@@ -22,7 +22,7 @@ from datetime import date
 import click
 
 from bomscan import __version__, terminal
-from bomscan.errors import EXIT_GATE_FAILED, EXIT_INTERNAL, EXIT_USAGE, BomscanError
+from bomscan.errors import EXIT_GATE_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, BomscanError
 from bomscan.formats import FORMAT_NAMES
 from bomscan.levels import FAIL_ON, NONE
 
@@ -31,7 +31,8 @@ Exit codes:
   0  ran; no gate, or the gate passed
   1  gate failed (--fail-on)
   2  usage or configuration error
-  3  input error (a file cannot be read; one line on stderr names it)
+  3  input error (a file cannot be read; one line on stderr names it), or
+     --fail-on on an input that names no one to screen (--allow-unscreened)
   70 internal error
 """
 
@@ -49,8 +50,10 @@ def _parse_columns(ctx, param, values):
     out = {}
     for v in values:
         role, sep, header = v.partition("=")
-        if not sep or not role.strip() or not header.strip():
-            raise click.BadParameter(f"{v!r}: use ROLE=HEADER, e.g. vendor='Supplier Name'")
+        if not sep or not role.strip():
+            raise click.BadParameter(
+                f"{v!r}: use ROLE=HEADER, e.g. vendor='Supplier Name' (ROLE= switches a role off)"
+            )
         out[role.strip().lower()] = header.strip()
     return out
 
@@ -177,6 +180,12 @@ def _common_rules_options(f):
     "entity. 'none' (the default) never fails on findings.",
 )
 @click.option(
+    "--allow-unscreened",
+    is_flag=True,
+    help="Let --fail-on pass on an input that names no manufacturer, supplier or vendor "
+    "(by default such a gate exits 3: nothing could be screened).",
+)
+@click.option(
     "--strict", is_flag=True, help="Validate CycloneDX input against its spec version's schema."
 )
 @click.option(
@@ -262,6 +271,13 @@ def report(ctx, inputs, **opts):
     else:
         click.echo(text, nl=False)
     gate = result.gate
+    if gate and gate.unscreened:
+        click.echo(
+            f"bomscan: error: {result.summary.unscreened.reason}; --fail-on cannot pass on it "
+            "(give --allow-unscreened to let it)",
+            err=True,
+        )
+        ctx.exit(EXIT_INPUT)
     if gate and gate.failed:
         out.info(f"gate failed: {gate.gating_findings} finding(s) at --fail-on {gate.fail_on}")
         ctx.exit(EXIT_GATE_FAILED)
@@ -355,7 +371,6 @@ def rules_show(ctx, entity_id, rules_dirs, no_default_rules):
 @click.pass_context
 def rules_validate(ctx, dirs):
     """Check rules directories (default: the shipped rules); every problem with file and line."""
-    from bomscan.errors import EXIT_INPUT
     from bomscan.formats.rules_format import render_validation
     from bomscan.rules import collect, shipped_rules_dir
 

@@ -177,6 +177,15 @@ class FxNote:
 
 
 @dataclass
+class Unscreened:
+    """Most of the input names no organisation, so it could not be screened: never clean."""
+
+    lines: int  # lines that name no manufacturer, supplier or vendor
+    share: float  # of the lines read
+    reason: str
+
+
+@dataclass
 class Summary:
     lines_read: int
     lines_skipped: Skipped
@@ -202,6 +211,7 @@ class Summary:
     fx: FxNote | None
     suppressed: int | None = optional()
     baselined: int | None = optional()
+    unscreened: Unscreened | None = optional()
 
 
 @dataclass
@@ -382,6 +392,9 @@ class Gate:
     fail_on: str
     failed: bool
     gating_findings: int
+    # the input could not be screened (summary.unscreened) and --allow-unscreened was not
+    # given: the gate cannot pass on it (exit 3), whatever the findings
+    unscreened: bool | None = optional()
 
 
 @dataclass

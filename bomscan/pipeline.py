@@ -35,6 +35,7 @@ class ReportRequest:
     progress: object | None = None  # callable(message) for long inputs, or None
     config: object | None = None  # bomscan.config.Config: suppressions (the CLI discovers it)
     baseline: str | None = None  # previous JSON report: report and gate only new findings
+    allow_unscreened: bool = False  # let the gate pass on an input that names no one
 
 
 def _rules_dirs(req: ReportRequest) -> list[Path]:
@@ -89,7 +90,7 @@ def run(req: ReportRequest) -> Report:
     report = _build(req, results, ruleset, resolver, opts)
     report = triage.apply(report, ruleset=ruleset, opts=opts, config=req.config, baseline=old)
     if req.fail_on:
-        report.gate = _gate(report, req.fail_on)
+        report.gate = _gate(report, req.fail_on, req.allow_unscreened)
     return report
 
 
@@ -145,8 +146,16 @@ def _build(req: ReportRequest, results, ruleset, resolver, opts) -> Report:
         ) from None
 
 
-def _gate(report: Report, fail_on: str) -> Gate:
-    """Whether a finding is on a list at or above the ``--fail-on`` level."""
+def _gate(report: Report, fail_on: str, allow_unscreened: bool) -> Gate:
+    """Whether a finding is on a list at or above the ``--fail-on`` level; an input that
+    could not be screened never passes (unless ``allow_unscreened``): no finding there is
+    not a clean result."""
     levels = gate_levels(fail_on)
     gating = [f for f in report.findings if f.level in levels]
-    return Gate(fail_on=fail_on, failed=bool(gating), gating_findings=len(gating))
+    unscreened = report.summary.unscreened is not None and not allow_unscreened
+    return Gate(
+        fail_on=fail_on,
+        failed=bool(gating) or unscreened,
+        gating_findings=len(gating),
+        unscreened=True if unscreened else None,
+    )

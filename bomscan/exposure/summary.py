@@ -9,7 +9,14 @@ import dataclasses
 import polars as pl
 
 from bomscan.exposure.spend import money, summed_currencies
-from bomscan.model import CurrencyTotal, GroupTotal, SkipReason, Summary, Unconverted
+from bomscan.model import (
+    CurrencyTotal,
+    GroupTotal,
+    SkipReason,
+    Summary,
+    Unconverted,
+    Unscreened,
+)
 from bomscan.model import Skipped as SkippedTotal
 from bomscan.sources.schema import Skipped
 
@@ -117,10 +124,13 @@ def build(totals, results, done, cache, opts, warnings: list[str], fx_note) -> S
     single = (
         opts.currency if opts.fx is not None else (currencies[0] if len(currencies) == 1 else None)
     )
+    read = int(totals["_lines"].sum() or 0)
+    no_name = int(inp["_no_name"].sum() or 0)
+    unscreened = _unscreened(read, no_name, cache.distinct_names, warnings)
     return Summary(
-        lines_read=int(totals["_lines"].sum() or 0),
+        lines_read=read,
         lines_skipped=_skipped(results, totals),
-        lines_without_name=int(inp["_no_name"].sum() or 0),
+        lines_without_name=no_name,
         lines_without_amount=int(inp["_no_amount"].sum() or 0),
         lines_unparsed_amount=done.unparsed,
         lines_ragged=done.ragged,
@@ -144,7 +154,30 @@ def build(totals, results, done, cache, opts, warnings: list[str], fx_note) -> S
         findings=0,
         possible_matches=0,
         fx=None if fx_note is None else dataclasses.replace(fx_note, unconverted=no_rate),
+        unscreened=unscreened,
     )
+
+
+UNSCREENED_SHARE = 0.5  # of the lines read without a name, from which a report says so
+
+
+def _unscreened(read: int, no_name: int, names: int, warnings: list[str]) -> Unscreened | None:
+    """Whether the input could not be screened (no name at all, or most lines without one):
+    such a report is never a clean result, and says so (and a warning)."""
+    if read == 0 or (names and no_name / read <= UNSCREENED_SHARE):
+        return None
+    if not names:
+        reason = (
+            "no line names a manufacturer, supplier or vendor: nothing could be screened "
+            "(a clean result needs names to screen)"
+        )
+    else:
+        reason = (
+            f"{no_name:,} of {read:,} lines name no manufacturer, supplier or vendor: "
+            "most of the input could not be screened"
+        )
+    warnings.append(reason)
+    return Unscreened(lines=no_name, share=no_name / read, reason=reason)
 
 
 def group_input_totals(inp: pl.DataFrame, group_by: list[str]) -> list[GroupTotal]:

@@ -237,6 +237,8 @@ def _summary_notes(r: Report) -> list[str]:
     line numbers), lines without a name or amount, unreadable amounts, and the warnings."""
     s = r.summary
     notes = [_skipped_note(reason) for reason in s.lines_skipped.reasons]
+    if s.unscreened is not None:
+        notes.insert(0, "<strong>Not screened:</strong> " + esc(s.unscreened.reason))
     if s.lines_without_name:
         notes.append(f"{s.lines_without_name:,} line(s) without a name to screen")
     if s.lines_without_amount:
@@ -270,8 +272,10 @@ def _skipped_note(reason: SkipReason) -> str:
 def _by_parent(r: Report, ids) -> str:
     out = ['<section id="by-parent">\n<h2>Exposure by listed parent</h2>']
     charts = S.exposure_bars(r)
-    if not charts:
+    if not charts and r.summary.unscreened is None:
         out.append("<p>No exposure found: no screened name matched a listed entity.</p>")
+    elif not charts:
+        out.append("<p>Not screened: " + esc(r.summary.unscreened.reason) + "</p>")
     for c in charts:
         unit = cur_label(c.currency) if c.measure == "spend" else "matched lines"
         if len(charts) > 1:

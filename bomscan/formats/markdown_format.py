@@ -83,6 +83,8 @@ def _summary(report: Report) -> list[str]:
         f"entit{'y' if s.exposures == 1 else 'ies'}, {s.findings} finding(s), "
         f"{s.possible_matches} possible match(es) to review."
     ]
+    if s.unscreened is not None:
+        out.append(f"> **Not screened:** {esc(s.unscreened.reason)}")
     if not s.mixed_currencies:
         out.append(
             f"Total spend {money(s.total_spend, cur)}; exposed {money(s.exposed_spend, cur)}."

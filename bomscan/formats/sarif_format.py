@@ -236,12 +236,7 @@ def _run(report: Report, rules: list[dict], results: list[dict], root: Path) -> 
         },
         "automationDetails": {"id": "bomscan/"},
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
-        "invocations": [
-            {
-                "executionSuccessful": True,
-                "workingDirectory": {"uri": Path.cwd().resolve().as_uri() + "/"},
-            }
-        ],
+        "invocations": [_invocation(s)],
         "results": results,
         "properties": {
             "bomscan/summary": {
@@ -280,3 +275,17 @@ def render(report: Report, ctx) -> str:
         results.append(_result(f, rid, index[rid], uri, names))
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [_run(report, rules, results, root)]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _invocation(s) -> dict:
+    """The run's invocation; an input that could not be screened is a warning notification
+    (code scanning shows it), so no result is never read as a clean input."""
+    inv = {
+        "executionSuccessful": True,
+        "workingDirectory": {"uri": Path.cwd().resolve().as_uri() + "/"},
+    }
+    if s.unscreened is not None:
+        inv["toolExecutionNotifications"] = [
+            {"level": "warning", "message": {"text": "Not screened: " + s.unscreened.reason}}
+        ]
+    return inv

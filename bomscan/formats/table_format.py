@@ -55,7 +55,9 @@ def render(report: Report, ctx) -> str:
     for ln in _summary_lines(report):
         con.print(ln)
     con.print()
-    _exposures(con, report.exposures, spend.has_dates(report))
+    if report.summary.unscreened is not None:
+        con.print(Text(f"NOT SCREENED: {report.summary.unscreened.reason}", style="bold red"))
+    _exposures(con, report.exposures, spend.has_dates(report), report.summary.unscreened is None)
     _groups(con, report)
     _findings(con, report.findings)
     _possible_matches(con, report)
@@ -100,9 +102,12 @@ def _table(title: str) -> Table:
     )
 
 
-def _exposures(con: Console, exps: list[Exposure], dated: bool = False) -> None:
+def _exposures(
+    con: Console, exps: list[Exposure], dated: bool = False, screened: bool = True
+) -> None:
     if not exps:
-        con.print(Text("No exposure: no name matched a listed entity.", style="green"))
+        if screened:  # an input that could not be screened is never called clean
+            con.print(Text("No exposure: no name matched a listed entity.", style="green"))
         return
     t = _table("Exposure by listed entity, ranked by spend")
     t.add_column("#", justify="right", no_wrap=True)

@@ -311,6 +311,7 @@ def _summary(wb, report: Report, fmt):
         ("Amounts not parsed (see Unparsed rows)", s.lines_unparsed_amount, "num", None),
         ("Lines without an FX rate", s.lines_without_rate, "num", None),
         ("Names screened", s.names_screened, "num", None),
+        ("Not screened", s.unscreened.reason if s.unscreened else None, "text", None),
         ("Findings", s.findings, "num", None),
         ("Possible matches (not counted)", s.possible_matches, "num", None),
         ("Mixed currencies, not summed", "yes" if s.mixed_currencies else "no", "text", None),

@@ -423,10 +423,14 @@ class Resolver:
 
     def _same_region(self, q: Parsed, i: int) -> int:
         """The tie-break after score and method: same market qualifier (2, or 1 for an
-        overlap), plus 1 for a shared legal form."""
+        overlap), plus 2 for the same registration places ("Shanghai Huawei Technologies"
+        is the Shanghai arm, "Huawei Technologies" the parent), plus 1 for a shared legal
+        form."""
         a = self._parsed[i]
-        return (2 if q.regions == a.regions else 1 if q.regions & a.regions else 0) + (
-            1 if q.removed_legal and not set(q.removed_legal).isdisjoint(a.removed_legal) else 0
+        return (
+            (2 if q.regions == a.regions else 1 if q.regions & a.regions else 0)
+            + (2 if set(q.removed_places) == set(a.removed_places) else 0)
+            + (1 if q.removed_legal and not set(q.removed_legal).isdisjoint(a.removed_legal) else 0)
         )
 
     def _exact_or_normalised(self, q: Parsed) -> dict[str, tuple]:

@@ -128,14 +128,19 @@ class RuleSet:
     infos: list[RuleSetInfo] = field(default_factory=list)
 
     def alias_records(self) -> list[AliasRecord]:
-        """Every name an entity is known by, for the resolver (legal name first).
+        """Every name an entity is known by, for the resolver (legal name first; parents of
+        affiliates before the others).
 
         A name listed under ``weak_aliases`` is weak even when it is also the legal name: a
         name made of common words (``Pacific Networks Corp``) then matches only when equal
         after normalisation, never fuzzily, so "Pacific Industrial GmbH" is not a candidate.
         """
         out = []
-        for ent in self.entities.values():
+        # parents (entities others are affiliated to) first: when an affiliate's name ties
+        # with its parent's (a place dropped), rule order gives the parent
+        parents = {a.parent for e in self.entities.values() for a in e.affiliations}
+        ordered = sorted(self.entities.values(), key=lambda e: e.id not in parents)
+        for ent in ordered:
             seen = set(ent.weak_aliases)
             for alias in (ent.name, *ent.aliases):
                 if alias not in seen:

@@ -1,160 +1,44 @@
 """Column roles: which header of a CSV BOM or ledger holds the maker, the vendor, the money.
 
-Headers are compared case-, space- and punctuation-insensitively ("Mfr. Name" == "mfrname").
-``--column role=Header`` overrides detection for one role.
+Headers are compared case-, space- and punctuation-insensitively ("Mfr. Name" == "mfrname"),
+and a currency written into a money header ("Extended Price CAD", "Unit Price($)", "Ext.: (USD)")
+is read off it. The spellings are data (``data/headers.tsv``: role, header, where it is seen),
+covering EDA BOMs, distributor carts and orders, ERP exports, UK Transparency Code and US
+checkbook files. ``--column role=Header`` overrides detection for one role; ``--column role=``
+(empty) switches a role off.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
 
-# role -> accepted header spellings (already in compared form: lower case, letters and digits)
-ROLE_HEADERS: dict[str, tuple[str, ...]] = {
-    "manufacturer": (
-        "manufacturer",
-        "manufacturername",
-        "mfr",
-        "mfrname",
-        "mfg",
-        "mfgname",
-        "make",
-        "maker",
-        "brand",
-        "manufacturerbrand",
-        "oem",
-    ),
-    "supplier": (
-        "supplier",
-        "suppliername",
-        "vendor",
-        "vendorname",
-        "payee",
-        "payeename",
-        "distributor",
-        "distributorname",
-        "seller",
-        "sellername",
-        "creditor",
-        "creditorname",
-        "suppliervendor",
-        "vendordescription",
-        "supplierlegalname",
-        "vendorlegalname",
-        "beneficiary",
-    ),
-    "part": (
-        "mpn",
-        "manufacturerpartnumber",
-        "mfrpartnumber",
-        "mfrpart",
-        "mfrpn",
-        "mfgpn",
-        "mfgpartnumber",
-        "partnumber",
-        "partno",
-        "pn",
-        "part",
-        "itemnumber",
-        "itemno",
-        "sku",
-        "materialnumber",
-        "material",
-    ),
-    "description": (
-        "description",
-        "desc",
-        "itemdescription",
-        "partdescription",
-        "linedescription",
-        "text",
-        "itemtext",
-        "comment",
-    ),
-    "quantity": ("qty", "quantity", "qtyper", "count", "units", "quantityordered", "qtyordered"),
-    "unit_price": (
-        "unitprice",
-        "price",
-        "unitcost",
-        "priceeach",
-        "costeach",
-        "priceunit",
-        "netprice",
-        "unitpriceusd",
-    ),
-    "amount": (
-        "extprice",
-        "extendedprice",
-        "extcost",
-        "extendedcost",
-        "exttotal",
-        "linetotal",
-        "lineamount",
-        "amount",
-        "netamount",
-        "invoiceamount",
-        "totalamount",
-        "total",
-        "spend",
-        "grossamount",
-        "amountlc",
-        "amountdc",
-        "amountintransactioncurrency",
-        "value",
-        "netvalue",
-        "paymentamount",
-        "linevalue",
-        "extendedamount",
-    ),
-    "currency": (
-        "currency",
-        "curr",
-        "currencycode",
-        "ccy",
-        "cur",
-        "currencykey",
-        "transactioncurrency",
-        "invoicecurrency",
-        "documentcurrency",
-    ),
-    "date": (
-        "date",
-        "postingdate",
-        "invoicedate",
-        "documentdate",
-        "podate",
-        "transactiondate",
-        "paymentdate",
-        "glddate",
-        "accountingdate",
-        "glpostingdate",
-        "paiddate",
-        "orderdate",
-    ),
-}
+DATA = Path(__file__).with_name("data") / "headers.tsv"
+
+
+def _read_headers() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """``data/headers.tsv``: (role -> header spellings in compared form, ledger hints)."""
+    roles: dict[str, list[str]] = {}
+    hints: list[str] = []
+    with DATA.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["role"] == "ledger_hint":
+                hints.append(row["header"])
+            else:
+                roles.setdefault(row["role"], []).append(row["header"])
+    return {r: tuple(hs) for r, hs in roles.items()}, tuple(hints)
+
+
+# role -> accepted header spellings (compared form: lower case, letters and digits), and the
+# headers that make a table a spend ledger rather than a BOM: data, reviewed as data
+ROLE_HEADERS, LEDGER_HINTS = _read_headers()
 
 # Roles whose columns carry organisation names: every such column is screened.
 NAME_ROLES = ("manufacturer", "supplier")
-# Ledger hints: these make a table a spend ledger rather than a BOM.
-LEDGER_HINTS = (
-    "ponumber",
-    "po",
-    "purchaseorder",
-    "invoice",
-    "invoicenumber",
-    "invoiceno",
-    "costcenter",
-    "costcentre",
-    "glaccount",
-    "gl",
-    "companycode",
-    "vendorid",
-    "supplierid",
-    "payee",
-    "postingdate",
-    "invoicedate",
-    "documentnumber",
-    "voucher",
-)
+# Roles a BOM or ledger without any name column is still recognised by (it is read, and the
+# report says nothing could be screened, rather than the file being refused).
+TABLE_ROLES = ("part", "distributor_part", "reference", "quantity", "unit_price", "amount", "date")
 ROLES = tuple(ROLE_HEADERS)
 # Names accepted on the command line for a role (``--column vendor=Payee``).
 ROLE_ALIASES = {
@@ -173,10 +57,53 @@ def compare_form(header: str) -> str:
 
 
 _LOOKUP = {h: role for role, hs in ROLE_HEADERS.items() for h in hs}
+MONEY_ROLES = ("unit_price", "amount")
+
+
+def _read_currencies() -> frozenset[str]:
+    path = DATA.with_name("currencies.tsv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return frozenset(row["code"] for row in csv.DictReader(fh, delimiter="\t"))
+
+
+# ISO 4217 codes (data/currencies.tsv, written by scripts/gen_currencies.py): a three-letter
+# word is a currency only when it is one of them
+CURRENCIES = _read_currencies()
+# a currency symbol or code at the end of a money header: "Unit Price($)", "Ext.: (USD)"
+_HEADER_CURRENCY = re.compile(r"^(.*?)[\s:(\[]*(US\$|[$€£¥]|[A-Za-z]{3})[)\]]?\s*$")
+_HEADER_SYMBOLS = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+def split_currency(header: str) -> tuple[str, str | None]:
+    """A money header without the currency written into it, and that currency's code:
+    ("Extended Price", "CAD") for "Extended Price CAD"; (header, None) when there is none."""
+    m = _HEADER_CURRENCY.match(header.strip())
+    if not m:
+        return header, None
+    base, cur = m.group(1), m.group(2)
+    code = _HEADER_SYMBOLS.get(cur) or (cur.upper() if cur.upper() in CURRENCIES else None)
+    if code is None or _LOOKUP.get(compare_form(base)) not in MONEY_ROLES:
+        return header, None
+    return base, code
 
 
 def role_of(header: str) -> str | None:
-    return _LOOKUP.get(compare_form(header))
+    role = _LOOKUP.get(compare_form(header))
+    if role is None:
+        base, cur = split_currency(header)
+        if cur is not None:
+            return _LOOKUP.get(compare_form(base))
+    return role
+
+
+def header_currency(roles: dict[str, list[str]]) -> str | None:
+    """The currency a money column's header states (first money role that states one)."""
+    for role in MONEY_ROLES[::-1]:
+        for h in roles.get(role, []):
+            cur = split_currency(h)[1]
+            if cur:
+                return cur
+    return None
 
 
 def detect_roles(
@@ -184,8 +111,8 @@ def detect_roles(
 ) -> dict[str, list[str]]:
     """Map each role to the headers that carry it (name roles may have several columns).
 
-    For single-valued roles the first matching header wins, except ``amount``, where an extended
-    or total price is preferred over a bare ``Price``/``Value``.
+    For single-valued roles the first matching header wins. An override with an empty
+    header switches its role off.
     """
     found: dict[str, list[str]] = {}
     for h in headers:
@@ -199,6 +126,9 @@ def detect_roles(
         target = ROLE_ALIASES.get(role, role)
         if target not in ROLE_HEADERS:
             raise ValueError(role)
+        if not header.strip():  # --column amount= : no column plays this role
+            found.pop(target, None)
+            continue
         if header not in headers:
             # case/spacing-insensitive fallback, so --column vendor=vendor works on "Vendor"
             matches = [h for h in headers if compare_form(h) == compare_form(header)]

@@ -28,9 +28,12 @@ FORMATS = (
 
 
 def _prepared(expr: pl.Expr) -> pl.Expr:
-    # "2024-03-01T10:00:00Z" / "2024-03-01 10:00" -> date part only
+    # "2024-03-01T10:00:00Z", "2024-03-01 10:00", "5/19/2006 0:00:00" -> the date part only
     s = expr.cast(pl.String).str.strip_chars()
-    return s.str.replace(r"^(\d{4}-\d{2}-\d{2})[T ].*$", "$1")
+    return s.str.replace(
+        r"^(?:(\d{4}-\d{2}-\d{2})[T ].*|([0-9./-]+) \d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)$",
+        "${1}${2}",
+    )
 
 
 TYPED = "typed"  # the column already holds dates (Parquet, Excel): no format needed

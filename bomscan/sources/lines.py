@@ -43,8 +43,18 @@ def name_text(cell: pl.Expr) -> pl.Expr:
 
 
 def currency_from_text(text: pl.Expr) -> pl.Expr:
-    """The ``currency`` column from the currency as written."""
-    return text.str.strip_chars().str.to_uppercase()
+    """The ``currency`` column from the currency as written: an ISO 4217 code (a symbol
+    becomes its code), or null. Three capitals that are no currency ("GND", "DNP") never
+    become one; see :func:`invalid_currency`."""
+    t = text.str.strip_chars()
+    t = t.replace(money.SYMBOLS).str.to_uppercase()
+    return pl.when(t.is_in(list(cols.CURRENCIES))).then(t)
+
+
+def invalid_currency(text: pl.Expr) -> pl.Expr:
+    """True where a currency is written but is no ISO 4217 code or known symbol."""
+    t = text.str.strip_chars()
+    return (t.str.len_chars() > 0) & currency_from_text(text).is_null()
 
 
 def first_line(exc: Exception) -> str:
@@ -69,7 +79,9 @@ def _roles(path: str, headers: list[str], overrides: dict, header_line) -> dict[
             f"--column names unknown role {exc.args[0]!r} (roles: {', '.join(cols.ROLES)})",
             path=path,
         ) from None
-    if not any(roles.get(r) for r in cols.NAME_ROLES):
+    if not any(roles.get(r) for r in cols.NAME_ROLES) and (
+        len([r for r in cols.TABLE_ROLES if roles.get(r)]) < 2
+    ):
         raise InputError(
             "no manufacturer, supplier or vendor column (use --column vendor=HEADER)",
             path=path,
@@ -104,7 +116,9 @@ def _decide(path, sample: pl.DataFrame | None, roles, decimal, warnings) -> Deci
 
 def _sample(path, lf, sample_lf, not_blank, roles) -> pl.DataFrame | None:
     """The first records' money and date columns, for the per-file decisions."""
-    wanted = roles.get("amount", []) + roles.get("unit_price", []) + roles.get("date", [])
+    wanted = [
+        h for r in ("amount", "unit_price", "quantity", "date", "part") for h in roles.get(r, [])
+    ]
     sample_cols = list(dict.fromkeys(wanted))
     if not sample_cols:
         return None
@@ -113,6 +127,59 @@ def _sample(path, lf, sample_lf, not_blank, roles) -> pl.DataFrame | None:
         return src.select(sample_cols).head(SAMPLE_ROWS).collect(engine="streaming")
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"cannot be read ({first_line(exc)})", path=path) from None
+
+
+MIN_NUMERIC_SHARE = 0.5  # of a column's sampled values, for it to be read as a number
+
+
+def _numbers_by_content(path, sample, roles, decimal: str, warnings: list[str]) -> dict:
+    """``roles`` without the quantity, unit price or amount of a column whose sampled values
+    are mostly not numbers: a header alone does not make money of component values ("10k",
+    "100nF") or part numbers. The column stays in the report as an extra column."""
+    if sample is None:
+        return roles
+    out = dict(roles)
+    for role in ("amount", "unit_price", "quantity"):
+        col = (roles.get(role) or [None])[0]
+        if col is None or sample[col].dtype.is_numeric():
+            continue
+        text = sample[col].cast(pl.String).str.strip_chars()
+        text = text.filter(text.is_not_null() & (text != ""))
+        if text.len() < 3:
+            continue  # too few values to judge
+        parsed = pl.DataFrame({"v": text}).select(
+            money.amount_expr("v", "dot" if role == "quantity" else decimal)
+        )["v"]
+        if parsed.is_not_null().mean() >= MIN_NUMERIC_SHARE:
+            continue
+        shown = ", ".join(
+            repr(v) for v in text.filter(parsed.is_null()).unique(maintain_order=True).head(3)
+        )
+        warnings.append(
+            f"{path}: column {col!r} is not read as {role.replace('_', ' ')}: most of its "
+            f"values are not numbers (e.g. {shown})"
+        )
+        out.pop(role)
+    return out
+
+
+def _distributor_numbers(sample, roles: dict, headers: list[str]) -> dict:
+    """A "Part Number" column of Digi-Key's own numbers ("277-8599-ND": Digi-Key ends every
+    one in -ND) is the distributor's part number, not the maker's; the next part-number
+    column ("Manufacturer Part Number"), if any, is the maker's."""
+    col = (roles.get("part") or [None])[0]
+    if sample is None or col is None or roles.get("distributor_part"):
+        return roles
+    text = sample[col].cast(pl.String).str.strip_chars().drop_nulls()
+    if text.len() < 3 or text.str.ends_with("-ND").mean() < MIN_NUMERIC_SHARE:
+        return roles
+    out = {r: hs for r, hs in roles.items() if r != "part"}
+    out["distributor_part"] = [col]
+    taken = {h for hs in out.values() for h in hs}
+    maker = [h for h in headers if h not in taken and cols.role_of(h) == "part"]
+    if maker:
+        out["part"] = maker[:1]
+    return out
 
 
 @dataclass
@@ -183,10 +250,14 @@ class Layout:
         return [q.alias("quantity"), u.alias("unit_price"), a.alias("amount")]
 
     def raw_currency(self) -> pl.Expr:
-        """The currency as written, or a code found inside the amount cell."""
+        """The currency as written, else a code found inside the amount cell, else the one
+        the money column's header states ("Extended Price CAD")."""
         cur = self.one("currency")
         raw = pl.col(cur).cast(pl.String) if cur else pl.lit(None, pl.String)
-        return pl.coalesce(raw, pl.col("\x00cur")) if self.money_col else raw
+        if not self.money_col:
+            return raw
+        stated = cols.header_currency(self.roles)
+        return pl.coalesce(raw, pl.col("\x00cur"), pl.lit(stated, pl.String))
 
     def text_col(self, role: str, alias: str) -> pl.Expr:
         col = self.one(role)
@@ -236,6 +307,15 @@ class Layout:
         """One row per name (``field``, ``name``, ``primary``) and, for the pass, the name as
         written and the blank-record hint (see PassView)."""
         names = self.name_cols
+        if not names:  # a table naming no organisation: one unnamed line per record
+            named = src.with_columns(
+                pl.lit(None, pl.String).alias("field"),
+                pl.lit(None, pl.String).alias("name"),
+                pl.lit(True).alias("primary"),
+            )
+            if not for_pass:
+                return named, []
+            return named, [pl.lit(None, pl.String).alias(RAW_NAME), pl.lit(False).alias(BLANK_HINT)]
         if len(names) == 1:
             named = src.with_columns(
                 pl.lit(names[0]).alias("field"),
@@ -312,9 +392,10 @@ def lines_from_frame(
     not_blank = pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
     indexed = lf.with_row_index("item")
     lf = indexed.filter(not_blank)
-    decisions = _decide(
-        path, _sample(path, lf, sample_lf, not_blank, roles), roles, decimal, warnings
-    )
+    sample = _sample(path, lf, sample_lf, not_blank, roles)
+    decisions = _decide(path, sample, roles, decimal, warnings)
+    roles = _numbers_by_content(path, sample, roles, decisions.decimal, warnings)
+    roles = _distributor_numbers(sample, roles, headers)
     kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
     layout = Layout(
         path, kind, headers, roles, indexed.collect_schema(), decisions, line_base, sentinel

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from bomscan.sources.columns import CURRENCIES
+
 SYMBOLS = {
     "US$": "USD",
     "$": "USD",
@@ -45,9 +47,10 @@ _DOT_WITNESS = (
     r"^\d{1,3}(?:[,' \u00a0\u202f]\d{3})*\.\d{1,2}$|^\d+\.\d{1,2}$|^\d{1,3}(?:,\d{3}){2,}$"
 )
 
-_SYMBOL_RE = (
-    r"US\$|RMB|Fr\.|zł|kr\b|[$€£¥₩₹元￥₽]|\b[A-Z]{3}\b"  # symbols and ISO 4217-shaped codes
-)
+# symbols and ISO 4217 codes: three capitals that are no currency ("GND 5") leave the cell
+# unparsed, never a new currency
+_CODES = "|".join(sorted(CURRENCIES))
+_SYMBOL_RE = rf"US\$|RMB|Fr\.|zł|kr\b|[$€£¥₩₹元￥₽]|\b(?:{_CODES})\b"
 
 
 def is_numeric(dtype: pl.DataType) -> bool:
@@ -176,7 +179,9 @@ def currency_in_amount_expr(col: str, dtype: pl.DataType | None = None) -> pl.Ex
     if dtype is not None and dtype.is_numeric():
         return pl.lit(None, pl.String)
     s = pl.col(col).cast(pl.String)
-    code = s.str.extract(r"(?:^|[^A-Za-z])([A-Z]{3})(?:$|[^A-Za-z])", 1).replace({"RMB": "CNY"})
+    code = s.str.extract(rf"(?:^|[^A-Za-z])({_CODES}|RMB)(?:$|[^A-Za-z])", 1).replace(
+        {"RMB": "CNY"}
+    )
     symbol = s.str.extract(_SYMBOL_EXTRACT, 1).replace_strict(
         _SYMBOL_MAP, default=None, return_dtype=pl.String
     )

@@ -116,19 +116,34 @@ def find_header(rows: list[list[str]], overrides: dict[str, str]) -> int | None:
         if wanted and wanted <= set(forms):
             return i
         roles = {cols.role_of(c) for c in row} - {None}
-        if roles & set(cols.NAME_ROLES) and (len(roles) >= 2 or len(row) <= 2):
+        if roles & set(cols.NAME_ROLES) and (len(roles) >= 2 or sum(map(bool, forms)) >= 2):
             return i
+        if len(roles & set(cols.TABLE_ROLES)) >= 2:
+            return i  # a table naming no organisation: read, and reported as unscreened
     return None
 
 
-def unique_headers(raw: list[str | None]) -> tuple[list[str], list[str]]:
-    """Headers made unique and non-empty, with a warning for each repair."""
+def unique_headers(
+    raw: list[str | None], body: list[list] | None = None
+) -> tuple[list[str], list[str]]:
+    """Headers made unique and non-empty, with a warning for each repair. Unnamed trailing
+    columns that are empty in ``body`` (the first rows after the header) are named quietly:
+    spreadsheets export them by the dozen."""
     seen: dict[str, int] = {}
     out, notes = [], []
+    named = [i for i, h in enumerate(raw) if (h or "").strip()]
+    last = named[-1] if named else -1
+
+    def empty(i: int) -> bool:
+        return body is not None and all(
+            i >= len(r) or r[i] is None or not str(r[i]).strip() for r in body
+        )
+
     for i, h in enumerate(raw):
         h = (h or "").strip()
         if not h:
-            notes.append(f"column {i + 1} has no header; called 'column {i + 1}'")
+            if i < last or not empty(i):  # an empty trailing column is not worth a word
+                notes.append(f"column {i + 1} has no header; called 'column {i + 1}'")
             h = f"column {i + 1}"
         if h in seen:
             seen[h] += 1
@@ -240,13 +255,14 @@ def _header(
     header_idx = find_header(rows, overrides)
     if header_idx is None:
         raise InputError(
-            "no manufacturer, supplier or vendor column found in the first rows "
-            "(name it with --column vendor=HEADER)",
+            "no BOM or ledger header found in the first rows: no manufacturer, supplier, "
+            "vendor, part number, quantity or amount column (name one with "
+            "--column vendor=HEADER)",
             path=path,
             line=1,
         )
     header_line = line_ends[header_idx]
-    headers, notes = unique_headers(rows[header_idx])
+    headers, notes = unique_headers(rows[header_idx], rows[header_idx + 1 :])
     warnings += [f"{path}:{header_line}: {n}" for n in notes]
     return header_line, headers
 

@@ -184,11 +184,13 @@ def test_csv_bom_column_detection(cli, tmp_path, header):
 
 def test_csv_header_row_after_a_title_block_and_column_override(cli, tmp_path):
     p = tmp_path / "bom.csv"
-    p.write_text("Board X rev 3\nExported 2026-01-01\n\nLine;Maker;Cost\n1;ZTE Corporation;5,50\n")
+    p.write_text(
+        "Board X rev 3\nExported 2026-01-01\n\nLine;Mfr Brand;Cost\n1;ZTE Corporation;5,50\n"
+    )
     r = cli("report", str(p), "--format", "json")
-    assert r.returncode == 3  # 'Maker' is not a known header
+    assert r.returncode == 3  # 'Mfr Brand' is not a known header
     assert len(r.stderr.strip().splitlines()) == 1 and str(p) in r.stderr
-    rep = report_json(cli, str(p), "--column", "manufacturer=Maker", "--column", "amount=Cost")
+    rep = report_json(cli, str(p), "--column", "manufacturer=Mfr Brand", "--column", "amount=Cost")
     f = rep["findings"][0]
     assert f["entity"]["id"] == "zte" and f["locator"]["line"] == 5
     assert f["spend"] == pytest.approx(5.5)  # decimal comma detected
