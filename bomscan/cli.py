@@ -180,6 +180,10 @@ def _common_rules_options(f):
     "entity. 'none' (the default) never fails on findings.",
 )
 @click.option(
+    "--encoding",
+    help="The text encoding of CSV inputs (e.g. cp1252, latin-1), instead of detecting it.",
+)
+@click.option(
     "--allow-unscreened",
     is_flag=True,
     help="Let --fail-on pass on an input that names no manufacturer, supplier or vendor "

@@ -36,6 +36,7 @@ class ReportRequest:
     config: object | None = None  # bomscan.config.Config: suppressions (the CLI discovers it)
     baseline: str | None = None  # previous JSON report: report and gate only new findings
     allow_unscreened: bool = False  # let the gate pass on an input that names no one
+    encoding: str | None = None  # a CSV's text encoding (--encoding), else detected
 
 
 def _rules_dirs(req: ReportRequest) -> list[Path]:
@@ -105,6 +106,7 @@ def _read(req: ReportRequest, path: str):
         decimal=req.decimal,
         sheet=req.sheet,
         strict=req.strict,  # CycloneDX: validate against its version's schema
+        encoding=req.encoding,
     )
 
 

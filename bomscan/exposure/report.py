@@ -101,6 +101,7 @@ def build_report(
     everything = maker.build(best)
     warnings = [w for r in results for w in r.warnings]
     warnings += summary.ragged_warnings(rows)
+    warnings += summary.encoding_warnings(results, cache.known["name"])
     report = Report(
         schema_version=SCHEMA_VERSION,
         tool=Tool(name="bomscan", version=__version__),

@@ -200,3 +200,23 @@ def group_input_totals(inp: pl.DataFrame, group_by: list[str]) -> list[GroupTota
         for r in t.to_dicts()
         if r["lines"]
     ]
+
+
+def encoding_warnings(results, names: pl.Series) -> list[str]:
+    """A CSV read as UTF-8 that holds bytes that are not (found as replaced characters in
+    the names): which line, and the option that reads it right."""
+    if not names.str.contains("\ufffd", literal=True).any():
+        return []
+    from bomscan.sources.tabular import first_bad_utf8_line
+
+    out = []
+    for r in results:
+        if getattr(r.meta, "encoding", None) not in ("utf-8", "utf-8-sig"):
+            continue
+        line = first_bad_utf8_line(r.source)
+        if line is not None:
+            out.append(
+                f"{r.source}:{line}: not UTF-8 from this line on (read with replacement "
+                "characters); give its encoding, e.g. --encoding cp1252"
+            )
+    return out

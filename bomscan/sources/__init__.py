@@ -127,6 +127,7 @@ def read_input(
     decimal: str | None = None,
     sheet: str | None = None,
     strict: bool = False,
+    encoding: str | None = None,
 ) -> ReadResult:
     """Read one input file. ``strict``: CycloneDX must validate against its version's schema.
 
@@ -140,7 +141,7 @@ def read_input(
     if not head.strip():
         raise InputError("empty file", path=path)
     source = sniff(path, head)
-    opts = ReadOptions(column_overrides or {}, decimal, sheet, strict)
+    opts = ReadOptions(column_overrides or {}, decimal, sheet, strict, encoding)
     if source.whole_document:
         limit = max_bom_bytes()
         if size > limit:

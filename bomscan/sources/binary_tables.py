@@ -79,7 +79,8 @@ def _read_xlsx(path, overrides, decimal, sheet):
         raise InputError(
             f"no sheet {sheet!r} (sheets: {', '.join(repr(n) for n in names)})", path=path
         )
-    target = sheet if sheet is not None else names[0]
+    warnings: list[str] = []
+    target = sheet if sheet is not None else _bom_sheet(path, book, names, overrides, warnings)
     try:
         raw = book.load_sheet(target, header_row=None, dtypes="string").to_polars()
     except Exception as exc:
@@ -100,7 +101,7 @@ def _read_xlsx(path, overrides, decimal, sheet):
         )
     header_row = first_row + idx  # the spreadsheet row number of the header
     headers, notes = tabular.unique_headers(rows[idx])
-    warnings = [f"{path}:{header_row}: {n}" for n in notes]
+    warnings += [f"{path}:{header_row}: {n}" for n in notes]
     body = raw.slice(idx + 1)
     body.columns = headers
     return lines.lines_from_frame(
@@ -113,6 +114,44 @@ def _read_xlsx(path, overrides, decimal, sheet):
         header_line=header_row,
         warnings=warnings,
         meta=TableMeta(format="xlsx", sheet=target, sheets=list(names), header_row=header_row),
+    )
+
+
+def _bom_sheet(path: str, book, names: list[str], overrides, warnings: list[str]) -> str:
+    """The sheet to read: the first one when its first rows hold a BOM or ledger header (the
+    other qualifying sheets are named in a warning, not read), else the one later sheet that
+    does (a workbook whose first sheet is notes). When several later sheets do, or none does,
+    the error names the sheets and ``--sheet``."""
+    if len(names) == 1:
+        return names[0]
+    found = []
+    for name in names:
+        try:
+            head = book.load_sheet(name, header_row=None, dtypes="string", n_rows=60)
+            rows = [list(r) for r in head.to_polars().iter_rows()]
+        except Exception:  # an unreadable sheet is not a candidate; reading it says why
+            continue
+        if rows and tabular.find_header(rows, overrides or {}) is not None:
+            found.append(name)
+    listed = ", ".join(repr(n) for n in names)
+    if found and (found[0] == names[0] or len(found) == 1):
+        others = ", ".join(repr(n) for n in found[1:])
+        if others:
+            warnings.append(
+                f"{path}: sheet(s) {others} also hold a BOM or ledger header and were not "
+                f"read (read one with --sheet NAME)"
+            )
+        return found[0]
+    if not found:
+        raise InputError(
+            f"no sheet has a BOM or ledger header in its first rows (sheets: {listed}); "
+            "choose one with --sheet NAME and name its columns with --column",
+            path=path,
+        )
+    raise InputError(
+        f"several sheets hold a BOM or ledger ({', '.join(repr(n) for n in found)}); "
+        "choose one with --sheet NAME",
+        path=path,
     )
 
 

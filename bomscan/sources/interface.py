@@ -25,6 +25,7 @@ class ReadOptions:
     decimal: str | None = None
     sheet: str | None = None
     strict: bool = False
+    encoding: str | None = None  # --encoding: a CSV's text encoding, not guessed
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,12 @@ class Tabular(Source):
         from bomscan.sources import tabular
 
         return tabular.read(
-            path, data, overrides=opts.column_overrides, decimal=opts.decimal, size=size
+            path,
+            data,
+            overrides=opts.column_overrides,
+            decimal=opts.decimal,
+            size=size,
+            encoding=opts.encoding,
         )
 
 

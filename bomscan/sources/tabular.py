@@ -45,6 +45,35 @@ DELIMITERS = (",", ";", "\t", "|")
 SENTINEL = "\x00bomscan-extra-field"
 
 
+def _given_encoding(path: str, head: bytes, encoding: str) -> tuple[str, str, None]:
+    """(the codec's name, the decoded head) for ``--encoding``; an unknown codec is a
+    one-line error."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(
+            f"--encoding {encoding!r} is not a known text encoding", path=path
+        ) from None
+    if name == "utf-8":
+        name = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    return name, head.decode(name, errors="replace"), None
+
+
+def first_bad_utf8_line(path: str) -> int | None:
+    """The line of the first byte sequence that is not UTF-8, or None (read in chunks: only
+    called once a report found replaced characters in a name)."""
+    dec = codecs.getincrementaldecoder("utf-8")()
+    line, tail = 1, b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            try:
+                dec.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return line + (tail + chunk)[: len(tail) + exc.start].count(b"\n")
+            line += chunk.count(b"\n")
+    return None
+
+
 def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
     """(encoding for python, decoded head text, warning when the encoding was guessed)."""
     if head.startswith(codecs.BOM_UTF8):
@@ -63,10 +92,39 @@ def decode_head(path: str, head: bytes) -> tuple[str, str, str | None]:
         guess = best.encoding if best is not None else "cp1252"
     except Exception:  # pragma: no cover - the detector is best effort
         guess = "cp1252"
-    if guess in ("ascii", "utf_8", "utf-8"):
+    if guess in ("ascii", "utf_8", "utf-8") or _latin_single_byte(head, guess):
         guess = "cp1252"
     text = head.decode(guess, errors="replace")
     return guess, text, f"{path}: not UTF-8; encoding guessed as {guess}"
+
+
+# single-byte Latin-script code pages a detector confuses with Windows-1252
+_LATIN_PAGES = frozenset(
+    [
+        "cp1250",
+        "cp1254",
+        "cp1257",
+        "iso8859-1",
+        "iso8859-2",
+        "iso8859-9",
+        "iso8859-13",
+        "iso8859-15",
+    ]
+)
+
+
+def _latin_single_byte(head: bytes, guess: str) -> bool:
+    """Whether a detector's Latin single-byte guess (cp1250, latin-1, ...) should give way
+    to Windows-1252, the code page of most Latin-script exports: when the head decodes as
+    cp1252 (a detector tells a 0x96 dash apart poorly on short text). Cyrillic, Greek and
+    multi-byte guesses are kept."""
+    try:
+        if codecs.lookup(guess).name not in _LATIN_PAGES:
+            return False
+        head.decode("cp1252")
+    except (LookupError, UnicodeDecodeError):
+        return False
+    return True
 
 
 _TEMP_DIRS: list[str] = []
@@ -141,6 +199,8 @@ def unique_headers(
 
     for i, h in enumerate(raw):
         h = (h or "").strip()
+        if i == 0:  # a byte-order mark left on the first name, raw or decoded twice ("ï»¿")
+            h = h.removeprefix("\ufeff").removeprefix("\u00ef\u00bb\u00bf").strip()
         if not h:
             if i < last or not empty(i):  # an empty trailing column is not worth a word
                 notes.append(f"column {i + 1} has no header; called 'column {i + 1}'")
@@ -295,9 +355,13 @@ def read(
     overrides: dict[str, str] | None = None,
     decimal: str | None = None,
     size: int | None = None,
+    encoding: str | None = None,
 ) -> ReadResult:
     overrides = overrides or {}
-    encoding, text, enc_warning = decode_head(path, head)
+    if encoding is not None:  # --encoding: the user knows; nothing is guessed
+        encoding, text, enc_warning = _given_encoding(path, head, encoding)
+    else:
+        encoding, text, enc_warning = decode_head(path, head)
     warnings = [enc_warning] if enc_warning else []
     delimiter = sniff_delimiter(text)
     header_line, headers = _header(path, text, delimiter, overrides, warnings)
@@ -362,7 +426,10 @@ def csv_scan_options(headers: list[str], delimiter: str, header_line: int) -> di
         separator=delimiter,
         skip_lines=header_line,
         schema={**{h: pl.String for h in headers}, SENTINEL: pl.String},
-        encoding="utf8",
+        # a byte past the sniffed head that is not UTF-8 (one Windows-1252 dash in a 4 MB
+        # council file) becomes U+FFFD instead of failing the whole file; the report then
+        # names the first bad line and --encoding (see exposure.summary)
+        encoding="utf8-lossy",
         truncate_ragged_lines=True,
         missing_columns="insert",
         raise_if_empty=False,

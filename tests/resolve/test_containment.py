@@ -137,3 +137,19 @@ def test_the_name_gate_lets_every_containing_name_through(resolver):
     gate = NameGate(resolver)
     names = ["Huawei Technologies Düsseldorf GmbH", "Dahua Hotel Shanghai", "ZTE Kangxun"]
     assert all(gate.passes(n) for n in names)
+
+
+@pytest.mark.parametrize(
+    ("name", "entity"),
+    [
+        ("Huawei Technologies Düsseldorf GmbH", "huawei"),
+        ("Hikvision Technology Italy S.r.l.", "hikvision"),
+        ("ZTE Kangxun Telecom Co., Ltd.", "zte"),
+    ],
+)
+def test_shipped_rules_find_subsidiaries_that_carry_the_name(shipped, name, entity):
+    """The shipped rules keep coined names specific (no weak alias makes 'Huawei' an
+    ordinary word), so a subsidiary with a place or a line of business is a finding."""
+    m = match(shipped, name)
+    assert m is not None and m.score >= DEFAULT_THRESHOLD, m
+    assert m.entity_id == entity or entity in m.reason or m.entity_id.startswith(entity)

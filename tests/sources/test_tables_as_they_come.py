@@ -1,0 +1,182 @@
+"""BOMs and ledgers as third parties write them, read without options: component values are
+not money, three capitals are not a currency, one name column finds the header, a workbook's
+notes sheet is passed over, a late Windows-1252 byte is named, and an input that names no
+one is never reported clean. Each test carries its own small file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import xlsxwriter
+
+
+def report(cli, *args, code=0):
+    r = cli("-q", "report", *map(str, args), "-f", "json", "--as-of", "2025-01-01")
+    assert r.returncode == code, r.stderr
+    return json.loads(r.stdout) if code in (0, 1) else r
+
+
+def test_a_kicad_value_column_is_never_spend(cli, tmp_path):
+    bom = tmp_path / "bom.csv"
+    bom.write_text(
+        "Reference,Qty,Value,Footprint,Mfg,MPN\n"
+        "R1 R2,2,10k,R_0402,Yageo,RC0402FR-0710KL\n"
+        "C1,1,100nF,C_0402,Murata,GRM155R71C104KA88D\n"
+        "U1,1,MGA-81563,SOT-363,Broadcom,MGA-81563-TR1G\n"
+        "TP1,1,GND,TestPoint,,\n"
+    )
+    rep = report(cli, bom)
+    s = rep["summary"]
+    assert s["total_spend"] is None and [b["currency"] for b in s["by_currency"]] == [None]
+    assert "amount" not in rep["inputs"][0]["meta"]["columns"]
+
+
+def test_a_value_named_like_an_amount_but_holding_values_is_not_read_as_money(cli, tmp_path):
+    bom = tmp_path / "bom.csv"
+    bom.write_text(
+        "Manufacturer,Part,Amount\nYageo,RC0402,10k\nMurata,GRM155,100nF\nTI,LM358,2.2u\n"
+    )
+    r = cli("report", str(bom), "-f", "json")
+    rep = json.loads(r.stdout)
+    assert rep["summary"]["total_spend"] is None
+    assert "column 'Amount' is not read as amount" in r.stderr
+
+
+def test_three_capitals_that_are_no_currency_never_become_one(cli, tmp_path):
+    led = tmp_path / "led.csv"
+    led.write_text(
+        "Vendor Name,Amount,Currency\nAcme Ltd,10.00,USD\nBeta Ltd,5.00,GND\nGamma,GND 7,\n"
+    )
+    rep = report(cli, led)
+    currencies = {b["currency"] for b in rep["summary"]["by_currency"]}
+    assert currencies <= {"USD", None} and "GND" not in json.dumps(rep["summary"])
+    assert [u["value"] for u in rep["unparsed_amounts"]] == ["GND 7"]
+
+
+def test_a_currency_in_the_header_name_is_the_amounts_currency(cli, tmp_path):
+    cart = tmp_path / "cart.csv"
+    cart.write_text(
+        '"Index","Quantity","Part Number","Manufacturer Part Number","Manufacturer",'
+        '"Unit Price","Extended Price CAD"\n'
+        '"1","2","277-8599-ND","1715190","Phoenix Contact","5.26000","10.52"\n'
+        '"2","6","296-43024-1-ND","DRV8871DDAR","Texas Instruments","3.86000","23.16"\n'
+        '"3","1","311-10.0KCRCT-ND","RC0805FR-0710KL","Yageo","0.10000","0.10"\n'
+    )
+    rep = report(cli, cart)
+    (b,) = rep["summary"]["by_currency"]
+    assert b["currency"] == "CAD" and b["total_spend"] == pytest.approx(33.78)
+    cols = rep["inputs"][0]["meta"]["columns"]
+    assert cols["distributor_part"] == ["Part Number"]  # Digi-Key's numbers end in -ND
+    assert cols["part"] == ["Manufacturer Part Number"]
+
+
+def test_one_name_column_finds_the_header_of_a_us_checkbook(cli, tmp_path):
+    book = tmp_path / "checkbook.csv"
+    book.write_text(
+        "Check/Payment Date,Dept. Descrptn,Vendor Name,Commitmt Item Name,Invoice Net Amt\n"
+        "07/01/2019,Police,Hikvision USA Inc,Equipment,1200.50\n"
+        "07/02/2019,Parks,Acme Mowers,Supplies,300.00\n"
+    )
+    rep = report(cli, book)
+    assert rep["inputs"][0]["kind"] == "ledger"
+    assert rep["summary"]["total_spend"] == pytest.approx(1500.50)
+    assert rep["findings"][0]["entity"]["id"] == "hikvision"
+    assert rep["findings"][0]["date"] == "2019-07-01"
+
+
+def test_a_uk_transparency_file_reads_with_beneficiary_names(cli, tmp_path):
+    spend = tmp_path / "spend.csv"
+    spend.write_text(
+        "Body Name,Service Area,Payment Date,Beneficiary Name,Amount\n"
+        "Anytown Council,CCTV,2023-04-03,Zhejiang Dahua Technology Co Ltd,4500.00\n"
+        "Anytown Council,Parks,2023-04-04,Green Spaces Ltd,-250.00\n"
+    )
+    rep = report(cli, spend)
+    assert rep["summary"]["total_spend"] == pytest.approx(4250.00)
+    assert rep["summary"]["credit_lines"] == 1
+    assert rep["findings"][0]["entity"]["id"] == "dahua"
+
+
+def test_an_empty_column_flag_switches_a_role_off(cli, tmp_path):
+    led = tmp_path / "led.csv"
+    led.write_text("Vendor Name,Amount\nAcme Ltd,10.00\n")
+    rep = report(cli, led, "--column", "amount=")
+    assert rep["summary"]["total_spend"] is None
+    assert "amount" not in rep["inputs"][0]["meta"]["columns"]
+
+
+def test_empty_trailing_columns_are_ignored_quietly(cli, tmp_path):
+    led = tmp_path / "led.csv"
+    led.write_text("Vendor Name,Amount,,,,\nAcme Ltd,10.00,,,,\n")
+    r = cli("report", str(led), "-f", "json")
+    assert r.returncode == 0 and "has no header" not in r.stderr
+
+
+def test_a_late_windows_1252_byte_is_read_and_its_line_named(cli, tmp_path):
+    text = "Vendor Name,Amount\n" + "Acme Ltd,1\n" * 120_000
+    text += "Montagu Evans \u2013 Client Account,5\n"
+    led = tmp_path / "late.csv"
+    led.write_bytes(text.encode("cp1252"))
+    r = cli("report", str(led), "-f", "json")
+    assert r.returncode == 0
+    assert f"{led}:120002: not UTF-8" in r.stderr and "--encoding cp1252" in r.stderr
+    rep = report(cli, led, "--encoding", "cp1252")
+    assert rep["summary"]["lines_read"] == 120_001
+    assert rep["inputs"][0]["meta"]["encoding"] == "cp1252"
+
+
+def test_an_unknown_encoding_is_a_one_line_error(cli, tmp_path):
+    led = tmp_path / "led.csv"
+    led.write_text("Vendor Name,Amount\nAcme,1\n")
+    r = report(cli, led, "--encoding", "klingon", code=3)
+    assert r.stderr.strip().splitlines() == [
+        f"bomscan: error: {led}: --encoding 'klingon' is not a known text encoding"
+    ]
+
+
+def _workbook(path, sheets: dict[str, list[list[str]]]) -> None:
+    wb = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for i, row in enumerate(rows):
+            ws.write_row(i, 0, row)
+    wb.close()
+
+
+def test_a_workbook_whose_first_sheet_is_notes_is_read_from_its_ledger_sheet(cli, tmp_path):
+    book = tmp_path / "spend.xlsx"
+    _workbook(
+        book,
+        {
+            "Read me": [["Spend export, FY2024"], ["Prepared by finance"]],
+            "Spend": [["Vendor Name", "Amount"], ["Hikvision USA Inc", "100.00"]],
+        },
+    )
+    rep = report(cli, book)
+    assert rep["inputs"][0]["meta"]["sheet"] == "Spend" and rep["summary"]["findings"] == 1
+
+
+def test_a_workbook_with_several_candidate_sheets_is_refused_naming_them(cli, tmp_path):
+    book = tmp_path / "two.xlsx"
+    header = [["Vendor Name", "Amount"], ["Acme", "1"]]
+    _workbook(book, {"Notes": [["see tabs"]], "2023": header, "2024": header})
+    r = report(cli, book, code=3)
+    assert "'2023', '2024'" in r.stderr and "--sheet" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_bom_naming_no_organisation_is_never_clean(cli, tmp_path):
+    bom = tmp_path / "jlc.csv"
+    bom.write_text(
+        '"Comment","Designator","Footprint","LCSC Part #"\n'
+        '"100n","C1,C2","C_0402","C1525"\n"10k","R1","R_0402","C25744"\n'
+    )
+    rep = report(cli, bom)
+    assert rep["summary"]["names_screened"] == 0
+    assert "nothing could be screened" in rep["summary"]["unscreened"]["reason"]
+    table = cli("report", str(bom)).stdout
+    assert "NOT SCREENED" in table and "No exposure" not in table
+    gated = cli("report", str(bom), "--fail-on", "any")
+    assert gated.returncode == 3 and "--allow-unscreened" in gated.stderr
+    assert cli("report", str(bom), "--fail-on", "any", "--allow-unscreened").returncode == 0
