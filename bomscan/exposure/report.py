@@ -21,7 +21,7 @@ from datetime import date
 import polars as pl
 
 from bomscan import __version__
-from bomscan.exposure import aggregate, fx, spend, summary
+from bomscan.exposure import aggregate, fx, parts, spend, summary
 from bomscan.exposure.engine import Engine, PassResult, PolarsEngine
 from bomscan.exposure.findings import Findings
 from bomscan.exposure.listings import Listings
@@ -95,6 +95,7 @@ def build_report(
     found = rows.filter((pl.col("_m") >= 0) & pl.col("_in_period")).join(
         cache.match_frame(), on="_m"
     )
+    found = _with_part_numbers(found, results, ruleset, opts, done)
     best, unrolled = _roll_up(found, ruleset, opts.as_of)
     listings = Listings(ruleset, opts.as_of)
     maker = Findings(listings, opts.group_by)
@@ -137,6 +138,27 @@ def _listed_rows(done: PassResult, results: list[ReadResult], cache: NameCache, 
     rows, _ = fx.convert(rows, opts.fx, opts.fx_target, {"_amt": "amount"})
     items_by_source = {results[i].source: n for i, n in done.records.items()}
     return _relocate(rows, results, items_by_source)
+
+
+def _with_part_numbers(found, results, ruleset: RuleSet, opts: Options, done: PassResult):
+    """``found`` plus the lines screened by part number (:mod:`~bomscan.exposure.parts`) whose
+    item no name already matched (one finding per line, not two), converted and located as
+    the listed rows are."""
+    hits = parts.part_rows(results, ruleset, opts.plan())
+    if hits is not None and hits.height:
+        hits = hits.join(found.select("_src", "item").unique(), on=["_src", "item"], how="anti")
+    if hits is None or hits.height == 0:
+        return found
+    plan = opts.plan()
+    hits = _with_source(hits, results).with_columns(
+        plan.native_currency(pl.col("currency")).alias("_cur_native"),
+        pl.lit(False).alias("_unparsed"),
+        pl.lit(False).alias("_ragged"),
+    )
+    hits, _ = fx.convert(hits, opts.fx, opts.fx_target, {"_amt": "amount"})
+    items_by_source = {results[i].source: n for i, n in done.records.items()}
+    hits = _relocate(hits, results, items_by_source)
+    return pl.concat([found, hits], how="diagonal_relaxed")
 
 
 def _roll_up(found: pl.DataFrame, ruleset: RuleSet, as_of: date):

@@ -14,6 +14,7 @@ from bomscan.model import (
     GroupTotal,
     SkipReason,
     Summary,
+    TableMeta,
     Unconverted,
     Unscreened,
 )
@@ -126,7 +127,7 @@ def build(totals, results, done, cache, opts, warnings: list[str], fx_note) -> S
     )
     read = int(totals["_lines"].sum() or 0)
     no_name = int(inp["_no_name"].sum() or 0)
-    unscreened = _unscreened(read, no_name, cache.distinct_names, warnings)
+    unscreened = _unscreened(read, no_name, cache.distinct_names, warnings, results)
     return Summary(
         lines_read=read,
         lines_skipped=_skipped(results, totals),
@@ -161,15 +162,19 @@ def build(totals, results, done, cache, opts, warnings: list[str], fx_note) -> S
 UNSCREENED_SHARE = 0.5  # of the lines read without a name, from which a report says so
 
 
-def _unscreened(read: int, no_name: int, names: int, warnings: list[str]) -> Unscreened | None:
+def _unscreened(
+    read: int, no_name: int, names: int, warnings: list[str], results=()
+) -> Unscreened | None:
     """Whether the input could not be screened (no name at all, or most lines without one):
-    such a report is never a clean result, and says so (and a warning)."""
+    such a report is never a clean result, and says so (and a warning), naming the columns
+    it had instead (distributor part numbers name no maker)."""
     if read == 0 or (names and no_name / read <= UNSCREENED_SHARE):
         return None
     if not names:
         reason = (
             "no line names a manufacturer, supplier or vendor: nothing could be screened "
-            "(a clean result needs names to screen)"
+            "(a clean result needs names to screen; part numbers are checked only against "
+            "the rules' model-number patterns)" + _what_it_had(results)
         )
     else:
         reason = (
@@ -200,6 +205,20 @@ def group_input_totals(inp: pl.DataFrame, group_by: list[str]) -> list[GroupTota
         for r in t.to_dicts()
         if r["lines"]
     ]
+
+
+def _what_it_had(results) -> str:
+    """ "; it has only distributor part numbers (...)" for inputs without a maker's part."""
+    cols = [
+        h
+        for r in results
+        if isinstance(r.meta, TableMeta) and not r.meta.columns.get("part")
+        for h in r.meta.columns.get("distributor_part", [])
+    ]
+    if not cols:
+        return ""
+    shown = ", ".join(repr(c) for c in cols[:3])
+    return f"; it has only distributor part numbers ({shown}), which name no maker"
 
 
 def encoding_warnings(results, names: pl.Series) -> list[str]:

@@ -193,7 +193,8 @@ def _findings(findings: list[Finding]) -> list[str]:
         where = esc(f.source) + (f":{line}" if line else "")
         via = (" via " + " › ".join(esc(v.name) for v in f.via)) if f.via else ""
         out.append(
-            f"| {where} | {esc(f.field)} | {esc(f.value)} | "
+            f"| {where} | {'by part number' if f.method == 'part-number' else esc(f.field)} | "
+            f"{esc(f.value)} | "
             f"{esc(f.entity.name)}{via} | {esc(f.level)} | {f.score:.2f} |"
         )
     if len(findings) > MAX_ROWS:

@@ -208,7 +208,10 @@ def _findings(con: Console, finds: list[Finding]) -> None:
         line = f.locator.line
         where = f"{f.source}:{line}" if line else f.source
         name = Text(f"{f.value}")
-        name.append(f"\n{f.field}" + (f", {f.part}" if f.part else ""), style="dim")
+        if f.method == "part-number":  # found by its part number, not by a name
+            name.append("\nby part number", style="dim")
+        else:
+            name.append(f"\n{f.field}" + (f", {f.part}" if f.part else ""), style="dim")
         ent = Text(f.entity.name)
         if f.via:
             ent.append("\nvia " + " > ".join(v.name for v in f.via), style="dim")

@@ -22,6 +22,7 @@ from bomscan.rules.model import (
     Entity,
     ListDef,
     Listing,
+    PartPattern,
     RuleSet,
     RuleSetInfo,
 )
@@ -93,6 +94,11 @@ def collect(dirs: list[Path | str]) -> tuple[RuleSet, list[Problem]]:
             _add_entity(ent, d, path, line, ruleset, problems)
     _check_parents(ruleset, problems)
     _check_cycles(ruleset, problems)
+    for pat in ruleset.part_patterns:
+        if pat.entity not in ruleset.entities:
+            problems.append(
+                Problem(*_split(pat.origin), f"part_pattern: unknown entity {pat.entity!r}")
+            )
     return ruleset, problems
 
 
@@ -166,14 +172,14 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
         return
     text, doc = read
     headers = _table_lines(text)
-    known = {"ruleset", "list", "entity"}
+    known = {"ruleset", "list", "entity", "part_pattern"}
     for key in doc:
         if key not in known:
             problems.append(
                 Problem(
                     path,
                     _key_line(text, key),
-                    f"unknown top-level key {key!r} (expected ruleset, list, entity)",
+                    f"unknown top-level key {key!r} (expected ruleset, list, entity, part_pattern)",
                 )
             )
     info = doc.get("ruleset")
@@ -197,6 +203,44 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
             for kind in ("listing", "affiliation")
         }
         raw_entities.append((item, sub, path, line, f.parent))
+    for i, item in enumerate(_array(doc, "part_pattern", path, text, problems)):
+        pat = _part_pattern(item, path, headers.get(("part_pattern", i)), problems)
+        if pat is not None:
+            ruleset.part_patterns.append(pat)
+
+
+def _part_pattern(item, path: str, line, problems: list[Problem]) -> PartPattern | None:
+    """One ``[[part_pattern]]``: entity, a regular expression that compiles, and its source;
+    each example must match the pattern (the entity is checked once all are loaded)."""
+    what = "part_pattern"
+    if not isinstance(item, dict):
+        problems.append(Problem(path, line, "each [[part_pattern]] must be a table"))
+        return None
+    entity = _req_str(item, "entity", what, path, line, problems)
+    pattern = _req_str(item, "pattern", what, path, line, problems)
+    source = _req_str(item, "source_url", what, path, line, problems)
+    if entity is None or pattern is None or source is None:
+        return None
+    try:
+        rx = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        problems.append(Problem(path, line, f"{what}: pattern {pattern!r} is not valid ({exc})"))
+        return None
+    examples = tuple(str(x) for x in item.get("examples", []))
+    for ex in examples:
+        if not rx.match(ex):
+            problems.append(
+                Problem(path, line, f"{what}: example {ex!r} does not match {pattern!r}")
+            )
+    return PartPattern(
+        entity,
+        pattern,
+        str(item.get("products", "")),
+        examples,
+        source,
+        str(item.get("source_note", "")),
+        f"{path}:{line}",
+    )
 
 
 def _read_toml(f: Path, problems: list[Problem]) -> tuple[str, dict] | None:

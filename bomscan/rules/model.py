@@ -119,6 +119,21 @@ class RuleSetInfo:
     path: str
 
 
+@dataclass(frozen=True)
+class PartPattern:
+    """A model-number pattern of a listed maker's products (``[[part_pattern]]``): a regular
+    expression matched at the start of a part number, case-insensitively, with the source
+    that shows the maker uses it."""
+
+    entity: str
+    pattern: str
+    products: str
+    examples: tuple[str, ...]
+    source_url: str
+    source_note: str
+    origin: str  # file:line
+
+
 @dataclass
 class RuleSet:
     """All rules in force for a run: shipped ones plus any ``--rules DIR`` on top."""
@@ -126,6 +141,7 @@ class RuleSet:
     lists: dict[str, ListDef] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     infos: list[RuleSetInfo] = field(default_factory=list)
+    part_patterns: list[PartPattern] = field(default_factory=list)
 
     def alias_records(self) -> list[AliasRecord]:
         """Every name an entity is known by, for the resolver (legal name first; parents of
