@@ -578,12 +578,6 @@ def test_lcsc_cart_adsb_devboard(cli):
         "lcsc-cart-adsb-devboard.csv",
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="a priced distributor cart is reported as kind 'csv-bom'; EXPECTED.md: purchase "
-    "documents are ledgers-with-parts (bomscan calls a table a ledger only from ledger header "
-    "hints or a date + amount without a part column)",
-)
 def test_priced_cart_is_a_ledger_with_parts(cli, name):
     assert report(cli, name)["inputs"][0]["kind"] == "ledger"
 
@@ -725,11 +719,6 @@ def test_procurement_contracts_salford_2022_07(cli):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the contract-award register is reported as kind 'csv-bom'; EXPECTED.md: a ledger "
-    "of contract awards (its money columns and dates are not recognised)",
-)
 def test_procurement_contracts_salford_2022_07_is_a_ledger(cli):
     r = report(cli, "procurement-contracts-salford-2022-07.csv")
     assert r["inputs"][0]["kind"] == "ledger"
