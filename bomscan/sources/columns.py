@@ -36,6 +36,9 @@ ROLE_HEADERS, LEDGER_HINTS = _read_headers()
 
 # Roles whose columns carry organisation names: every such column is screened.
 NAME_ROLES = ("manufacturer", "supplier")
+# Roles that may have several columns: the names, and distributors' part numbers (a BOM lists
+# Digi-Key, Mouser and LCSC numbers side by side, alternatives for the same line).
+MULTI_ROLES = (*NAME_ROLES, "distributor_part")
 # Roles a BOM or ledger without any name column is still recognised by (it is read, and the
 # report says nothing could be screened, rather than the file being refused).
 TABLE_ROLES = ("part", "distributor_part", "reference", "quantity", "unit_price", "amount", "date")
@@ -109,7 +112,8 @@ def header_currency(roles: dict[str, list[str]]) -> str | None:
 def detect_roles(
     headers: list[str], overrides: dict[str, str] | None = None
 ) -> dict[str, list[str]]:
-    """Map each role to the headers that carry it (name roles may have several columns).
+    """Map each role to the headers that carry it (name roles and distributors' part
+    numbers may have several columns).
 
     For single-valued roles the first matching header wins. An override with an empty
     header switches its role off.
@@ -120,7 +124,7 @@ def detect_roles(
         if role is not None:
             found.setdefault(role, []).append(h)
     for role, hs in list(found.items()):
-        if role not in NAME_ROLES:
+        if role not in MULTI_ROLES:
             found[role] = hs[:1]
     for role, header in (overrides or {}).items():
         target = ROLE_ALIASES.get(role, role)

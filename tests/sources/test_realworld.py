@@ -370,11 +370,6 @@ def test_kicad_bom_lumenpnp_mobo_has_no_mpn_column(cli):
     assert "part" not in columns(report(cli, "kicad-bom-lumenpnp-mobo.csv"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only the first distributor-PN column (Digikey) gets the distributor_part role; "
-    "JLCPCB, LCSC and Mouser are left as extra columns",
-)
 def test_kicad_bom_lumenpnp_mobo_all_distributor_columns(cli):
     got = columns(report(cli, "kicad-bom-lumenpnp-mobo.csv"))["distributor_part"]
     assert set(got) == {"Digikey", "JLCPCB", "LCSC", "Mouser"}
@@ -487,11 +482,6 @@ def test_1clickbom_example_kitspace(cli):
     assert_not_money(r, "Digikey", "Mouser", "RS", "Newark", "Farnell", "Description")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only the first distributor-PN column (Digikey) gets the distributor_part role; "
-    "Mouser, RS, Newark and Farnell are left as extra columns",
-)
 def test_1clickbom_example_kitspace_all_distributor_columns(cli):
     got = columns(report(cli, "1clickbom-example-kitspace.csv"))["distributor_part"]
     assert set(got) == {"Digikey", "Mouser", "RS", "Newark", "Farnell"}
