@@ -180,3 +180,35 @@ def test_a_bom_naming_no_organisation_is_never_clean(cli, tmp_path):
     gated = cli("report", str(bom), "--fail-on", "any")
     assert gated.returncode == 3 and "--allow-unscreened" in gated.stderr
     assert cli("report", str(bom), "--fail-on", "any", "--allow-unscreened").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("fmt", "says"),
+    [
+        ("markdown", "**Not screened:**"),
+        ("html", "Not screened:"),
+        ("sarif", '"toolExecutionNotifications"'),
+        ("json", '"unscreened"'),
+    ],
+)
+def test_every_format_says_an_input_was_not_screened(cli, tmp_path, fmt, says):
+    bom = tmp_path / "jlc.csv"
+    bom.write_text(
+        '"Comment","Designator","LCSC Part #"\n"100n","C1","C1525"\n"10k","R1","C25744"\n'
+    )
+    r = cli("-q", "report", str(bom), "-f", fmt)
+    assert r.returncode == 0 and says in r.stdout
+
+
+def test_the_workbook_says_an_input_was_not_screened(cli, tmp_path):
+    import fastexcel
+
+    bom = tmp_path / "jlc.csv"
+    bom.write_text(
+        '"Comment","Designator","LCSC Part #"\n"100n","C1","C1525"\n"10k","R1","C25744"\n'
+    )
+    out = tmp_path / "r.xlsx"
+    assert cli("-q", "report", str(bom), "-f", "xlsx", "-o", str(out)).returncode == 0
+    summary = fastexcel.read_excel(str(out)).load_sheet_by_name("Summary").to_polars()
+    row = summary.filter(summary["Item"] == "Not screened")
+    assert row.height == 1 and "nothing could be screened" in str(row["Value"][0])
