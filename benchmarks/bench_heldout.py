@@ -28,23 +28,7 @@ DATA = REPO / "benchmarks" / "data" / "heldout_names.csv"
 
 def family(ruleset, eid: str) -> set[str]:
     """The entity, every ancestor and every descendant through affiliations (any date)."""
-    parents: dict[str, set[str]] = {}
-    for e in ruleset.entities.values():
-        for a in e.affiliations:
-            parents.setdefault(e.id, set()).add(a.parent)
-    children: dict[str, set[str]] = {}
-    for child, ps in parents.items():
-        for p in ps:
-            children.setdefault(p, set()).add(child)
-    out = {eid}
-    for graph in (parents, children):
-        todo = [eid]
-        while todo:
-            for nxt in graph.get(todo.pop(), ()):
-                if nxt not in out:
-                    out.add(nxt)
-                    todo.append(nxt)
-    return out
+    return ruleset.ancestors(eid) | ruleset.descendants(eid)
 
 
 def evaluate(rows: list[dict], ruleset, resolver, threshold: float, review: float) -> dict:

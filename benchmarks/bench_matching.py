@@ -189,31 +189,15 @@ def findings(resolver: Resolver, names: list[str], th: float) -> dict[str, str]:
     return {m.name: m.entity_id for m in resolver.match_names(names, min_score=th)}
 
 
-def _below() -> callable:
-    """Entity id -> itself and every entity affiliated to it (any depth): a name labelled with
-    a parent is right when it resolves to the listed subsidiary it names. Without the rules
-    (the local fixture), an entity is only itself."""
+def _below():
+    """Entity id -> itself and every entity affiliated to it (``RuleSet.descendants``): a name
+    labelled with a parent is right when it resolves to the listed subsidiary it names.
+    Without the rules (the local fixture), an entity is only itself."""
     try:
         from bomscan.rules import load_default_ruleset
-
-        ruleset = load_default_ruleset()
     except ImportError:
         return lambda eid: {eid}
-    children: dict[str, set[str]] = {}
-    for e in ruleset.entities.values():
-        for a in e.affiliations:
-            children.setdefault(a.parent, set()).add(e.id)
-
-    def below(eid: str) -> set[str]:
-        out, todo = {eid}, [eid]
-        while todo:
-            for c in children.get(todo.pop(), ()):
-                if c not in out:
-                    out.add(c)
-                    todo.append(c)
-        return out
-
-    return below
+    return load_default_ruleset().descendants
 
 
 def quality_b() -> dict:

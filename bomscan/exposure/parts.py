@@ -29,12 +29,19 @@ def has_parts(result: ReadResult) -> bool:
 
 
 def part_rows(results: list[ReadResult], ruleset: RuleSet, plan: PassPlan) -> pl.DataFrame | None:
-    """The primary line of every item whose part number matches a pattern, with the match
-    columns the report's findings are built from (entity_id, alias, score, method, reason),
-    or None when no input has part numbers or the rules no patterns."""
+    """The primary line of every item whose part number matches a pattern (the first in rule
+    order), with the match columns the report's findings are built from (entity_id, alias,
+    score, method, reason), or None when no input has part numbers or the rules no patterns.
+    Each input is read once: the pattern a line matches is picked in one expression."""
     patterns = ruleset.part_patterns
     if not patterns:
         return None
+    which = pl.coalesce(
+        [
+            pl.when(pl.col("part").str.contains(f"(?i)^(?:{p.pattern})")).then(pl.lit(k))
+            for k, p in enumerate(patterns)
+        ]
+    ).alias("_pattern")
     frames = []
     for i, r in enumerate(results):
         if not has_parts(r):
@@ -42,39 +49,48 @@ def part_rows(results: list[ReadResult], ruleset: RuleSet, plan: PassPlan) -> pl
         lines = r.lines.lazy().filter(pl.col("primary") & pl.col("part").is_not_null())
         names = lines.collect_schema().names()
         groups = [e.alias(f"_g{k}") for k, e in enumerate(plan.group_exprs(names, results))]
-        for pat in patterns:
-            hit = lines.filter(pl.col("part").str.contains(f"(?i)^(?:{pat.pattern})"))
-            frames.append(
-                hit.with_columns(
-                    pl.lit(i, pl.Int32).alias("_src"),
-                    plan.in_period().alias("_in_period"),
-                    *groups,
-                    *_match_columns(pat, ruleset),
-                )
+        frames.append(
+            lines.with_columns(which)
+            .filter(pl.col("_pattern").is_not_null())
+            .with_columns(
+                pl.lit(i, pl.Int32).alias("_src"), plan.in_period().alias("_in_period"), *groups
             )
+        )
     if not frames:
         return None
-    out = pl.concat(frames, how="diagonal_relaxed").collect()
-    # one pattern per line: the first in rule order
-    return out.unique(subset=["_src", "item"], keep="first", maintain_order=True)
+    hits = pl.concat(frames, how="diagonal_relaxed").collect()
+    info = _pattern_frame(patterns, ruleset)
+    return (
+        hits.join(info, on="_pattern", how="left")
+        .with_columns(
+            pl.lit("part").alias("field"),
+            pl.col("part").alias("name"),
+            pl.lit(SCORE).alias("score"),
+            pl.lit(METHOD).alias("method"),
+            pl.format(
+                "by part number: '{}' is a {} model number ({}{}; source {})",
+                pl.col("part"),
+                pl.col("_maker"),
+                pl.col("_pattern_text"),
+                pl.col("_products"),
+                pl.col("_source"),
+            ).alias("reason"),
+        )
+        .drop("_pattern", "_maker", "_pattern_text", "_products", "_source")
+    )
 
 
-def _match_columns(pat: PartPattern, ruleset: RuleSet) -> list[pl.Expr]:
-    maker = ruleset.entities[pat.entity].name
-    what = f" {pat.products}" if pat.products else ""
-    return [
-        pl.lit("part").alias("field"),
-        pl.col("part").alias("name"),
-        pl.lit(pat.entity).alias("entity_id"),
-        pl.lit(f"{pat.pattern} (part number)").alias("alias"),
-        pl.lit(SCORE).alias("score"),
-        pl.lit(METHOD).alias("method"),
-        pl.format(
-            "by part number: '{}' is a {} model number ({}{}; source {})",
-            pl.col("part"),
-            pl.lit(maker),
-            pl.lit(pat.pattern),
-            pl.lit(what),
-            pl.lit(pat.source_url),
-        ).alias("reason"),
-    ]
+def _pattern_frame(patterns: list[PartPattern], ruleset: RuleSet) -> pl.DataFrame:
+    """One row per pattern: its index, entity, alias text and the words of its reason."""
+    return pl.DataFrame(
+        {
+            "_pattern": list(range(len(patterns))),
+            "entity_id": [p.entity for p in patterns],
+            "alias": [f"{p.pattern} (part number)" for p in patterns],
+            "_maker": [ruleset.entities[p.entity].name for p in patterns],
+            "_pattern_text": [p.pattern for p in patterns],
+            "_products": [f" {p.products}" if p.products else "" for p in patterns],
+            "_source": [p.source_url for p in patterns],
+        },
+        schema_overrides={"_pattern": pl.Int32},
+    )

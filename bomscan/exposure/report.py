@@ -144,12 +144,12 @@ def _with_part_numbers(found, results, ruleset: RuleSet, opts: Options, done: Pa
     """``found`` plus the lines screened by part number (:mod:`~bomscan.exposure.parts`) whose
     item no name already matched (one finding per line, not two), converted and located as
     the listed rows are."""
-    hits = parts.part_rows(results, ruleset, opts.plan())
+    plan = opts.plan()
+    hits = parts.part_rows(results, ruleset, plan)
     if hits is not None and hits.height:
         hits = hits.join(found.select("_src", "item").unique(), on=["_src", "item"], how="anti")
     if hits is None or hits.height == 0:
         return found
-    plan = opts.plan()
     hits = _with_source(hits, results).with_columns(
         plan.native_currency(pl.col("currency")).alias("_cur_native"),
         pl.lit(False).alias("_unparsed"),

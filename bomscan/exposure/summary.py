@@ -230,7 +230,7 @@ def encoding_warnings(results, names: pl.Series) -> list[str]:
 
     out = []
     for r in results:
-        if getattr(r.meta, "encoding", None) not in ("utf-8", "utf-8-sig"):
+        if not isinstance(r.meta, TableMeta) or r.meta.encoding not in ("utf-8", "utf-8-sig"):
             continue
         line = first_bad_utf8_line(r.source)
         if line is not None:

@@ -46,12 +46,6 @@ MIN_CORE = 3
 _MAX_RUN = 6  # tokens: longer cores are full names, found by the fuzzy score
 
 
-def core_tokens(p: Parsed) -> list[str]:
-    """The distinctive tokens that identify a name: numbers aside, unless that is all."""
-    nums = p.numbers
-    return [t for t in p.distinctive if t not in nums] or list(p.distinctive)
-
-
 @dataclass(frozen=True, slots=True)
 class Hit:
     """The best alias a name contains: its index, score, and what the name adds."""

@@ -41,7 +41,7 @@ from rapidfuzz.distance import OSA
 from . import vocabulary as V
 from .translit import simplified
 
-__all__ = ["normalise", "parse", "pre_tokens", "Parsed", "is_han"]
+__all__ = ["normalise", "parse", "pre_tokens", "Parsed", "core_tokens", "is_han"]
 
 _DOTTED = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.){2,}(?:[^\W\d_](?![^\W\d_]))?)")
 _APOS = re.compile(r"['’‘`´]")
@@ -706,6 +706,15 @@ def parse(name: str) -> Parsed:
         compact=cur.compact,
         script=cur.script,
     )
+
+
+def core_tokens(p: Parsed) -> list[str]:
+    """The distinctive tokens that identify a name: numbers aside (they are judged by the
+    scorer's number rule, not as name content), unless numbers are all there is."""
+    nums = p.numbers
+    if not nums:
+        return list(p.distinctive)
+    return [t for t in p.distinctive if t not in nums] or list(p.distinctive)
 
 
 def normalise(name: str) -> str:

@@ -20,8 +20,8 @@ from rapidfuzz import fuzz, process
 
 from bomscan.rules.model import AliasRecord
 
-from .contain import Containment, Hit, core_tokens
-from .normalise import Parsed, is_han, parse
+from .contain import Containment, Hit
+from .normalise import Parsed, core_tokens, is_han, parse
 from .ordinary import is_ordinary
 from .score import (
     NO_ANCHOR_CAP,
@@ -86,8 +86,7 @@ def _top_k(best: dict[int, float]) -> list[int]:
 
 
 def sort_key(p: Parsed) -> str:
-    toks = [t for t in p.distinctive if t not in p.numbers] or list(p.distinctive)
-    return " ".join(sorted(toks))
+    return " ".join(sorted(core_tokens(p)))
 
 
 @dataclass(frozen=True)
@@ -120,10 +119,7 @@ def _parsed_keys(p: Parsed) -> set[str]:
     whole distinctive string) as-is; the whole distinctive string's one-deletion variants
     (SymSpell-style, so a single typo anywhere still meets); Han character bigrams (so
     near-miss Chinese names are at least scored and explainable)."""
-    numbers = p.numbers
-    toks = (tuple([t for t in p.distinctive if t not in numbers]) if numbers else ()) or (
-        p.distinctive
-    )
+    toks = tuple(core_tokens(p))
     latin = p.script == "latin"  # no Han token among the distinctive ones
     groups = [toks]
     if p.script == "mixed":  # the scorer compares a bilingual name one script at a time

@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
-from .normalise import Parsed, is_han, parse
+from .normalise import Parsed, core_tokens, is_han, parse
 from .vocabulary import UBIQUITOUS_GENERIC
 
 QUERY_GENERIC_EXTRA = 0.11
@@ -194,8 +194,7 @@ def score_parsed(
     if q.norm and q.norm == a.norm and not reg_conflict:
         return 1.0, ({"kind": "normalised"} if detail else info)
     # numbers are judged by the number rule below, not as name content (unless that is all)
-    qd = [t for t in q.distinctive if t not in q.numbers] or list(q.distinctive)
-    ad = [t for t in a.distinctive if t not in a.numbers] or list(a.distinctive)
+    qd, ad = core_tokens(q), core_tokens(a)
     pen = 0.0
     # bilingual names ("海康威视 Hikvision"): compare only the script the alias is written in
     if q.script == "mixed" and a.script in ("latin", "han"):
@@ -305,13 +304,8 @@ def _w(t: str) -> float:
 def prepare(p: Parsed) -> tuple:
     """One side's precomputed scoring data: (tokens, weight sum, joined, anchor units as a
     list and as a set, joined legal forms, token weights, token set)."""
-    nums = p.numbers
-    if nums:
-        d = [t for t in p.distinctive if t not in nums] or list(p.distinctive)
-        us = units(tuple(d))
-    else:
-        d = list(p.distinctive)
-        us = units(p.distinctive)
+    d = core_tokens(p)
+    us = units(tuple(d))
     get = _WEIGHT.get
     ws = [get(t) or _w(t) for t in d]
     return (d, sum(ws), "".join(d), us, frozenset(us), "".join(p.removed_legal), ws, set(d))

@@ -166,6 +166,25 @@ class RuleSet:
                 out.append(AliasRecord(ent.id, alias, True))
         return out
 
+    def descendants(self, eid: str) -> set[str]:
+        """``eid`` and every entity affiliated to it, at any depth and on any date (a name
+        labelled with a parent is right when it resolves to a listed subsidiary it names)."""
+        return self._walk(eid, lambda x: [e.id for e, _ in self.children(x)])
+
+    def ancestors(self, eid: str) -> set[str]:
+        """``eid`` and every entity it is affiliated to, at any depth and on any date."""
+        return self._walk(eid, lambda x: [a.parent for a in self.entities[x].affiliations])
+
+    @staticmethod
+    def _walk(start: str, step) -> set[str]:
+        out, todo = {start}, [start]
+        while todo:
+            for nxt in step(todo.pop()):
+                if nxt not in out:
+                    out.add(nxt)
+                    todo.append(nxt)
+        return out
+
     def children(self, parent_id: str) -> list[tuple[Entity, Affiliation]]:
         return [
             (e, a) for e in self.entities.values() for a in e.affiliations if a.parent == parent_id

@@ -72,9 +72,25 @@ def _read_currencies() -> frozenset[str]:
 # ISO 4217 codes (data/currencies.tsv, written by scripts/gen_currencies.py): a three-letter
 # word is a currency only when it is one of them
 CURRENCIES = _read_currencies()
+# currency symbols and the codes they stand for (in amount cells, currency cells and headers)
+SYMBOLS = {
+    "US$": "USD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₩": "KRW",
+    "₹": "INR",
+    "元": "CNY",
+    "RMB": "CNY",
+    "￥": "CNY",
+    "₽": "RUB",
+    "zł": "PLN",
+    "Fr.": "CHF",
+    "kr": "SEK",
+}
 # a currency symbol or code at the end of a money header: "Unit Price($)", "Ext.: (USD)"
 _HEADER_CURRENCY = re.compile(r"^(.*?)[\s:(\[]*(US\$|[$€£¥]|[A-Za-z]{3})[)\]]?\s*$")
-_HEADER_SYMBOLS = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
 
 def split_currency(header: str) -> tuple[str, str | None]:
@@ -84,7 +100,7 @@ def split_currency(header: str) -> tuple[str, str | None]:
     if not m:
         return header, None
     base, cur = m.group(1), m.group(2)
-    code = _HEADER_SYMBOLS.get(cur) or (cur.upper() if cur.upper() in CURRENCIES else None)
+    code = SYMBOLS.get(cur) or (cur.upper() if cur.upper() in CURRENCIES else None)
     if code is None or _LOOKUP.get(compare_form(base)) not in MONEY_ROLES:
         return header, None
     return base, code

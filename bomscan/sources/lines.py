@@ -47,7 +47,7 @@ def currency_from_text(text: pl.Expr) -> pl.Expr:
     becomes its code), or null. Three capitals that are no currency ("GND", "DNP") never
     become one; see :func:`invalid_currency`."""
     t = text.str.strip_chars()
-    t = t.replace(money.SYMBOLS).str.to_uppercase()
+    t = t.replace(cols.SYMBOLS).str.to_uppercase()
     return pl.when(t.is_in(list(cols.CURRENCIES))).then(t)
 
 

@@ -16,24 +16,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bomscan.sources.columns import CURRENCIES
-
-SYMBOLS = {
-    "US$": "USD",
-    "$": "USD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "₩": "KRW",
-    "₹": "INR",
-    "元": "CNY",
-    "RMB": "CNY",
-    "￥": "CNY",
-    "₽": "RUB",
-    "zł": "PLN",
-    "Fr.": "CHF",
-    "kr": "SEK",
-}
+from bomscan.sources.columns import CURRENCIES, SYMBOLS
 
 # group separators: comma/dot (by convention), apostrophe, space, no-break and narrow no-break
 _GROUP = "[ '\u00a0\u202f]"

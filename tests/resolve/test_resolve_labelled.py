@@ -28,22 +28,7 @@ def subsidiaries_of():
     with a parent is right when it resolves to the listed subsidiary it names
     ("Huawei Technologies Japan K.K." is its own Entity List entry, an affiliate of Huawei)."""
     rules = pytest.importorskip("bomscan.rules")
-    ruleset = rules.load_default_ruleset()
-    children: dict[str, set[str]] = {}
-    for e in ruleset.entities.values():
-        for a in e.affiliations:
-            children.setdefault(a.parent, set()).add(e.id)
-
-    def below(eid: str) -> set[str]:
-        out, todo = {eid}, [eid]
-        while todo:
-            for c in children.get(todo.pop(), ()):
-                if c not in out:
-                    out.add(c)
-                    todo.append(c)
-        return out
-
-    return below
+    return rules.load_default_ruleset().descendants
 
 
 @pytest.fixture(scope="module")
