@@ -277,7 +277,8 @@ def report(ctx, inputs, **opts):
     gate = result.gate
     if gate and gate.unscreened:
         click.echo(
-            f"bomscan: error: {result.summary.unscreened.reason}; --fail-on cannot pass on it "
+            f"bomscan: error: {', '.join(inputs)}: {result.summary.unscreened.reason}; "
+            "--fail-on cannot pass on it "
             "(give --allow-unscreened to let it)",
             err=True,
         )

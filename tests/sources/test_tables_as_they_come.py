@@ -179,6 +179,7 @@ def test_a_bom_naming_no_organisation_is_never_clean(cli, tmp_path):
     assert "NOT SCREENED" in table and "No exposure" not in table
     gated = cli("report", str(bom), "--fail-on", "any")
     assert gated.returncode == 3 and "--allow-unscreened" in gated.stderr
+    assert gated.stderr.strip().splitlines()[-1].startswith(f"bomscan: error: {bom}: ")
     assert cli("report", str(bom), "--fail-on", "any", "--allow-unscreened").returncode == 0
 
 
