@@ -124,14 +124,20 @@ def attach_product_names(
 
     ``metadata.manufacture`` (deprecated) and ``metadata.supplier`` name the product's maker and
     supplier; a BOM that has them but no ``metadata.component`` still gets a product item.
+    The product is a line only when someone is named as its maker or supplier: it is the thing
+    the BOM describes, not one of its components, so an SBOM of an application reads as many
+    lines as it lists components, and a device's maker is still screened when it is named.
     """
     if names:
         if product is None:
             product = Component(bom_ref=None, part=None, description=None)
             comps.insert(0, product)
         product.names.extend(names)
-    if product is not None:
-        meta.product = product.part
+    if product is None:
+        return
+    meta.product = product.part
+    if not product.names:
+        del comps[next(i for i, c in enumerate(comps) if c is product)]
 
 
 def parse_number(text: str | None) -> float | None:

@@ -59,8 +59,10 @@ def _read_ok(path: Path, **kw):
 # A component bomscan reads is a component object/element whose chain of containers up to the
 # document root is  components/component/components/.../(components | metadata.component).
 # Components elsewhere (pedigree ancestors, formulation, metadata.tools) are not parts of the
-# product and are not counted. When metadata names a manufacture/supplier but has no component,
-# bomscan adds one item for the product (documented in docs/inputs.md).
+# product and are not counted. metadata.component (the product itself) counts only when someone
+# is named as its maker, supplier, publisher or author (at component or metadata level); when
+# metadata names a manufacture/supplier but has no component, bomscan adds one item for the
+# product (documented in docs/inputs.md).
 
 _JSON_PART = re.compile(r"^(metadata\.component|components\[\])(\.components\[\])*$")
 
@@ -79,14 +81,33 @@ def expected_json(doc) -> int:
             for v in node:
                 stack.append((v, path + "[]"))
     meta = doc.get("metadata") if isinstance(doc, dict) else None
-    if isinstance(meta, dict) and not isinstance(meta.get("component"), dict):
-        if any(_named(meta.get(k)) for k in ("manufacture", "supplier")):
-            n += 1
-    return n
+    if not isinstance(meta, dict):
+        return n
+    product = meta.get("component")
+    makers = any(_named(meta.get(k)) for k in ("manufacture", "supplier"))
+    if not isinstance(product, dict):
+        return n + makers
+    # the product is a line only when a maker, supplier, publisher or author is named
+    return n - (not makers and not _component_names_anyone(product))
 
 
 def _named(org) -> bool:
     return isinstance(org, dict) and isinstance(org.get("name"), str) and bool(org["name"].strip())
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _component_names_anyone(comp: dict) -> bool:
+    authors = comp.get("authors")
+    return (
+        _named(comp.get("supplier"))
+        or _named(comp.get("manufacturer"))
+        or _text(comp.get("publisher"))
+        or _text(comp.get("author"))
+        or (isinstance(authors, list) and any(_named(a) for a in authors))
+    )
 
 
 def expected_xml(data: bytes) -> int:
@@ -117,13 +138,29 @@ def expected_xml(data: bytes) -> int:
             node = grand
         n += ok
     meta = root.find(q("metadata"))
-    if meta is not None and meta.find(q("component")) is None:
-        for tag in ("manufacture", "supplier"):
-            name = meta.find(f"{q(tag)}/{q('name')}")
-            if name is not None and (name.text or "").strip():
-                n += 1
-                break
-    return n
+    if meta is None:
+        return n
+    makers = any(
+        _xml_text(meta.find(f"{q(tag)}/{q('name')}")) for tag in ("manufacture", "supplier")
+    )
+    product = meta.find(q("component"))
+    if product is None:
+        return n + makers
+    named = any(
+        _xml_text(product.find(p))
+        for p in (
+            f"{q('supplier')}/{q('name')}",
+            f"{q('manufacturer')}/{q('name')}",
+            q("publisher"),
+            q("author"),
+            f"{q('authors')}/{q('author')}/{q('name')}",
+        )
+    )
+    return n - (not makers and not named)
+
+
+def _xml_text(el) -> bool:
+    return el is not None and bool((el.text or "").strip())
 
 
 def expected_count(path: Path) -> int:
@@ -262,7 +299,7 @@ def test_json_and_xml_twins_agree():
     base = CORPUS / "bom-examples/SBOM/keycloak-10.0.2"
     js, jl = _read_ok(base / "bom.json")
     xs, xl = _read_ok(base / "bom.xml")
-    assert js.items_read == xs.items_read == 903 + 1  # 903 components + metadata.component
+    assert js.items_read == xs.items_read == 903  # metadata.component names no maker: no line
     assert sorted(jl["name"].drop_nulls().to_list()) == sorted(xl["name"].drop_nulls().to_list())
 
 
@@ -331,3 +368,24 @@ def test_cli_strict_valid_passes():
     proc = _cli(str(path), "--strict", "-f", "json", "--as-of", "2026-01-01")
     assert proc.returncode == 0, proc.stderr
     assert orjson.loads(proc.stdout)["summary"]["lines_read"] == expected_count(path)
+
+
+@pytest.mark.parametrize("maker", [None, {"name": "Hangzhou Hikvision Digital Technology"}])
+def test_the_product_is_a_line_only_when_its_maker_is_named(tmp_path, maker):
+    """An SBOM's product with no maker reads as its components alone (and is still named as the
+    product); a device whose manufacturer is named is a line, so that maker is screened."""
+    product = {"type": "device", "name": "camera"}
+    if maker:
+        product["manufacturer"] = maker
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {"component": product},
+        "components": [{"type": "library", "name": "a"}, {"type": "library", "name": "b"}],
+    }
+    path = tmp_path / "bom.cdx.json"
+    path.write_bytes(orjson.dumps(doc))
+    result, lines = _read_ok(path)
+    assert result.meta.product == "camera"
+    assert result.items_read == (3 if maker else 2)
+    assert lines["name"].drop_nulls().to_list() == ([maker["name"]] if maker else [])

@@ -202,10 +202,6 @@ SBOMS = [
         "testdata/fixtures/images/fluentd-multiple-lockfiles.tar.gz",
     ),
 ]
-METADATA_COMPONENT_COUNTED = (
-    "bomscan reads metadata.component (the product the BOM describes) as one more line: "
-    "lines_read is the stated number of components + 1"
-)
 
 
 @pytest.mark.parametrize(("name", "kind", "spec", "components", "product"), SBOMS)
@@ -221,18 +217,28 @@ def test_sbom_is_read_as_cyclonedx_without_money(cli, name, kind, spec, componen
     assert summary(r)["credit_lines"] == 0
 
 
+PRODUCT_AUTHOR = (
+    "the product's author (Jan Kowalleck, a person) is screened as a name, so the product is a "
+    "line; the same gap as the components' authors below"
+)
+
+
 @pytest.mark.parametrize(
     ("name", "components"),
     [
         pytest.param(
-            name,
-            components,
-            marks=pytest.mark.xfail(strict=True, reason=METADATA_COMPONENT_COUNTED),
+            s[0],
+            s[3],
+            marks=[pytest.mark.xfail(strict=True, reason=PRODUCT_AUTHOR)]
+            if s[0] == "cdx-cyclonedx-php-composer-laravel.json"
+            else [],
         )
-        for name, _, _, components, _ in SBOMS
+        for s in SBOMS
     ],
 )
 def test_sbom_reads_the_stated_number_of_components(cli, name, components):
+    """The product the BOM describes (metadata.component) names no maker in these SBOMs: it is
+    not a line, so a reader counts exactly the components the tool stated."""
     assert summary(report(cli, name))["lines_read"] == components
 
 
