@@ -113,17 +113,47 @@ def test_empty_trailing_columns_are_ignored_quietly(cli, tmp_path):
     assert r.returncode == 0 and "has no header" not in r.stderr
 
 
-def test_a_late_windows_1252_byte_is_read_and_its_line_named(cli, tmp_path):
+def test_a_late_windows_1252_byte_decides_the_whole_files_encoding(cli, tmp_path):
+    """A council export whose first non-ASCII byte (a Windows-1252 dash) sits past the first
+    MiB is read as Windows-1252 without any option: the name is right, and stderr says which
+    line showed it."""
     text = "Vendor Name,Amount\n" + "Acme Ltd,1\n" * 120_000
     text += "Montagu Evans \u2013 Client Account,5\n"
     led = tmp_path / "late.csv"
     led.write_bytes(text.encode("cp1252"))
     r = cli("report", str(led), "-f", "json")
-    assert r.returncode == 0
-    assert f"{led}:120002: not UTF-8" in r.stderr and "--encoding cp1252" in r.stderr
-    rep = report(cli, led, "--encoding", "cp1252")
+    assert r.returncode == 0, r.stderr
+    assert "not UTF-8 from line 120002 on; encoding guessed as cp1252" in r.stderr
+    rep = json.loads(r.stdout)
     assert rep["summary"]["lines_read"] == 120_001
     assert rep["inputs"][0]["meta"]["encoding"] == "cp1252"
+    assert "\ufffd" not in r.stdout
+
+
+def test_a_late_cyrillic_page_is_told_from_a_dash(cli, tmp_path):
+    """A Russian supplier name in Windows-1251 after an ASCII first MiB reads as Cyrillic, not
+    as the Windows-1252 letters its bytes would also spell."""
+    text = "Vendor Name,Amount\n" + "Acme Ltd,1\n" * 120_000
+    text += "\u0410\u041e \u041b\u0430\u0431\u043e\u0440\u0430\u0442\u043e\u0440\u0438\u044f "
+    text += "\u041a\u0430\u0441\u043f\u0435\u0440\u0441\u043a\u043e\u0433\u043e,5\n"
+    led = tmp_path / "late1251.csv"
+    led.write_bytes(text.encode("cp1251"))
+    rep = report(cli, led)
+    assert rep["inputs"][0]["meta"]["encoding"] == "cp1251"
+    assert rep["summary"]["lines_read"] == 120_001
+
+
+def test_a_mixed_file_is_read_and_its_first_bad_line_named(cli, tmp_path):
+    """UTF-8 names in the first MiB and a Windows-1252 byte later: no single encoding reads it,
+    so it stays UTF-8 and stderr names the line and the option that reads it right."""
+    text = "Vendor Name,Amount\nSoci\u00e9t\u00e9 G\u00e9n\u00e9rale,1\n".encode()
+    text += b"Acme Ltd,1\n" * 120_000 + b"Montagu Evans \x96 Client Account,5\n"
+    led = tmp_path / "mixed.csv"
+    led.write_bytes(text)
+    r = cli("report", str(led), "-f", "json")
+    assert r.returncode == 0
+    assert f"{led}:120003: not UTF-8" in r.stderr and "--encoding cp1252" in r.stderr
+    assert json.loads(r.stdout)["inputs"][0]["meta"]["encoding"] == "utf-8"
 
 
 def test_an_unknown_encoding_is_a_one_line_error(cli, tmp_path):
