@@ -148,7 +148,9 @@ def _common_rules_options(f):
     default=None,
     help="Decimal separator of amounts (default: detected per file).",
 )
-@click.option("--sheet", help="Excel sheet to read (default: the first).")
+@click.option(
+    "--sheet", help="Excel sheet to read (default: the sheet(s) holding a BOM or ledger header)."
+)
 @click.option(
     "--currency", help="Reporting currency (ISO 4217); with --fx, amounts are converted into it."
 )

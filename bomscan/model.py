@@ -131,6 +131,15 @@ class Input:
     kind: str
     meta: TableMeta | CycloneDxMeta
 
+    @property
+    def file(self) -> str:
+        """The file this input came from: ``source`` without the ``[Sheet]`` that names one of
+        several sheets read from a workbook (a SARIF location must be a file)."""
+        sheet = getattr(self.meta, "sheet", None)
+        if sheet and self.source.endswith(f"[{sheet}]"):
+            return self.source[: -len(sheet) - 2]
+        return self.source
+
 
 @dataclass
 class SkipReason:

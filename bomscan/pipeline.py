@@ -84,7 +84,7 @@ def run(req: ReportRequest) -> Report:
         from bomscan import baseline
 
         old = baseline.load(req.baseline)
-    results = [_read(req, path) for path in req.inputs]
+    results = [r for path in req.inputs for r in _read(req, path)]
     opts = _options(req)
     if req.progress:
         req.progress("resolving names")
@@ -96,11 +96,11 @@ def run(req: ReportRequest) -> Report:
 
 
 def _read(req: ReportRequest, path: str):
-    from bomscan.sources import read_input
+    from bomscan.sources import read_inputs
 
     if req.progress:
         req.progress(f"reading {path}")
-    return read_input(
+    return read_inputs(
         path,
         column_overrides=req.column_overrides,
         decimal=req.decimal,

@@ -263,6 +263,7 @@ def render(report: Report, ctx) -> str:
     names = {x.id: _short_name(x) for x in by_id.values()}
     root = repo_root(ctx)
     uri_cache: dict[str, str] = {}
+    files = {i.source: i.file for i in report.inputs}  # a workbook's sheets point at its file
     results = []
     for f in report.findings:
         rid = (f.lists or ["unlisted"])[0]
@@ -271,8 +272,16 @@ def render(report: Report, ctx) -> str:
             rules.append(_rule(by_id[rid]))
             index[rid] = len(rules) - 1
         src = f.source
-        uri = uri_cache.get(src) or uri_cache.setdefault(src, artifact_uri(src, root))
-        results.append(_result(f, rid, index[rid], uri, names))
+        uri = uri_cache.get(src) or uri_cache.setdefault(
+            src, artifact_uri(files.get(src, src), root)
+        )
+        result = _result(f, rid, index[rid], uri, names)
+        file = files.get(src, src)
+        if file != src:  # one of a workbook's sheets: the location is the file, the text says which
+            result["message"]["text"] = (
+                f"Sheet {src[len(file) + 1 : -1]}: " + result["message"]["text"]
+            )
+        results.append(result)
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [_run(report, rules, results, root)]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 

@@ -20,7 +20,7 @@ import stat
 from bomscan.errors import InputError
 from bomscan.sources.schema import LINE_SCHEMA, ReadResult
 
-__all__ = ["read_input", "ReadResult", "LINE_SCHEMA", "detect_kind"]
+__all__ = ["read_input", "read_inputs", "ReadResult", "LINE_SCHEMA", "detect_kind"]
 
 
 HEAD = 1 << 20
@@ -120,7 +120,19 @@ def detect_kind(path: str, head: bytes) -> str:
     return sniff(path, head).kind
 
 
-def read_input(
+def read_input(path: str, **options) -> ReadResult:
+    """Read a file that holds one table or document (see :func:`read_inputs` for the options);
+    a workbook with several ledger sheets is refused here, naming them and ``--sheet``."""
+    results = read_inputs(path, **options)
+    if len(results) > 1:
+        sheets = ", ".join(repr(r.meta.sheet) for r in results)
+        raise InputError(
+            f"several sheets hold a ledger ({sheets}); choose one with --sheet NAME", path=path
+        )
+    return results[0]
+
+
+def read_inputs(
     path: str,
     *,
     column_overrides: dict[str, str] | None = None,
@@ -128,8 +140,9 @@ def read_input(
     sheet: str | None = None,
     strict: bool = False,
     encoding: str | None = None,
-) -> ReadResult:
-    """Read one input file. ``strict``: CycloneDX must validate against its version's schema.
+) -> list[ReadResult]:
+    """Read one input file: one result per table in it (a workbook may hold several ledger
+    sheets of one layout). ``strict``: CycloneDX must validate against its version's schema.
 
     Only regular files are read: a directory, FIFO, socket or device is refused with one line
     (a FIFO with no writer would block forever, and the readers open a file twice).
@@ -150,10 +163,12 @@ def read_input(
                 "limit for a CycloneDX file (set BOMSCAN_MAX_BOM_MB to raise it)",
                 path=path,
             )
-        return source.read(path, _read(path, None), size, opts)
-    if isinstance(source, Tabular) and size > MAX_LINE_BYTES:
-        check_line_lengths(path)
-    return source.read(path, head, size, opts)
+        got = source.read(path, _read(path, None), size, opts)
+    else:
+        if isinstance(source, Tabular) and size > MAX_LINE_BYTES:
+            check_line_lengths(path)
+        got = source.read(path, head, size, opts)
+    return got if isinstance(got, list) else [got]
 
 
 def _regular_file_size(path: str) -> int:

@@ -5,8 +5,9 @@ and extras behave exactly as for CSV.
 
 - Parquet is scanned lazily (``scan_parquet``); numeric and date columns are used as they are,
   other columns as text. Parquet has no lines: findings point at the 0-based row (``item``).
-- Excel: the first sheet, or ``--sheet NAME``, read with fastexcel (calamine) with every cell as
-  text, so a stray ``n/a`` in an amount column is reported as unparsed rather than silently
+- Excel: the sheet holding a BOM or ledger header (every such sheet when they share one header,
+  each its own input named ``book.xlsx[Sheet]``), or ``--sheet NAME``, read with fastexcel
+  (calamine) with every cell as text, so a stray ``n/a`` in an amount column is reported as unparsed rather than silently
   nulled by type inference. The header row is found like CSV's (a title row above it is fine);
   line numbers are the spreadsheet's row numbers.
 """
@@ -64,6 +65,7 @@ def _read_parquet(path, overrides, decimal):
 
 
 def _read_xlsx(path, overrides, decimal, sheet):
+    """The sheet(s) holding a BOM or ledger, each as one input (see _sheets_to_read)."""
     import fastexcel
 
     try:
@@ -79,8 +81,27 @@ def _read_xlsx(path, overrides, decimal, sheet):
         raise InputError(
             f"no sheet {sheet!r} (sheets: {', '.join(repr(n) for n in names)})", path=path
         )
-    warnings: list[str] = []
-    target = sheet if sheet is not None else _bom_sheet(path, book, names, overrides, warnings)
+    notes: list[str] = []
+    targets = [sheet] if sheet else _sheets_to_read(path, book, names, overrides, notes)
+    if len(targets) == 1:
+        results = [_read_sheet(path, path, book, names, targets[0], overrides, decimal)]
+    else:
+        results = [
+            _read_sheet(path, sheet_label(path, t), book, names, t, overrides, decimal)
+            for t in targets
+        ]
+    results[0].warnings[:0] = notes
+    return results
+
+
+def sheet_label(path: str, sheet: str) -> str:
+    """How a report names one of several sheets read from a workbook: ``book.xlsx[Sheet]``."""
+    return f"{path}[{sheet}]"
+
+
+def _read_sheet(path, label, book, names, target, overrides, decimal):
+    """One sheet as lines; ``label`` is the source the report names (the path, or
+    ``path[sheet]`` when a workbook gives several inputs)."""
     try:
         raw = book.load_sheet(target, header_row=None, dtypes="string").to_polars()
     except Exception as exc:
@@ -101,11 +122,11 @@ def _read_xlsx(path, overrides, decimal, sheet):
         )
     header_row = first_row + idx  # the spreadsheet row number of the header
     headers, notes = tabular.unique_headers(rows[idx])
-    warnings += [f"{path}:{header_row}: {n}" for n in notes]
+    warnings = [f"{label}:{header_row}: {n}" for n in notes]
     body = raw.slice(idx + 1)
     body.columns = headers
     return lines.lines_from_frame(
-        path,
+        label,
         body.lazy(),
         headers,
         overrides=overrides,
@@ -117,40 +138,49 @@ def _read_xlsx(path, overrides, decimal, sheet):
     )
 
 
-def _bom_sheet(path: str, book, names: list[str], overrides, warnings: list[str]) -> str:
-    """The sheet to read: the first one when its first rows hold a BOM or ledger header (the
-    other qualifying sheets are named in a warning, not read), else the one later sheet that
-    does (a workbook whose first sheet is notes). When several later sheets do, or none does,
-    the error names the sheets and ``--sheet``."""
+def _sheets_to_read(path: str, book, names: list[str], overrides, warnings: list[str]) -> list[str]:
+    """The sheets whose first rows hold a BOM or ledger header.
+
+    One such sheet is read. Several with the same header (a tab per month or per year) are all
+    read, each as its own input, so no month's spend is left out. Several with different
+    headers: when the first sheet is one of them, it is read and the others are named in a
+    warning (a BOM on Sheet1 and an old paste on Sheet2); otherwise they are ambiguous (a data
+    sheet and a summary of it would count spend twice) and the error names them and
+    ``--sheet``, as it does when no sheet qualifies."""
     if len(names) == 1:
-        return names[0]
-    found = []
+        return names
+    found: dict[str, tuple] = {}
     for name in names:
         try:
             head = book.load_sheet(name, header_row=None, dtypes="string", n_rows=60)
             rows = [list(r) for r in head.to_polars().iter_rows()]
         except Exception:  # an unreadable sheet is not a candidate; reading it says why
             continue
-        if rows and tabular.find_header(rows, overrides or {}) is not None:
-            found.append(name)
-    listed = ", ".join(repr(n) for n in names)
-    if found and (found[0] == names[0] or len(found) == 1):
-        others = ", ".join(repr(n) for n in found[1:])
-        if others:
-            warnings.append(
-                f"{path}: sheet(s) {others} also hold a BOM or ledger header and were not "
-                f"read (read one with --sheet NAME)"
-            )
-        return found[0]
+        idx = tabular.find_header(rows, overrides or {}) if rows else None
+        if idx is not None:
+            cells = [(c or "").strip().casefold() for c in rows[idx]]
+            while cells and not cells[-1]:
+                cells.pop()
+            found[name] = tuple(cells)
+    if len(set(found.values())) == 1:
+        return list(found)
+    if names[0] in found:
+        others = ", ".join(repr(n) for n in found if n != names[0])
+        warnings.append(
+            f"{path}: sheet(s) {others} also hold a BOM or ledger header, with other columns, "
+            f"and were not read (read one with --sheet NAME)"
+        )
+        return names[:1]
     if not found:
+        listed = ", ".join(repr(n) for n in names)
         raise InputError(
             f"no sheet has a BOM or ledger header in its first rows (sheets: {listed}); "
             "choose one with --sheet NAME and name its columns with --column",
             path=path,
         )
     raise InputError(
-        f"several sheets hold a BOM or ledger ({', '.join(repr(n) for n in found)}); "
-        "choose one with --sheet NAME",
+        f"several sheets hold a BOM or ledger with different columns "
+        f"({', '.join(repr(n) for n in found)}); choose one with --sheet NAME",
         path=path,
     )
 

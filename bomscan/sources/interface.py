@@ -51,8 +51,11 @@ class Source:
     def sniff(self, head: Head) -> bool:
         raise NotImplementedError
 
-    def read(self, path: str, data: bytes, size: int, opts: ReadOptions) -> ReadResult:
-        """``data``: the whole file for a whole document, else its head."""
+    def read(
+        self, path: str, data: bytes, size: int, opts: ReadOptions
+    ) -> ReadResult | list[ReadResult]:
+        """``data``: the whole file for a whole document, else its head. A file holding several
+        tables (a workbook's ledger sheets) gives one result per table."""
         raise NotImplementedError
 
 

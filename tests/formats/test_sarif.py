@@ -169,3 +169,30 @@ def test_render_handles_paths_outside_the_repository(tmp_path):
     assert artifact_uri(str(inside), tmp_path / "repo") == "my%20bom.csv"
     assert artifact_uri(str(tmp_path / "x.csv"), tmp_path / "repo").startswith("file:///")
     assert RenderContext().repo_root is None
+
+
+def test_a_workbooks_sheets_point_at_the_workbook_and_name_the_sheet(repo, capsys):
+    """Two ledger tabs of one workbook are two inputs; code scanning can only open files, so
+    each result's location is the workbook (row = spreadsheet row) and its text names the tab."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(repo / "spend.xlsx"))
+    for tab, vendor in (("2023", "Hikvision USA Inc"), ("2024", "ZTE Corporation")):
+        ws = wb.add_worksheet(tab)
+        ws.write_row(0, 0, ["Vendor Name", "Amount"])
+        ws.write_row(1, 0, [vendor, "10"])
+    wb.close()
+    log = sarif(capsys, "spend.xlsx")
+    validate(log)
+    got = {
+        r["properties"]["bomscan/name"]: (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["message"]["text"].split(":")[0],
+        )
+        for r in log["runs"][0]["results"]
+    }
+    assert got == {
+        "Hikvision USA Inc": ("spend.xlsx", 2, "Sheet 2023"),
+        "ZTE Corporation": ("spend.xlsx", 2, "Sheet 2024"),
+    }

@@ -187,13 +187,40 @@ def test_a_workbook_whose_first_sheet_is_notes_is_read_from_its_ledger_sheet(cli
     assert rep["inputs"][0]["meta"]["sheet"] == "Spend" and rep["summary"]["findings"] == 1
 
 
-def test_a_workbook_with_several_candidate_sheets_is_refused_naming_them(cli, tmp_path):
+def test_a_workbook_with_a_tab_per_year_reads_every_year(cli, tmp_path):
+    """Two ledger sheets with one header (a tab per year): both are read, each named in the
+    report, so 2023's spend is not left out because 2024 came first."""
     book = tmp_path / "two.xlsx"
-    header = [["Vendor Name", "Amount"], ["Acme", "1"]]
-    _workbook(book, {"Notes": [["see tabs"]], "2023": header, "2024": header})
+    _workbook(
+        book,
+        {
+            "Notes": [["see tabs"]],
+            "2023": [["Vendor Name", "Amount"], ["Acme", "1"], ["Hikvision USA Inc", "100.00"]],
+            "2024": [
+                ["Vendor Name", "Amount", ""],
+                ["Acme", "2"],
+                ["Zhejiang Dahua Technology Co., Ltd.", "7"],
+            ],
+        },
+    )
+    rep = report(cli, book)
+    assert [i["source"] for i in rep["inputs"]] == [f"{book}[2023]", f"{book}[2024]"]
+    assert rep["summary"]["lines_read"] == 4 and rep["summary"]["total_spend"] == 110
+    where = {(f["source"], f["locator"]["line"]) for f in rep["findings"]}
+    assert where == {(f"{book}[2023]", 3), (f"{book}[2024]", 3)}
+
+
+def test_sheets_with_different_columns_are_refused_naming_them(cli, tmp_path):
+    """A data sheet and a summary of it (neither the first sheet) would count spend twice: the
+    one-line error names the sheets and --sheet, and --sheet reads the one chosen."""
+    book = tmp_path / "two.xlsx"
+    data = [["Vendor Name", "Invoice", "Amount"], ["Acme", "A1", "1"]]
+    summary = [["Vendor Name", "Total"], ["Acme", "1"]]
+    _workbook(book, {"Read me": [["FY2024"]], "Data": data, "By vendor": summary})
     r = report(cli, book, code=3)
-    assert "'2023', '2024'" in r.stderr and "--sheet" in r.stderr
+    assert "'Data', 'By vendor'" in r.stderr and "--sheet" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+    assert report(cli, book, "--sheet", "Data")["summary"]["lines_read"] == 1
 
 
 def test_a_bom_naming_no_organisation_is_never_clean(cli, tmp_path):
