@@ -32,10 +32,12 @@ three-letter name inside a longer one is not taken for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .normalise import Parsed, is_han
 from .ordinary import is_ordinary
+from .postings import Postings
 from .vocabulary import UBIQUITOUS_GENERIC, world_places
 
 SPECIFIC_QUALIFIED = 0.95
@@ -74,8 +76,14 @@ class Hit:
 class Containment:
     """The cores of a resolver's aliases, looked up in every run of a name's tokens."""
 
-    def __init__(self, entity_ids: list[str], parsed: list[Parsed], weak: list[bool]):
-        self._by_core: dict[str, list[int]] = {}
+    def __init__(
+        self,
+        entity_ids: list[str],
+        parsed: Sequence[Parsed],
+        weak: list[bool],
+        ordinary: Callable[[str], bool] = is_ordinary,
+    ):
+        by_core: list[tuple[int, tuple[str, ...]]] = []
         self._ordinary: set[str] = set()  # ordinary cores
         self._words: list[int] = [len(p.distinctive) for p in parsed]
         self._entity: list[str] = list(entity_ids)
@@ -86,11 +94,12 @@ class Containment:
             if not core or len(core) > _MAX_RUN:
                 continue
             key = "".join(core)
-            if weak[i] or all(is_ordinary(t) for t in core):
+            if weak[i] or all(map(ordinary, core)):
                 self._ordinary.add(key)
             # a weak alias matches only when equal (the rules say so): never contained
             if not weak[i] and len(key) >= (2 if is_han(key) else MIN_CORE):
-                self._by_core.setdefault(key, []).append(i)
+                by_core.append((i, (key,)))
+        self._by_core = Postings.from_runs(by_core)
         self._ordinary |= _ordinary_han(self._by_core, self._ordinary)
         self._generic = {e: frozenset(g) for e, g in generic.items()}
 
@@ -125,7 +134,7 @@ class Containment:
         return Hit(i, score, core, tuple(places), tuple(words), False)
 
 
-def _ordinary_han(by_core: dict[str, list[int]], ordinary: set[str]) -> set[str]:
+def _ordinary_han(by_core: Postings, ordinary: set[str]) -> set[str]:
     """The Han cores whose pinyin is an ordinary core (大华: "dahua", a weak alias)."""
     han = [k for k in by_core if is_han(k)]
     if not han:

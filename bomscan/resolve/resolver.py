@@ -11,8 +11,7 @@ scoring every alias (``indexed=False``), without a scan of all aliases per name.
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -23,6 +22,7 @@ from bomscan.rules.model import AliasRecord
 from .contain import Containment, Hit
 from .normalise import Parsed, core_tokens, is_han, parse
 from .ordinary import is_ordinary
+from .postings import Postings
 from .score import (
     NO_ANCHOR_CAP,
     OUTSIDE_BUDGET,
@@ -34,6 +34,15 @@ from .score import (
     similarity,
     tok_sim,
     units,
+)
+from .store import (
+    Column,
+    decode_alias,
+    decode_parsed,
+    decode_words,
+    encode_alias,
+    encode_parsed,
+    encode_words,
 )
 
 __all__ = [
@@ -83,6 +92,37 @@ def _top_k(best: dict[int, float]) -> list[int]:
     if len(best) <= PREFILTER_TOP_K:
         return list(best)
     return sorted(best, key=lambda i: (-best[i], i))[:PREFILTER_TOP_K]
+
+
+def _ordinary_words(parsed: Sequence[Parsed]) -> frozenset[str]:
+    """The distinctive tokens of ``parsed`` that are ordinary words (``is_ordinary``), each
+    distinct token asked once."""
+    words = {t for p in parsed for t in p.distinctive}
+    return frozenset(filter(is_ordinary, words))
+
+
+def index_lists(parsed: Sequence[Parsed], fuzzy_ids: Iterable[int]) -> dict[str, list[int]]:
+    """The candidate index as a dict of lists: the plain path ``Postings.from_runs``
+    overrides (kept as the definition its test compares with)."""
+    index: dict[str, list[int]] = {}
+    for i in fuzzy_ids:
+        for k in _parsed_keys(parsed[i]):
+            index.setdefault(k, []).append(i)
+    return index
+
+
+def _as_columns(state: dict) -> dict:
+    """Override of pickling the per-alias objects (``store.py``): the alias records, parsed
+    aliases and ordinary words as columns of strings, decoded when read. Deleting this
+    function (and its test) leaves the plain path: the objects pickled as they are."""
+    for key, encode, decode in (
+        ("aliases", encode_alias, decode_alias),
+        ("_parsed", encode_parsed, decode_parsed),
+        ("_ordinary_toks", encode_words, decode_words),
+    ):
+        if not isinstance(state[key], Column):
+            state[key] = Column(state[key], encode, decode)
+    return state
 
 
 def sort_key(p: Parsed) -> str:
@@ -207,45 +247,6 @@ def _penalty_parts(q: Parsed, a: Parsed, info: dict) -> list[str]:
     return parts
 
 
-class Postings(Mapping[str, Sequence[int]]):
-    """The candidate index: each key's alias ids, ascending (rule order). Stored as one flat
-    array of ids, the bounds of each key's run in it, and a dict from key to run number: a
-    few objects, where a dict of lists has one list per key (337,000 for a CSL-sized rule
-    set), each of which the cyclic garbage collector would scan while the cached index is
-    unpickled and on every full collection after."""
-
-    __slots__ = ("slot", "_bounds", "_ids")
-
-    def __init__(self, lists: Mapping[str, Sequence[int]]) -> None:
-        self.slot: dict[str, int] = {}
-        self._bounds = array("i", [0])
-        self._ids = array("i")
-        for key, ids in lists.items():
-            self.slot[key] = len(self.slot)
-            self._ids.extend(ids)
-            self._bounds.append(len(self._ids))
-
-    def run(self, n: int) -> array:
-        """The ids of run number ``n`` (``slot[key]``)."""
-        return self._ids[self._bounds[n] : self._bounds[n + 1]]
-
-    def __getitem__(self, key: str) -> array:
-        return self.run(self.slot[key])
-
-    def get(self, key: str, default=None):  # no KeyError raised per miss, as Mapping's does
-        n = self.slot.get(key)
-        return default if n is None else self.run(n)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.slot)
-
-    def __len__(self) -> int:
-        return len(self.slot)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.slot
-
-
 class Resolver:
     """Holds parsed aliases and the candidate index; resolves names one distinct value at a time."""
 
@@ -255,32 +256,35 @@ class Resolver:
         self._parsed: list[Parsed] = [parse(r.alias) for r in self.aliases]
         # every Han alias also under the pinyin of its core: index -> the alias it spells
         self._pinyin_of: dict[int, str] = self._add_pinyin()
+        # the distinctive words that are ordinary, each word asked once (not once an alias)
+        ordinary = _ordinary_words(self._parsed)
         self._contain = Containment(
-            [r.entity_id for r in self.aliases], self._parsed, [r.weak for r in self.aliases]
+            [r.entity_id for r in self.aliases],
+            self._parsed,
+            [r.weak for r in self.aliases],
+            ordinary.__contains__,
         )
         # per alias, its core tokens that are ordinary words (see _ordinary_anchor)
         self._ordinary_toks: list[frozenset[str]] = [
-            frozenset(t for t in core_tokens(p) if is_ordinary(t)) for p in self._parsed
+            frozenset(t for t in core_tokens(p) if t in ordinary) for p in self._parsed
         ]
-        exact: dict[str, list[int]] = {}
-        norm: dict[str, list[int]] = {}
+        parsed = self._parsed
+        self._exact = Postings.from_runs((i, (p.exact_key,)) for i, p in enumerate(parsed))
+        self._norm = Postings.from_runs(
+            (i, (p.norm,) if p.norm else ()) for i, p in enumerate(parsed)
+        )
         # the aliases a name can match fuzzily (neither weak nor without distinctive words),
         # the only ones in the index
-        self._fuzzy_ids: list[int] = []
-        for i, (rec, p) in enumerate(zip(self.aliases, self._parsed, strict=True)):
-            exact.setdefault(p.exact_key, []).append(i)
-            if p.norm:
-                norm.setdefault(p.norm, []).append(i)
-            if not rec.weak and p.distinctive:
-                self._fuzzy_ids.append(i)
-        self._exact = Postings(exact)
-        self._norm = Postings(norm)
-        index: dict[str, list[int]] = {}
-        if indexed:
-            for i in self._fuzzy_ids:
-                for k in _parsed_keys(self._parsed[i]):
-                    index.setdefault(k, []).append(i)
-        self._index = Postings(index)
+        self._fuzzy_ids: list[int] = [
+            i
+            for i, (r, p) in enumerate(zip(self.aliases, parsed, strict=True))
+            if not r.weak and p.distinctive
+        ]
+        self._index = (
+            Postings.from_runs((i, _parsed_keys(parsed[i])) for i in self._fuzzy_ids)
+            if indexed
+            else Postings({})
+        )
         self._sort_keys: list[str] = [sort_key(p) for p in self._parsed]
         self._comp: list[str] = [p.compact for p in self._parsed]
         self._mixed_ids = frozenset(i for i, p in enumerate(self._parsed) if p.script == "mixed")
@@ -323,7 +327,8 @@ class Resolver:
     # bomscan/cache.py pickles the built resolver: everything but the caches filled while
     # matching, which start empty in the loaded copy.
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_choices", "_prep")}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_choices", "_prep")}
+        return _as_columns(state)
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
