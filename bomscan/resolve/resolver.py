@@ -256,6 +256,9 @@ class Resolver:
         self._parsed: list[Parsed] = [parse(r.alias) for r in self.aliases]
         # every Han alias also under the pinyin of its core: index -> the alias it spells
         self._pinyin_of: dict[int, str] = self._add_pinyin()
+        # each alias's entity, read without the alias record (a cached index decodes those
+        # only when read: store.py)
+        self._entity: list[str] = [r.entity_id for r in self.aliases]
         # the distinctive words that are ordinary, each word asked once (not once an alias)
         ordinary = _ordinary_words(self._parsed)
         self._contain = Containment(
@@ -413,7 +416,7 @@ class Resolver:
         Ties: exact > normalised > fuzzy, then an alias with the same market qualifier and
         legal form ("Dahua Technology USA Inc" -> the USA arm, "Dahua Tech" -> the parent;
         "Kaspersky Labs Inc." -> "Kaspersky Lab, Inc."), then rule order."""
-        ent = self.aliases[i].entity_id
+        ent = self._entity[i]
         rs = round(s, 6)
         cur = best.get(ent)
         if cur is not None and rs < cur[0]:
@@ -628,7 +631,7 @@ class Resolver:
         else:
             i = max(tops, key=lambda j: (self._same_region(q, j), -j))
         cand = (top, -_METHOD_RANK["fuzzy"], self._same_region(q, i), -i, "fuzzy")
-        return self._result(name, q, {self.aliases[i].entity_id: cand}, min_score, qp)
+        return self._result(name, q, {self._entity[i]: cand}, min_score, qp)
 
     def _ordinary_anchor(self, i: int, qp: tuple, ap: tuple) -> bool:
         """Whether the name meets alias ``i`` only through ordinary words the alias has more
@@ -659,7 +662,7 @@ class Resolver:
         hit = max(hits, key=lambda h: (self._same_region(q, h.alias), -h.alias))
         i = hit.alias
         cand = (hit.score, -_METHOD_RANK["contains"], self._same_region(q, i), -i, "contains")
-        return self._result(name, q, {self.aliases[i].entity_id: cand}, min_score, hit=hit)
+        return self._result(name, q, {self._entity[i]: cand}, min_score, hit=hit)
 
     def _match_one(self, name: str, min_score: float) -> tuple | None:
         """``_match_chunk`` for one name, through the one-name ``_shortlist``."""
