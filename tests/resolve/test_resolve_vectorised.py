@@ -104,3 +104,58 @@ def test_resolver_loaded_from_columns_matches_as_built(world, min_score: float) 
     got = loaded.match_names(names, min_score=min_score)
     assert got == built.match_names(names, min_score=min_score)
     assert len(got) > 500
+
+
+def test_pair_scores_as_arrays_equal_the_plain_scorer(world) -> None:
+    """``batch.score_pairs`` gives ``score_prepared``'s score bit for bit, pair for pair, on
+    every eligible pair of generated names and aliases (close variants and unrelated
+    names alike), at every floor the resolver uses."""
+    from bomscan.resolve.batch import Sides, Vocab, eligible, score_pairs
+    from bomscan.resolve.score import prepare, score_prepared
+
+    np = pytest.importorskip("numpy")
+    recs, names = world
+    rng = random.Random(23)
+    aliases = [parse(r.alias) for r in recs]
+    qs = [parse(n) for n in names]
+    vocab = Vocab()
+    a_side = Sides([(a, prepare(a)) for a in aliases], vocab, -2)
+    batch = vocab.for_batch()
+    q_side = Sides([(q, prepare(q)) for q in qs], batch, -1)
+    # each name against the alias it came from (when it did), ten that start alike, and 20
+    # others
+    by_alias = {r.alias: i for i, r in enumerate(recs)}
+    alike: dict[str, list[int]] = {}
+    for j, a in enumerate(aliases):
+        alike.setdefault(a.compact[:3], []).append(j)
+    pairs = [(n, j) for n in range(len(qs)) for j in rng.sample(range(len(aliases)), 20)]
+    pairs += [(n, by_alias[q.raw]) for n, q in enumerate(qs) if q.raw in by_alias]
+    pairs += [(n, j) for n, q in enumerate(qs) for j in alike.get(q.compact[:3], [])[:10]]
+    qi = np.array([n for n, _ in pairs])
+    ai = np.array([j for _, j in pairs])
+    ok = eligible(q_side, a_side, qi, ai)
+    qi, ai = qi[ok], ai[ok]
+    assert len(qi) > 20_000
+    for floor in (0.0, 0.5, REVIEW_THRESHOLD, DEFAULT_THRESHOLD):
+        got = score_pairs(q_side, a_side, qi, ai, floor, batch).tolist()
+        want = [
+            score_prepared(qs[n], prepare(qs[n]), aliases[j], prepare(aliases[j]), floor)
+            for n, j in zip(qi.tolist(), ai.tolist(), strict=True)
+        ]
+        assert got == want, floor
+        assert sum(s >= floor for s in want) > 1_000
+
+
+@pytest.mark.parametrize("min_score", [0.5, REVIEW_THRESHOLD, DEFAULT_THRESHOLD])
+def test_batch_scored_matches_equal_pair_by_pair_matches(world, monkeypatch, min_score) -> None:
+    """The whole batch (``Resolver._batch_scores`` then ``_score_shortlist`` on its scores)
+    against every pair scored in ``_score_shortlist``: the same match for every name."""
+    import bomscan.resolve.resolver as resolver_module
+
+    recs, names = world
+    r = Resolver(recs)
+    monkeypatch.setattr(resolver_module, "BATCH_MIN_PAIRS", 0)
+    batched = r._match_chunk(names, min_score)
+    monkeypatch.setattr(resolver_module, "BATCH_MIN_PAIRS", 10**12)
+    assert batched == r._match_chunk(names, min_score)
+    assert sum(m is not None and m[4] == "fuzzy" for m in batched) > 300
