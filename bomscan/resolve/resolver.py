@@ -73,11 +73,6 @@ PREFILTER_MARGIN = 30.0
 PREFILTER_TOP_K = 8
 # Names with fewer index candidates than this are scored against all of them.
 PREFILTER_MIN = 8
-# match_names resolves this many distinct names at a time
-CHUNK = 2048
-# A batch of names with at least this many shortlisted pairs is scored as arrays
-# (``batch.py``); a smaller one pair by pair.
-BATCH_MIN_PAIRS = 512
 
 # An index key is "common" when more than max(COMMON_KEY_MIN, COMMON_KEY_FRACTION x aliases)
 # aliases share it; see Resolver._candidates.
@@ -114,20 +109,6 @@ def index_lists(parsed: Sequence[Parsed], fuzzy_ids: Iterable[int]) -> dict[str,
         for k in _parsed_keys(parsed[i]):
             index.setdefault(k, []).append(i)
     return index
-
-
-def _alias_arrays(parsed: Sequence[Parsed], ordinary: frozenset[str]) -> tuple:
-    """For the batch scorer (``batch.py``, an override; the plain path needs none of this):
-    the aliases' scoring data as arrays (row = alias id), the numbering of their words, and
-    per word number whether it is an ordinary word. Built with the index and cached with it,
-    so a cached run scores without making an object per alias."""
-    import numpy as np
-
-    from .batch import Sides, Vocab
-
-    vocab = Vocab()
-    sides = Sides(((p, prepare(p)) for p in parsed), vocab, -2)
-    return vocab, sides, np.array([w in ordinary for w in vocab.words], dtype=bool)
 
 
 def _as_columns(state: dict) -> dict:
@@ -311,7 +292,6 @@ class Resolver:
         self._comp: list[str] = [p.compact for p in self._parsed]
         self._mixed_ids = frozenset(i for i, p in enumerate(self._parsed) if p.script == "mixed")
         self._common_limit = max(COMMON_KEY_MIN, int(COMMON_KEY_FRACTION * len(self.aliases)))
-        self._arrays = _alias_arrays(self._parsed, ordinary)
         self._reset_caches()
 
     def _add_pinyin(self) -> dict[int, str]:
@@ -368,13 +348,7 @@ class Resolver:
         """Best match (one entity) per distinct name whose score >= min_score; names with
         none are omitted. Ties go to exact over normalised over fuzzy, then alias order."""
         distinct = list(dict.fromkeys(n for n in names if isinstance(n, str)))
-        out: list[Match] = []
-        # a chunk at a time: what a chunk's names need while they are matched (parsed
-        # names, shortlists, score arrays) is freed before the next chunk starts
-        for lo in range(0, len(distinct), CHUNK):
-            got = self._match_chunk(distinct[lo : lo + CHUNK], min_score)
-            out += [Match(*t) for t in got if t is not None]
-        return out
+        return [Match(*t) for t in self._match_chunk(distinct, min_score) if t is not None]
 
     @staticmethod
     def similarity(name: str, alias: str) -> float:
@@ -547,7 +521,6 @@ class Resolver:
         """
         out: list[tuple | None] = [None] * len(names)
         cut = 100.0 * min_score - PREFILTER_MARGIN
-        fuzzy_items: list[tuple[int, Parsed, list[int]]] = []  # scored after the loop
         pending: list[tuple[int, Parsed, dict[int, float]]] = []
         waiting: dict[str, list[int]] = {}
         for pos, name in enumerate(names):
@@ -569,57 +542,19 @@ class Resolver:
                 or q.script == "mixed"
                 or len(self._posting(common[0])) < PREFILTER_MIN  # a tiny unindexed set
             ):
-                fuzzy_items.append((pos, q, self._shortlist_of(q, rare, common, cut)))
+                shortlist = self._shortlist_of(q, rare, common, cut)
+                fuzzy = self._score_shortlist(name, q, shortlist, min_score)
+                out[pos] = self._contained(name, q, fuzzy, min_score)
                 continue
             for key in common:
                 waiting.setdefault(key, []).append(len(pending))
             pending.append((pos, q, {}))
         if waiting:
             self._common_ratios(pending, waiting, cut)
-        fuzzy_items += [(pos, q, _top_k(got)) for pos, q, got in pending]
-        raws = self._batch_scores(fuzzy_items, min_score)
-        for k, (pos, q, shortlist) in enumerate(fuzzy_items):
-            got = raws[k] if raws is not None else None
-            fuzzy = self._score_shortlist(names[pos], q, shortlist, min_score, got)
+        for pos, q, got in pending:
+            fuzzy = self._score_shortlist(names[pos], q, _top_k(got), min_score)
             out[pos] = self._contained(names[pos], q, fuzzy, min_score)
         return out
-
-    def _batch_scores(self, items: list, min_score: float) -> list | None:
-        """Override (``batch.py``) of scoring each shortlisted pair in ``_score_shortlist``:
-        per (position, parsed name, shortlist) of ``items``: its pairs' scores, whether each
-        may be capped as an ordinary-word anchor, and the name's prepared data; the common
-        shape scored as arrays, the rest one pair at a time. None (the plain path) for a
-        batch of fewer than ``BATCH_MIN_PAIRS`` pairs, where arrays cost more than they save."""
-        sizes = [len(sl) for _, _, sl in items]
-        if sum(sizes) < BATCH_MIN_PAIRS:
-            return None
-        import numpy as np
-
-        from .batch import Sides, eligible, may_be_capped, score_pairs
-
-        base, als, ordinary = self._arrays
-        vocab = base.for_batch()
-        qps = [prepare(q) for _, q, _ in items]
-        qs = Sides(zip([q for _, q, _ in items], qps, strict=True), vocab, -1)
-        qi = np.repeat(np.arange(len(items)), sizes)
-        ai = np.array([i for _, _, sl in items for i in sl], dtype=np.int64)
-        ok = eligible(qs, als, qi, ai)
-        raw = np.zeros(len(qi), dtype=np.float64)
-        raw[ok] = score_pairs(qs, als, qi[ok], ai[ok], min_score, vocab)
-        capped = np.ones(len(qi), dtype=bool)
-        capped[ok] = may_be_capped(qs, als, qi[ok], ai[ok], ordinary)
-        prep, parsed = self._prep, self._parsed
-        for n in np.flatnonzero(~ok).tolist():
-            k, i = int(qi[n]), int(ai[n])
-            if prep[i] is None:
-                prep[i] = prepare(parsed[i])
-            raw[n] = score_prepared(items[k][1], qps[k], parsed[i], prep[i], min_score)
-        bounds = np.cumsum([0, *sizes]).tolist()
-        vals, caps = raw.tolist(), capped.tolist()
-        return [
-            (vals[lo:hi], caps[lo:hi], qp)
-            for lo, hi, qp in zip(bounds, bounds[1:], qps, strict=False)
-        ]
 
     def _common_ratios(self, pending: list, waiting: dict[str, list[int]], cut: float) -> None:
         """Fill each pending name's {alias id: prefilter ratio} with the top K of every common
@@ -663,31 +598,26 @@ class Resolver:
                     pending[part[r]][2][ids[j]] = v
 
     def _score_shortlist(
-        self, name: str, q: Parsed, shortlist: list[int], min_score: float, got=None
+        self, name: str, q: Parsed, shortlist: list[int], min_score: float
     ) -> tuple | None:
         """Score the shortlist and return the best match's fields (see ``_result``).
 
         Every key ``_offer`` ranks by ends in the alias index, so the best of the per-entity
         bests is simply the best candidate: the highest rounded score, then (only among
-        candidates tied on it) the region/legal-form tie-break, then rule order.
-        ``got``: (the shortlist's scores, the name's prepared data) from ``_batch_scores``;
-        a pair scoring below ``min_score`` by more than rounding can then be passed over (it
-        cannot be the best of a match, nor tie with it)."""
+        candidates tied on it) the region/legal-form tie-break, then rule order."""
         if not shortlist:
             return None
-        if got is not None:
-            scores, capped, qp = got
-        else:
-            scores, capped, qp = None, None, prepare(q)
+        qp = prepare(q)
+        prep, parsed = self._prep, self._parsed
         top = -1.0
         tops: list[int] = []
-        for k, i in enumerate(shortlist):
-            if scores is None:
-                s = self._pair_score(q, qp, i, min_score, None, True)
-            elif scores[k] < min_score - 1e-6:
-                continue
-            else:
-                s = self._pair_score(q, qp, i, min_score, scores[k], capped[k])
+        for i in shortlist:
+            ap = prep[i]
+            if ap is None:
+                ap = prep[i] = prepare(parsed[i])
+            s = score_prepared(q, qp, parsed[i], ap, min_score)
+            if s > NO_ANCHOR_CAP and self._ordinary_anchor(i, qp, ap):
+                s = NO_ANCHOR_CAP
             if s > 0:
                 rs = round(s, 6)
                 if rs > top:
@@ -702,22 +632,6 @@ class Resolver:
             i = max(tops, key=lambda j: (self._same_region(q, j), -j))
         cand = (top, -_METHOD_RANK["fuzzy"], self._same_region(q, i), -i, "fuzzy")
         return self._result(name, q, {self._entity[i]: cand}, min_score, qp)
-
-    def _pair_score(
-        self, q: Parsed, qp: tuple, i: int, min_score: float, s: float | None, capped: bool
-    ) -> float:
-        """The score of name ``q`` against alias ``i`` (``s``: already computed), capped
-        when the two meet only through ordinary words (``capped``: False when the batch
-        scorer found that they cannot)."""
-        ap = self._prep[i]
-        if s is None:
-            if ap is None:
-                ap = self._prep[i] = prepare(self._parsed[i])
-            s = score_prepared(q, qp, self._parsed[i], ap, min_score)
-        if s > NO_ANCHOR_CAP and capped:
-            if self._ordinary_anchor(i, qp, ap or prepare(self._parsed[i])):
-                return NO_ANCHOR_CAP
-        return s
 
     def _ordinary_anchor(self, i: int, qp: tuple, ap: tuple) -> bool:
         """Whether the name meets alias ``i`` only through ordinary words the alias has more

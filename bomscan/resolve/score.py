@@ -326,12 +326,6 @@ def _generic_pen(gq: frozenset[str], ga: frozenset[str]) -> tuple[float, float]:
     )
 
 
-def generic_terms(gq: frozenset[str], ga: frozenset[str]) -> tuple[float, float]:
-    """The two generic-word terms ``_pen_value`` adds for these generic-word sets (0.0 and
-    0.0 when they are equal: it adds none)."""
-    return _generic_pen(gq, ga) if gq != ga else (0.0, 0.0)
-
-
 def _pen_value(q: Parsed, a: Parsed) -> float:
     """``_penalties(q, a)[0]``, with the same float additions in the same order."""
     pen = 0.0
