@@ -135,6 +135,7 @@ def _read_sheet(path, label, book, names, target, overrides, decimal):
         header_line=header_row,
         warnings=warnings,
         meta=TableMeta(format="xlsx", sheet=target, sheets=list(names), header_row=header_row),
+        small=True,  # the sheet is in memory already
     )
 
 

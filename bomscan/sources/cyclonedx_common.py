@@ -27,6 +27,7 @@ property                   meaning
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -236,8 +237,16 @@ def _first(props: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
+# a mailbox after a name, "LaMont Jones <lamont@debian.org>" (a Debian maintainer as trivy
+# writes a package's supplier): the address is not part of the name
+_MAILBOX = re.compile(r"\s*<[^<>\s@]+@[^<>\s]+>\s*$")
+
+
 def clean_name(value) -> str | None:
+    """A name as screened: white space collapsed, a trailing e-mail address in angle brackets
+    left out (else 'debian.org' in a person's address would match an organisation)."""
     if not isinstance(value, str):
         return None
     v = " ".join(value.split())
+    v = _MAILBOX.sub("", v) or v
     return v or None

@@ -24,6 +24,7 @@ from bomscan.sources.schema import (
     RAW_NAME,
     PassView,
     ReadResult,
+    Skipped,
     conform,
     lines_of_items,
 )
@@ -37,9 +38,10 @@ UNPARSED = EXTRA_PREFIX + "__unparsed"
 
 
 def name_text(cell: pl.Expr) -> pl.Expr:
-    """A name cell as the ``name`` column holds it: stripped, empty as null."""
+    """A name cell as the ``name`` column holds it: stripped; empty, or a placeholder that
+    stands for no name ("Redacted Personal Information", "N/A"), as null."""
     s = cell.cast(pl.String).str.strip_chars()
-    return pl.when(s == "").then(None).otherwise(s)
+    return pl.when((s == "") | s.is_in(cols.PLACEHOLDER_NAMES)).then(None).otherwise(s)
 
 
 def currency_from_text(text: pl.Expr) -> pl.Expr:
@@ -115,9 +117,11 @@ def _decide(path, sample: pl.DataFrame | None, roles, decimal, warnings) -> Deci
 
 
 def _sample(path, lf, sample_lf, not_blank, roles) -> pl.DataFrame | None:
-    """The first records' money and date columns, for the per-file decisions."""
+    """The first records' money, date and part-number columns, for the per-file decisions."""
     wanted = [
-        h for r in ("amount", "unit_price", "quantity", "date", "part") for h in roles.get(r, [])
+        h
+        for r in ("amount", "unit_price", "quantity", "date", "part", "distributor_part")
+        for h in roles.get(r, [])
     ]
     sample_cols = list(dict.fromkeys(wanted))
     if not sample_cols:
@@ -168,6 +172,8 @@ def _distributor_numbers(sample, roles: dict, headers: list[str]) -> dict:
     one in -ND) is the distributor's part number, not the maker's; the next part-number
     column ("Manufacturer Part Number"), if any, is the maker's."""
     col = (roles.get("part") or [None])[0]
+    if sample is not None and col is None:
+        return _makers_numbers(sample, roles)
     if sample is None or col is None or roles.get("distributor_part"):
         return roles
     text = sample[col].cast(pl.String).str.strip_chars().drop_nulls()
@@ -180,6 +186,24 @@ def _distributor_numbers(sample, roles: dict, headers: list[str]) -> dict:
     if maker:
         out["part"] = maker[:1]
     return out
+
+
+def _makers_numbers(sample: pl.DataFrame, roles: dict) -> dict:
+    """With no part-number column, a column named for a distributor whose values are mostly
+    not that distributor's codes holds the makers' numbers: a Mouser cart upload's "Mouser
+    Part Number" column of INA226AIDGSR, not 595-INA226AIDGSR (Mouser takes either). It is
+    then read as the part number, so the part-number rules screen it."""
+    for h in roles.get("distributor_part", []):
+        pattern = cols.distributor_code(h)
+        text = sample[h].cast(pl.String).str.strip_chars().drop_nulls()
+        if pattern is None or text.len() < 3:
+            continue
+        if text.str.contains(pattern).mean() < MIN_NUMERIC_SHARE:
+            out = dict(roles)
+            out["distributor_part"] = [x for x in roles["distributor_part"] if x != h]
+            out["part"] = [h]
+            return {r: hs for r, hs in out.items() if hs}
+    return roles
 
 
 @dataclass
@@ -332,7 +356,7 @@ class Layout:
         named = (
             src.with_columns([pl.col(c).cast(pl.String) for c in names])
             .unpivot(on=names, index=keep, variable_name="field", value_name="name")
-            .with_columns(pl.col("name").str.strip_chars())
+            .with_columns(name_text(pl.col("name")).alias("name"))
             .sort("item", maintain_order=True)
         )
         # keep the named rows of an item, or one row if it names nobody
@@ -340,9 +364,6 @@ class Layout:
         named = named.filter(pl.col("name").is_not_null() | ~has_name)
         named = named.with_columns((pl.int_range(pl.len()).over("item") == 0).alias("primary"))
         named = named.filter(pl.col("primary") | pl.col("name").is_not_null())
-        named = named.with_columns(
-            pl.when(pl.col("name") == "").then(None).otherwise(pl.col("name")).alias("name")
-        )
         if not for_pass:  # the pass reads the blank-free lines (see pass_view): no hint
             return named, []
         return named, [pl.col("name").alias(RAW_NAME), pl.lit(False).alias(BLANK_HINT)]
@@ -361,6 +382,49 @@ class Layout:
         return conform(frame)
 
 
+def _filled(col: str) -> pl.Expr:
+    return pl.col(col).cast(pl.String).str.strip_chars().fill_null("") != ""
+
+
+def _total_label(col: str) -> pl.Expr:
+    """True where the cell labels a totals row ("Total", "Grand Total:", "Summe")."""
+    text = pl.col(col).cast(pl.String).str.strip_chars().str.strip_chars_end(":").str.strip_chars()
+    return text.str.to_lowercase().is_in(list(cols.TOTAL_LABELS)).fill_null(False)
+
+
+def footer(frame: pl.DataFrame, roles: dict[str, list[str]], line_base) -> list[Skipped]:
+    """The records below a table's last line that are no lines, as skip reasons with items.
+
+    A totals row (a total label, no date, part or reference) repeats the sum of the lines, so
+    counting it would double the spend; a row with nothing a line is made of (a note such as
+    "See Wiki for Details", KiCost's rows of a lone 0) is not a line either. Only the trailing
+    block is looked at: a row inside the table stays a line, whatever it holds. Why here: a
+    reader knows the roles, and the rows are listed, never dropped silently."""
+    headers = [c for c in frame.columns if c != "item"]
+    line_cols = [h for r in cols.LINE_ROLES for h in roles.get(r, [])]
+    item_cols = [h for r in cols.ITEM_ROLES for h in roles.get(r, [])]
+    if not line_cols or frame.height == 0:
+        return []
+    has_item = pl.any_horizontal([_filled(c) for c in item_cols]) if item_cols else pl.lit(False)
+    total = pl.any_horizontal([_total_label(h) for h in headers]) & ~has_item
+    line = pl.any_horizontal([_filled(c) for c in line_cols]) & ~total
+    flags = frame.select("item", total.alias("total"), line.alias("line"))
+    last = flags.filter(pl.col("line"))["item"].max()
+    if last is None:
+        return []
+    tail = flags.filter(pl.col("item") > last)
+    out = []
+    for is_total, reason in (
+        (True, "a totals row below the table (it sums the lines; not counted as spend)"),
+        (False, "below the table with no name, part, reference, quantity or amount (a note)"),
+    ):
+        items = tail.filter(pl.col("total") == is_total)["item"].to_list()
+        if items:
+            lines = [line_base + 1 + i for i in items] if line_base is not None else []
+            out.append(Skipped(reason=reason, count=len(items), lines=lines, items=items))
+    return out
+
+
 def lines_from_frame(
     path: str,
     lf: pl.LazyFrame,
@@ -375,6 +439,7 @@ def lines_from_frame(
     sentinel: str | None = None,
     sample_lf: pl.LazyFrame | None = None,
     rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
+    small: bool = False,
 ) -> ReadResult:
     """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
 
@@ -386,6 +451,8 @@ def lines_from_frame(
     decisions (decimal convention, date format); default ``lf``.
     ``rows_at(items, records)``: those records of ``lf`` (with ``item``) read directly (a CSV
     by byte offset), or None; the pass view's ``fetch`` then filters a scan of ``lf``.
+    ``small``: the whole table is cheap to hold (a workbook sheet, a CSV within its head), so
+    the rows below the table that are no lines are found and listed (see :func:`footer`).
     """
     roles = _roles(path, headers, overrides or {}, header_line)
     # every data record gets an item number; records with no field at all (blank lines) go
@@ -397,6 +464,10 @@ def lines_from_frame(
     roles = _numbers_by_content(path, sample, roles, decisions.decimal, warnings)
     roles = _distributor_numbers(sample, roles, headers)
     kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
+    skipped = footer(lf.collect(), roles, line_base) if small else []
+    if skipped:  # the rows below the table that are no lines: listed, not read
+        keep = ~pl.col("item").is_in([i for s in skipped for i in s.items])
+        lf, indexed = lf.filter(keep), indexed.filter(keep)
     layout = Layout(
         path, kind, headers, roles, indexed.collect_schema(), decisions, line_base, sentinel
     )
@@ -429,6 +500,7 @@ def lines_from_frame(
         kind=kind,
         lines=frame,
         items_read=None,
+        skipped=skipped,
         warnings=warnings,
         meta=meta,
         pass_view=PassView(lines=pass_lines, fetch=fetch, one_row_per_item=one_name),

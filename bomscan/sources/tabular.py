@@ -468,6 +468,7 @@ def read(
         sentinel=SENTINEL,
         sample_lf=sample_lf,
         rows_at=OffsetRows(index, header_line, scan_options),
+        small=complete,  # the whole file is in the head: its footer is cheap to look at
     )
     result.relocate = _relocator(scan_path, delimiter, header_line, index)
     return result

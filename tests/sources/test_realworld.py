@@ -335,13 +335,9 @@ def test_cdx_trivy_fluentd_debian(cli, tmp_path):
     assert aqua == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the maintainer's e-mail address is read into the supplier name "
-    "('LaMont Jones <lamont@debian.org>' normalises to 'lamont jones lamont debian org'), so a "
-    "listed organisation called Debian.org is found on a person's components",
-)
 def test_cdx_trivy_maintainer_email_is_not_part_of_the_name(cli, tmp_path):
+    """'LaMont Jones <lamont@debian.org>' is screened as 'LaMont Jones': the address in angle
+    brackets is no part of the name, so an organisation called Debian.org is not found."""
     found = findings_for(
         cli, tmp_path, "cdx-trivy-fluentd-debian.json", "Debian.org", ["Debian.org"]
     )
@@ -368,11 +364,8 @@ def test_kicad_bom_lumenpnp_mobo(cli):
     assert_not_money(r, "Row", "Value", "Footprint")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the KiCad symbol-name column 'Part' (C_Small, R) is read as the maker's part number",
-)
 def test_kicad_bom_lumenpnp_mobo_has_no_mpn_column(cli):
+    """The KiCad symbol-name column 'Part' (C_Small, R) is not the maker's part number."""
     assert "part" not in columns(report(cli, "kicad-bom-lumenpnp-mobo.csv"))
 
 
@@ -461,13 +454,19 @@ def test_kicost_bom_acquire_pwm_dk(cli):
     assert_unscreened(r)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the footer is read as data: line 95 (',,,,,Total Purchase:,0,…') and the 87 "
-    "residue lines ',,,,,,,,0,,,,' make 176 lines for 88 data rows",
-)
 def test_kicost_bom_acquire_pwm_dk_reads_88_rows(cli):
-    assert summary(report(cli, "kicost-bom-acquire-pwm-dk.csv"))["lines_read"] == 88
+    """The footer is no data: line 95 (',,,,,Total Purchase:,0,…') is a totals row and the 87
+    residue lines ',,,,,,,,0,,,,' hold nothing a line is made of; both are listed as skipped."""
+    s = summary(report(cli, "kicost-bom-acquire-pwm-dk.csv"))
+    assert s["lines_read"] == 88
+    reasons = {
+        r["reason"].split(" (")[0]: (r["count"], r["lines"][0])
+        for r in s["lines_skipped"]["reasons"]
+    }
+    assert reasons == {
+        "a totals row below the table": (1, 95),
+        "below the table with no name, part, reference, quantity or amount": (87, 185),
+    }
 
 
 def test_1clickbom_example_kitspace(cli):
@@ -590,12 +589,10 @@ def test_mouser_cart_upload_digifant2(cli):
     assert_unscreened(r)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the column 'Mouser Part Number' is taken by its header as Mouser's ordering code; "
-    "it holds manufacturer part numbers (INA226AIDGSR, RC0805FR-0710KL), not Mouser's 595-… codes",
-)
 def test_mouser_cart_upload_digifant2_part_numbers_are_the_makers(cli):
+    """The column 'Mouser Part Number' holds manufacturer part numbers (INA226AIDGSR,
+    RC0805FR-0710KL), not Mouser's 595-… codes, and the file has no other part column: it is
+    read as the makers' part numbers, so the part-number rules screen it."""
     cols = columns(report(cli, "mouser-cart-upload-digifant2.csv"))
     assert cols.get("part") == ["Mouser Part Number"]
     assert "Mouser Part Number" not in cols.get("distributor_part", [])
@@ -655,12 +652,9 @@ def test_ukspend_manchester_2022_05_double_encoded_bom_is_stripped(cli):
     assert "Body Name" in extra
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Redacted Personal Information' (18 rows) is screened as one supplier name; it is a "
-    "redaction marker, not a vendor",
-)
 def test_ukspend_manchester_2022_05_redaction_marker_is_no_supplier(cli):
+    """'Redacted Personal Information' (18 rows) stands for a withheld payee: those lines name
+    nobody, and the marker is not screened as if it were a supplier."""
     s = summary(report(cli, "ukspend-manchester-2022-05.csv"))
     assert s["names_screened"] == 62
     assert s["lines_without_name"] == 18
@@ -814,12 +808,12 @@ def test_xlsx_bom_openadc_chipwhisperer(cli):
     assert_unscreened(r)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the note 'See Wiki for Details' (J41, below the table) is read as a 39th line",
-)
 def test_xlsx_bom_openadc_chipwhisperer_reads_38_rows(cli):
-    assert summary(report(cli, "xlsx-bom-openadc-chipwhisperer.xlsx"))["lines_read"] == 38
+    """The note 'See Wiki for Details' (J41, below the table) is no 39th line; it is listed as
+    skipped at its row."""
+    s = summary(report(cli, "xlsx-bom-openadc-chipwhisperer.xlsx"))
+    assert s["lines_read"] == 38
+    assert [(r["count"], r["lines"]) for r in s["lines_skipped"]["reasons"]] == [(1, [41])]
 
 
 def test_xlsx_ledger_dod1033_nebraska(cli):

@@ -156,6 +156,54 @@ def test_a_mixed_file_is_read_and_its_first_bad_line_named(cli, tmp_path):
     assert json.loads(r.stdout)["inputs"][0]["meta"]["encoding"] == "utf-8"
 
 
+def test_a_totals_row_below_a_ledger_is_not_spend(cli, tmp_path):
+    """A spend export ending in 'Grand Total:' would double the spend if read as a line: it is
+    listed as skipped at its line instead, and the lines' total stands."""
+    led = tmp_path / "ap.csv"
+    led.write_text(
+        "Vendor Name,Invoice Date,Amount\nAcme Ltd,2024-01-03,10.00\n"
+        "Hikvision USA Inc,2024-01-04,20.00\n,,\nGrand Total:,,30.00\n"
+    )
+    s = report(cli, led)["summary"]
+    assert s["total_spend"] == 30 and s["lines_read"] == 2
+    assert [(r["count"], r["lines"]) for r in s["lines_skipped"]["reasons"]] == [(1, [5])]
+
+
+def test_a_vendor_called_total_inside_the_table_is_a_line(cli, tmp_path):
+    """'TOTAL' with a date is a fuel supplier's line, not a totals row; and only rows below
+    the table's last line are looked at."""
+    led = tmp_path / "fuel.csv"
+    led.write_text(
+        "Vendor Name,Invoice Date,Amount\nTOTAL,2024-01-03,10.00\nTotal,,5.00\n"
+        "Acme,2024-01-05,1.00\n"
+    )
+    s = report(cli, led)["summary"]
+    assert s["total_spend"] == 16 and s["lines_read"] == 3 and s["lines_skipped"]["total"] == 0
+
+
+def test_a_placeholder_for_a_name_is_no_name(cli, tmp_path):
+    """'N/A' as a maker and 'REDACTED' as a supplier name nobody: such a line counts as naming
+    no one (never as a screened, clean name), while its other name is still screened."""
+    bom = tmp_path / "bom.csv"
+    bom.write_text(
+        "Reference,Manufacturer,Supplier,Qty\nR1,N/A,REDACTED,1\nU1,n/a,Hikvision USA Inc,1\n"
+    )
+    s = report(cli, bom)["summary"]
+    assert s["lines_without_name"] == 1 and s["names_screened"] == 1 and s["findings"] == 1
+
+
+def test_an_eagle_part_column_is_the_reference_not_the_mpn(cli, tmp_path):
+    """Eagle's "Part" is the reference designator (R1) and KiCad's the symbol: beside a
+    package or footprint column the bare "Part" is never the maker's part number, so a later
+    MPN column is."""
+    bom = tmp_path / "eagle.csv"
+    bom.write_text(
+        "Part,Value,Device,Package,MPN,Manufacturer\nR1,10k,R-US,0603,RC0603FR-0710KL,Yageo\n"
+    )
+    cols = report(cli, bom)["inputs"][0]["meta"]["columns"]
+    assert cols["part"] == ["MPN"]
+
+
 def test_an_unknown_encoding_is_a_one_line_error(cli, tmp_path):
     led = tmp_path / "led.csv"
     led.write_text("Vendor Name,Amount\nAcme,1\n")
