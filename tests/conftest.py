@@ -37,6 +37,13 @@ def cli():
     return run_cli
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_stored_lists(tmp_path_factory):
+    """Every test starts with no stored lists (an empty data directory), whatever the machine
+    has stored with ``bomscan rules update``; a test that stores lists sets its own."""
+    os.environ["BOMSCAN_DATA_DIR"] = str(tmp_path_factory.mktemp("bomscan-data"))
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():

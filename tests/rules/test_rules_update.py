@@ -1,0 +1,203 @@
+"""`bomscan rules update` and `bomscan rules diff` against a local HTTP server on 127.0.0.1
+serving a CSL built from the shared real CSL sample rows: after an update every report screens
+against the stored lists without an option and names them; a failed download keeps them; a
+diff of two snapshots names the added entity and, with a ledger, the spend it touches."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+SAMPLE = (
+    Path(__file__).resolve().parents[3] / "shared/samples/watchman/csl_consolidated_2023_sample.csv"
+)
+# a CSL-only entity of the sample: the Military End-User List row of 85 FR 83799
+AASPT = "Academy of Aerospace Solid Propulsion Technology"
+
+
+def _csl_without(name: str) -> bytes:
+    """The sample without the rows naming ``name``: the 'previous' list."""
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    return b"".join(ln for ln in lines if name.encode() not in ln)
+
+
+ROUTES: dict[str, tuple[int, bytes]] = {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        status, body = ROUTES.get(self.path, (404, b"no"))
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not SAMPLE.is_file():
+        pytest.fail(f"shared CSL sample not found at {SAMPLE}")
+    ROUTES.update(
+        {
+            "/csl.csv": (200, SAMPLE.read_bytes()),
+            "/old.csv": (200, _csl_without(AASPT)),
+            "/fail.csv": (500, b"oops"),
+            "/empty.csv": (200, b""),
+        }
+    )
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    t.join(timeout=5)
+
+
+@pytest.fixture
+def data(tmp_path):
+    return {"BOMSCAN_DATA_DIR": str(tmp_path / "data"), "BOMSCAN_CACHE_DIR": str(tmp_path / "c")}
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    led = tmp_path / "ap.csv"
+    led.write_text(
+        "Vendor Name,Invoice Date,Amount,Currency\n"
+        f"{AASPT},2024-02-01,5000.00,USD\nAcme Ltd,2024-02-02,10.00,USD\n"
+    )
+    return led
+
+
+def update(cli, env, url):
+    return cli("rules", "update", "--url", url, "--timeout", "5", env=env, timeout=60)
+
+
+def report(cli, env, *args):
+    r = cli("report", *args, "-f", "json", env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout), r.stderr
+
+
+def test_update_then_report_cites_the_csl_notice_even_with_the_server_gone(
+    cli, server, data, ledger
+):
+    r = update(cli, data, server + "/csl.csv")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("lists csl ") and "entities from" in r.stdout
+    # no --rules: the stored lists are on by default; the download URL now goes nowhere
+    env = {**data, "BOMSCAN_CSL_URL": "http://127.0.0.1:9/gone.json"}
+    for extra in ((), ("--offline",)):
+        rep, err = report(cli, env, str(ledger), *extra)
+        (finding,) = rep["findings"]
+        assert finding["value"] == AASPT
+        listing = rep["exposures"][0]["entity"]["listings"][0]
+        assert listing["citation"] == "85 FR 83799"
+        assert "days old" not in err
+    names = [x["name"] for x in rep["rulesets"]]
+    assert names == ["bomscan-shipped", "csl"]
+    # --lists none: only the shipped rules
+    rep, _ = report(cli, env, str(ledger), "--lists", "none")
+    assert rep["findings"] == []
+
+
+def test_a_failed_download_keeps_the_lists_in_use(cli, server, data, ledger):
+    assert update(cli, data, server + "/csl.csv").returncode == 0
+    current = Path(data["BOMSCAN_DATA_DIR"], "lists/csl/CURRENT").read_text()
+    for bad in ("/fail.csv", "/empty.csv", "/missing.csv"):
+        r = update(cli, data, server + bad)
+        assert r.returncode == 3
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and "still using csl " in lines[0], r.stderr
+        assert Path(data["BOMSCAN_DATA_DIR"], "lists/csl/CURRENT").read_text() == current
+    rep, _ = report(cli, data, str(ledger))
+    assert [f["value"] for f in rep["findings"]] == [AASPT]
+    leftovers = [p.name for p in Path(data["BOMSCAN_DATA_DIR"], "lists/csl").iterdir()]
+    assert sorted(leftovers) == sorted(["CURRENT", current.strip()])
+
+
+def test_stale_lists_are_named_in_a_warning(cli, server, data, ledger):
+    assert update(cli, data, server + "/csl.csv").returncode == 0
+    base = Path(data["BOMSCAN_DATA_DIR"], "lists/csl")
+    version = (base / "CURRENT").read_text().strip()
+    meta_path = base / version / "source.json"
+    meta = json.loads(meta_path.read_text())
+    meta["fetched"] = (datetime.now(UTC) - timedelta(days=10)).isoformat()
+    meta_path.write_text(json.dumps(meta))
+    _, err = report(cli, data, str(ledger))
+    assert f"stored lists csl {version} are 10 days old (max-age 7)" in err
+    assert "bomscan rules update" in err
+
+
+def test_diff_names_the_added_entity_and_the_spend_it_touches(cli, server, data, ledger):
+    assert update(cli, data, server + "/old.csv").returncode == 0
+    assert update(cli, data, server + "/csl.csv").returncode == 0
+    r = cli("rules", "diff", "csl@previous", "csl", "-f", "json", env=data, timeout=60)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert [e["name"] for e in d["added"]] == [f"{AASPT} (AASPT)"]
+    assert d["removed"] == [] and d["created"] is None
+    r = cli("rules", "diff", "csl@previous", "csl", str(ledger), env=data, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert f"Added (1):\n  {AASPT} (AASPT)" in r.stdout
+    assert (
+        "Exposure the change creates (matched only under NEW):\n  1 line(s); spend 5,000.00 USD"
+        in r.stdout
+    )
+    r = cli("rules", "diff", "csl@previous", "csl", str(ledger), "-f", "json", env=data)
+    d = json.loads(r.stdout)
+    assert d["created"]["by_currency"] == [{"currency": "USD", "lines": 1, "spend": 5000.0}]
+    assert d["ended"]["findings"] == []
+
+
+def test_diff_of_two_csl_files_without_a_store(cli, tmp_path):
+    old = tmp_path / "old.csv"
+    old.write_bytes(_csl_without(AASPT))
+    r = cli("rules", "diff", str(old), str(SAMPLE), "-f", "markdown")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"# Lists changed from {old} to {SAMPLE}")
+    assert f"## Added (1)\n- {AASPT} (AASPT)" in r.stdout
+
+
+def test_diff_of_something_that_is_no_snapshot_is_one_line(cli, tmp_path):
+    r = cli("rules", "diff", "csl@previous", str(tmp_path / "nope"))
+    assert r.returncode == 3
+    assert len(r.stderr.strip().splitlines()) == 1 and "not a stored list version" in r.stderr
+
+
+def test_the_data_dir_is_isolated_in_tests():
+    """No test reads the machine's stored lists (conftest points BOMSCAN_DATA_DIR at a temp
+    directory)."""
+    assert "bomscan-data" in os.environ["BOMSCAN_DATA_DIR"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "sarif", "html", "json", "xlsx"])
+def test_every_format_names_the_stored_lists_and_their_date(
+    cli, server, data, ledger, fmt, tmp_path
+):
+    assert update(cli, data, server + "/csl.csv").returncode == 0
+    version = Path(data["BOMSCAN_DATA_DIR"], "lists/csl/CURRENT").read_text().strip()
+    out = tmp_path / f"report.{fmt}"
+    r = cli("report", str(ledger), "-f", fmt, "-o", str(out), env=data, timeout=60)
+    assert r.returncode == 0, r.stderr
+    if fmt == "xlsx":
+        import fastexcel
+
+        sheet = fastexcel.read_excel(str(out)).load_sheet("Summary", header_row=None)
+        text = " ".join(str(v) for row in sheet.to_polars().iter_rows() for v in row)
+    else:
+        text = out.read_text(encoding="utf-8")
+    text = " ".join(text.replace("\\(", "(").replace("\\)", ")").split())  # wrapped, escaped
+    today = version[:10]
+    assert f"csl {version} (updated {today})" in text or (
+        f'"version": "{version}"' in text and f'"updated": "{today}"' in text
+    )
