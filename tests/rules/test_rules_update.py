@@ -127,12 +127,7 @@ def test_a_failed_download_keeps_the_lists_in_use(cli, server, data, ledger):
 
 def test_stale_lists_are_named_in_a_warning(cli, server, data, ledger):
     assert update(cli, data, server + "/csl.csv").returncode == 0
-    base = Path(data["BOMSCAN_DATA_DIR"], "lists/csl")
-    version = (base / "CURRENT").read_text().strip()
-    meta_path = base / version / "source.json"
-    meta = json.loads(meta_path.read_text())
-    meta["fetched"] = (datetime.now(UTC) - timedelta(days=10)).isoformat()
-    meta_path.write_text(json.dumps(meta))
+    version = _age(data, 10)
     _, err = report(cli, data, str(ledger))
     assert f"stored lists csl {version} are 10 days old (max-age 7)" in err
     assert "bomscan rules update" in err
@@ -201,3 +196,40 @@ def test_every_format_names_the_stored_lists_and_their_date(
     assert f"csl {version} (updated {today})" in text or (
         f'"version": "{version}"' in text and f'"updated": "{today}"' in text
     )
+
+
+def _age(data: dict, days: int) -> str:
+    """Make the stored version look ``days`` old; its name."""
+    base = Path(data["BOMSCAN_DATA_DIR"], "lists/csl")
+    version = (base / "CURRENT").read_text().strip()
+    meta_path = base / version / "source.json"
+    meta = json.loads(meta_path.read_text())
+    meta["fetched"] = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+    meta_path.write_text(json.dumps(meta))
+    return version
+
+
+def test_config_auto_update_refreshes_stale_lists_unless_offline(cli, server, data, ledger):
+    assert update(cli, data, server + "/old.csv").returncode == 0
+    stale = _age(data, 30)
+    (ledger.parent / ".bomscan.toml").write_text("max-age = 14\nauto-update = true\n")
+    # the stored version came from /old.csv: point it at the newer list, as a mirror would be
+    meta_path = Path(data["BOMSCAN_DATA_DIR"], "lists/csl", stale, "source.json")
+    meta = json.loads(meta_path.read_text())
+    meta["url"] = server + "/csl.csv"
+    meta_path.write_text(json.dumps(meta))
+    cfg = ("--config", str(ledger.parent / ".bomscan.toml"))
+    rep, err = report(cli, data, str(ledger), *cfg, "--offline")
+    assert "are 30 days old (max-age 14)" in err and rep["findings"] == []
+    rep, err = report(cli, data, str(ledger), *cfg)
+    assert "days old" not in err
+    assert [f["value"] for f in rep["findings"]] == [AASPT]
+    assert Path(data["BOMSCAN_DATA_DIR"], "lists/csl/CURRENT").read_text().strip() != stale
+
+
+def test_a_bad_max_age_in_config_is_one_line(cli, tmp_path, ledger):
+    cfg = tmp_path / ".bomscan.toml"
+    cfg.write_text("max-age = 0\n")
+    r = cli("report", str(ledger), "--config", str(cfg))
+    assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1
+    assert "max-age: must be a number of days above 0" in r.stderr
