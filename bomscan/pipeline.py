@@ -107,7 +107,7 @@ def _stored_lists(req: ReportRequest) -> list[str]:
     """Warnings on the stored lists a report uses: one per set older than ``max_age`` days.
     With ``auto_update`` (config) and not ``offline``, a stale set is updated first; a failed
     update keeps the stored lists and says so."""
-    from bomscan.rules import fetch, store
+    from bomscan.rules import store
 
     out = []
     max_age = store.DEFAULT_MAX_AGE if req.max_age is None else req.max_age
@@ -116,6 +116,8 @@ def _stored_lists(req: ReportRequest) -> list[str]:
         if age <= max_age:
             continue
         if req.auto_update and not req.offline:
+            from bomscan.rules import fetch  # urllib: imported only when a download may run
+
             try:
                 if req.progress:
                     req.progress(f"updating stored lists {s.name} (auto-update)")
