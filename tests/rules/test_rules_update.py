@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import serve
 
 SAMPLE = (
     Path(__file__).resolve().parents[3] / "shared/samples/watchman/csl_consolidated_2023_sample.csv"
@@ -30,18 +29,6 @@ def _csl_without(name: str) -> bytes:
 ROUTES: dict[str, tuple[int, bytes]] = {}
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        status, body = ROUTES.get(self.path, (404, b"no"))
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
     if not SAMPLE.is_file():
@@ -54,13 +41,8 @@ def server():
             "/empty.csv": (200, b""),
         }
     )
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    t.join(timeout=5)
+    with serve(ROUTES) as url:
+        yield url
 
 
 @pytest.fixture
