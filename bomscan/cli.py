@@ -440,9 +440,10 @@ def rules_update(ctx, url, timeout):
     Stored in the user data directory ($BOMSCAN_DATA_DIR overrides it), versioned, switched
     atomically; the previous version is kept, and a failed download keeps the lists in use.
     """
-    from bomscan.rules.fetch import update_lists
+    from bomscan.pipeline import update_lists
 
-    click.echo(update_lists(url=url, timeout=timeout))
+    out = ctx.obj["out"]
+    click.echo(update_lists(url, timeout, progress=out.info))
 
 
 @rules.command("diff")

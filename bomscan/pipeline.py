@@ -103,6 +103,19 @@ def run(req: ReportRequest) -> Report:
     return report
 
 
+def update_lists(url: str | None, timeout: float, progress=None) -> str:
+    """``rules update``: download and store the lists, then build the name index of the rules
+    a report will now use (shipped + stored), so the first report after an update does not pay
+    for it. Returns the one-line summary."""
+    from bomscan.rules import fetch
+
+    summary = fetch.update_lists(url=url, timeout=timeout)
+    if progress:
+        progress("building the name index for the updated lists")
+    load_rules_and_resolver(ReportRequest(inputs=[]))
+    return summary
+
+
 def _stored_lists(req: ReportRequest) -> list[str]:
     """Warnings on the stored lists a report uses: one per set older than ``max_age`` days.
     With ``auto_update`` (config) and not ``offline``, a stale set is updated first; a failed
@@ -116,12 +129,10 @@ def _stored_lists(req: ReportRequest) -> list[str]:
         if age <= max_age:
             continue
         if req.auto_update and not req.offline:
-            from bomscan.rules import fetch  # urllib: imported only when a download may run
-
             try:
                 if req.progress:
                     req.progress(f"updating stored lists {s.name} (auto-update)")
-                fetch.update_lists(s.url)
+                update_lists(s.url, 60.0)
                 continue
             except InputError as exc:
                 out.append(f"auto-update of lists {s.name} failed ({exc}); using {s.version}")
