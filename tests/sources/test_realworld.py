@@ -1,4 +1,4 @@
-"""bomscan on the 35 third-party files of ``tests/fixtures/realworld/``, read as a user reads them.
+"""bomscan on the 38 third-party files of ``tests/fixtures/realworld/``, read as a user reads them.
 
 Every statement below comes from ``tests/fixtures/realworld/EXPECTED.md`` (what a careful person
 concludes from each file: BOM or ledger, header row, which columns name organisations, which hold
@@ -847,12 +847,125 @@ READ = sorted(
 )
 
 
-def test_all_35_fixtures_are_covered():
+def test_all_38_fixtures_are_covered():
     """A fixture added to the directory needs its own test above (and a line in EXPECTED.md)."""
-    assert len(READ) + 2 == 35
+    assert len(READ) + 2 == 38
 
 
 @pytest.mark.parametrize("name", READ)
 def test_no_made_up_currency(cli, name):
     """Every currency a report names is a real ISO 4217 code (or none)."""
     assert_real_currencies(report(cli, name))
+
+
+# --- third collection round (issue 18): a Mouser export with prices, an Eagle BOM ----------
+
+
+def test_mouser_cart_export_boros_semicolon(cli):
+    """Mouser cart export as Mouser writes it (semicolon-delimited, ``Mouser #;Mfr. #;
+    Manufacturer;Customer #;…;Order Qty.;Price (USD);Ext.: (USD)``): 17 lines, 53 pieces,
+    $50.82, ``$`` in every price; ``Customer #`` is empty."""
+    r = report(cli, "mouser-cart-export-boros-semicolon.csv")
+    assert r["inputs"][0]["kind"] == "ledger"  # a priced distributor cart
+    assert meta(r)["delimiter"] == ";"
+    assert meta(r)["header_line"] == 1
+    assert summary(r)["lines_read"] == 17
+    assert columns(r)["distributor_part"] == ["Mouser #"]
+    assert columns(r)["quantity"] == ["Order Qty."]
+    assert columns(r)["unit_price"] == ["Price (USD)"]
+    assert meta(r)["money_column"] == "Ext.: (USD)"
+    assert currencies(r) == {"USD"}
+    assert summary(r)["total_spend"] == pytest.approx(50.82, abs=0.005)
+    assert summary(r)["credit_lines"] == 0
+    assert summary(r)["lines_without_name"] == 0
+    assert "unscreened" not in summary(r)
+    assert_not_money(r, "Mouser #", "Mfr. #", "Customer #", "Lifecycle")
+
+
+def test_mouser_cart_boros_numbered(cli):
+    """The same cart re-typed by the project (``#`` line numbers, ``Qty``, ``Unit Price (USD)``,
+    ``Total (USD)``, comma-delimited): ``#`` is a line number (sum 153), not a quantity."""
+    r = report(cli, "mouser-cart-boros-numbered.csv")
+    assert meta(r)["header_line"] == 1
+    assert summary(r)["lines_read"] == 17
+    assert columns(r)["distributor_part"] == ["Mouser #"]
+    assert columns(r)["quantity"] == ["Qty"]
+    assert columns(r)["unit_price"] == ["Unit Price (USD)"]
+    assert meta(r)["money_column"] == "Total (USD)"
+    assert currencies(r) == {"USD"}
+    assert summary(r)["total_spend"] == pytest.approx(50.82, abs=0.005)
+    assert summary(r)["lines_without_name"] == 0
+    assert_not_money(r, "#", "Mouser #", "Mfr. #")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the priced Mouser cart with a '#' line-number column is read as a 'csv-bom', while "
+    "the same cart in Mouser's own layout (and every priced Digi-Key/LCSC cart) is a 'ledger'",
+)
+def test_mouser_cart_boros_numbered_is_a_ledger(cli):
+    assert report(cli, "mouser-cart-boros-numbered.csv")["inputs"][0]["kind"] == "ledger"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bomscan reads Mouser's 'Mfr. #' (the maker's part number: 06031C104MAT2A, BMP390, "
+    "1981568-1) as a second manufacturer-name column, so 28 'names' are screened instead of "
+    "the 11 makers in 'Manufacturer', and 'Mfr. #' is not the part column",
+)
+@pytest.mark.parametrize(
+    "name", ["mouser-cart-export-boros-semicolon.csv", "mouser-cart-boros-numbered.csv"]
+)
+def test_mouser_cart_mfr_number_is_a_part_number(cli, name):
+    r = report(cli, name)
+    assert columns(r)["manufacturer"] == ["Manufacturer"]
+    assert columns(r)["part"] == ["Mfr. #"]
+    assert meta(r)["name_columns"] == ["Manufacturer"]
+    assert summary(r)["names_screened"] == 11
+
+
+def test_eagle_bom_permamote_lte(cli, tmp_path):
+    """Eagle ``bom.ulp`` CSV, list type Values: semicolon-delimited, every field quoted, a
+    trailing ``;`` (an unnamed empty 19th column); 52 lines, Qty sums to 116 (one per
+    designator in Parts); no prices; makers on 25 lines (MANUFACTURER 23, MF 1, VENDOR 1)."""
+    name = "eagle-bom-permamote-lte.csv"
+    r = report(cli, name)
+    assert r["inputs"][0]["kind"] == "csv-bom"
+    assert meta(r)["delimiter"] == ";"
+    assert meta(r)["header_line"] == 1
+    assert summary(r)["lines_read"] == 52
+    assert columns(r)["quantity"] == ["Qty"]
+    assert "MANUFACTURER" in columns(r)["manufacturer"]
+    assert set(columns(r)["distributor_part"]) == {"DIGI-KEY_PART_NUMBER", "DIGIKEY", "MOUSER"}
+    assert_no_money(r)  # Value holds 0.1uF, 100M, 6.04k, 1462350001, DNP
+    assert_not_money(r, "Value", "Device", "Package", "Parts", "MP", "DIGI-KEY_PURCHASE_URL")
+    assert_unscreened(r)  # 27 of 52 lines name no maker
+    assert r["findings"] == []
+    # VENDOR holds the maker on U13 (Texas Instruments): screened as a name
+    found = findings_for(
+        cli, tmp_path, name, "Texas Instruments Incorporated", ["Texas Instruments"]
+    )
+    assert {f["value"] for f in found} == {"Texas Instruments"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the 48-line 'MPN' column of the Eagle BOM is left as an extra column; only "
+    "'MANUFACTURER_PART_NUMBER' (2 lines) is read as the part number, so the part-number "
+    "rules see 2 of the 48 makers' numbers",
+)
+def test_eagle_bom_permamote_lte_mpn_column_is_the_part_number(cli):
+    assert "MPN" in columns(report(cli, "eagle-bom-permamote-lte.csv"))["part"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Eagle's 'MF' attribute column (manufacturer; Molex on ANT1) is not recognised, so "
+    "that line counts as naming nobody (28 lines without a name instead of 27) and Molex is "
+    "not screened",
+)
+def test_eagle_bom_permamote_lte_mf_column_names_the_maker(cli, tmp_path):
+    name = "eagle-bom-permamote-lte.csv"
+    assert summary(report(cli, name))["lines_without_name"] == 27
+    found = findings_for(cli, tmp_path, name, "Molex, LLC", ["Molex"])
+    assert [f["locator"]["line"] for f in found] == [11]
