@@ -153,7 +153,11 @@ def split_currency(header: str) -> tuple[str, str | None]:
 
 
 def role_of(header: str) -> str | None:
+    """The role a header names. A name header ending in "#" holds numbers, not names: "Mfr. #"
+    is the maker's part number (looked up as mfrno), "Vendor #" an id (no role)."""
     role = _LOOKUP.get(compare_form(header))
+    if role in NAME_ROLES and header.rstrip().endswith("#"):
+        return _LOOKUP.get(compare_form(header) + "no")
     if role is None:
         base, cur = split_currency(header)
         if cur is not None:
@@ -186,10 +190,23 @@ def _roles_by_header(headers: list[str]) -> dict[str, list[str]]:
         # an EDA export: its bare "Part" is the symbol (KiCad: C_Small, R) or the reference
         # designator (Eagle: R1), never the maker's part number
         found["part"] = [h for h in found.get("part", []) if compare_form(h) != "part"]
+    if len(found.get("part", [])) > 1:  # the most specific spelling wins: MPN over Item #
+        found["part"].sort(key=part_rank)
     for role, hs in list(found.items()):
         if role not in MULTI_ROLES:
             found[role] = hs[:1]
     return found
+
+
+def part_rank(header: str) -> int:
+    """A part-number header's place in the vocabulary, which lists the spellings that name the
+    maker's number (MPN, Mfr. #) before the generic ones (Part Number, Item #)."""
+    forms = ROLE_HEADERS["part"]
+    form = compare_form(header)
+    for f in (form, form + "no"):
+        if f in forms:
+            return forms.index(f)
+    return len(forms)  # named by --column or a currency suffix: after the vocabulary
 
 
 def detect_roles(
@@ -223,7 +240,12 @@ def detect_roles(
 
 
 def is_ledger(headers: list[str], roles: dict[str, list[str]]) -> bool:
+    """A spend ledger, not a BOM: a ledger header (PO Number, Invoice, Payee...); dated
+    amounts without part numbers; or a priced distributor order or cart (the distributor's
+    numbers and an amount, no reference designators: a costed BOM has those)."""
     forms = {compare_form(h) for h in headers}
     if forms & set(LEDGER_HINTS):
+        return True
+    if "distributor_part" in roles and "amount" in roles and "reference" not in roles:
         return True
     return "date" in roles and "amount" in roles and "part" not in roles

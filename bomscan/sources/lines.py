@@ -116,13 +116,14 @@ def _decide(path, sample: pl.DataFrame | None, roles, decimal, warnings) -> Deci
     return out
 
 
-def _sample(path, lf, sample_lf, not_blank, roles) -> pl.DataFrame | None:
-    """The first records' money, date and part-number columns, for the per-file decisions."""
+def _sample(path, lf, sample_lf, not_blank, roles, headers) -> pl.DataFrame | None:
+    """The first records' money, date and part-number columns (every header that may hold
+    part numbers), for the per-file decisions."""
     wanted = [
         h
         for r in ("amount", "unit_price", "quantity", "date", "part", "distributor_part")
         for h in roles.get(r, [])
-    ]
+    ] + [h for h in headers if cols.role_of(h) == "part"]
     sample_cols = list(dict.fromkeys(wanted))
     if not sample_cols:
         return None
@@ -168,24 +169,32 @@ def _numbers_by_content(path, sample, roles, decimal: str, warnings: list[str]) 
 
 
 def _distributor_numbers(sample, roles: dict, headers: list[str]) -> dict:
-    """A "Part Number" column of Digi-Key's own numbers ("277-8599-ND": Digi-Key ends every
-    one in -ND) is the distributor's part number, not the maker's; the next part-number
-    column ("Manufacturer Part Number"), if any, is the maker's."""
-    col = (roles.get("part") or [None])[0]
-    if sample is not None and col is None:
-        return _makers_numbers(sample, roles)
-    if sample is None or col is None or roles.get("distributor_part"):
+    """Part-number columns of a distributor's own numbers are the distributor's, not the
+    maker's: a Digi-Key cart's "Part Number" ("277-8599-ND": Digi-Key ends every one in -ND).
+    The best-ranked other part-number column ("Manufacturer Part Number") is the maker's."""
+    if sample is None:
         return roles
-    text = sample[col].cast(pl.String).str.strip_chars().drop_nulls()
-    if text.len() < 3 or text.str.ends_with("-ND").mean() < MIN_NUMERIC_SHARE:
+    if not roles.get("part"):
+        return _makers_numbers(sample, roles)
+    if roles.get("distributor_part"):
+        return roles
+    candidates = [h for h in headers if cols.role_of(h) == "part" and h in sample.columns]
+    pattern = cols.DISTRIBUTOR_CODES["digikey"]
+    own = [h for h in candidates if _mostly(sample[h], pattern)]
+    if not own:
         return roles
     out = {r: hs for r, hs in roles.items() if r != "part"}
-    out["distributor_part"] = [col]
-    taken = {h for hs in out.values() for h in hs}
-    maker = [h for h in headers if h not in taken and cols.role_of(h) == "part"]
+    out["distributor_part"] = own
+    maker = sorted((h for h in candidates if h not in own), key=cols.part_rank)
     if maker:
         out["part"] = maker[:1]
     return out
+
+
+def _mostly(column: pl.Series, pattern: str) -> bool:
+    """Whether most of a sampled column's values (at least 3) match ``pattern``."""
+    text = column.cast(pl.String).str.strip_chars().drop_nulls()
+    return text.len() >= 3 and text.str.contains(pattern).mean() >= MIN_NUMERIC_SHARE
 
 
 def _makers_numbers(sample: pl.DataFrame, roles: dict) -> dict:
@@ -198,7 +207,7 @@ def _makers_numbers(sample: pl.DataFrame, roles: dict) -> dict:
         text = sample[h].cast(pl.String).str.strip_chars().drop_nulls()
         if pattern is None or text.len() < 3:
             continue
-        if text.str.contains(pattern).mean() < MIN_NUMERIC_SHARE:
+        if not _mostly(text, pattern):
             out = dict(roles)
             out["distributor_part"] = [x for x in roles["distributor_part"] if x != h]
             out["part"] = [h]
@@ -459,7 +468,7 @@ def lines_from_frame(
     not_blank = pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
     indexed = lf.with_row_index("item")
     lf = indexed.filter(not_blank)
-    sample = _sample(path, lf, sample_lf, not_blank, roles)
+    sample = _sample(path, lf, sample_lf, not_blank, roles, headers)
     decisions = _decide(path, sample, roles, decimal, warnings)
     roles = _numbers_by_content(path, sample, roles, decisions.decimal, warnings)
     roles = _distributor_numbers(sample, roles, headers)

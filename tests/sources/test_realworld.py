@@ -898,25 +898,18 @@ def test_mouser_cart_boros_numbered(cli):
     assert_not_money(r, "#", "Mouser #", "Mfr. #")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the priced Mouser cart with a '#' line-number column is read as a 'csv-bom', while "
-    "the same cart in Mouser's own layout (and every priced Digi-Key/LCSC cart) is a 'ledger'",
-)
 def test_mouser_cart_boros_numbered_is_a_ledger(cli):
+    """The priced Mouser cart with a '#' line-number column is a ledger, as the same cart in
+    Mouser's own layout and every priced Digi-Key/LCSC cart is."""
     assert report(cli, "mouser-cart-boros-numbered.csv")["inputs"][0]["kind"] == "ledger"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bomscan reads Mouser's 'Mfr. #' (the maker's part number: 06031C104MAT2A, BMP390, "
-    "1981568-1) as a second manufacturer-name column, so 28 'names' are screened instead of "
-    "the 11 makers in 'Manufacturer', and 'Mfr. #' is not the part column",
-)
 @pytest.mark.parametrize(
     "name", ["mouser-cart-export-boros-semicolon.csv", "mouser-cart-boros-numbered.csv"]
 )
 def test_mouser_cart_mfr_number_is_a_part_number(cli, name):
+    """Mouser's 'Mfr. #' is the maker's part number (06031C104MAT2A, BMP390, 1981568-1), not a
+    second manufacturer-name column: the 11 makers in 'Manufacturer' are what is screened."""
     r = report(cli, name)
     assert columns(r)["manufacturer"] == ["Manufacturer"]
     assert columns(r)["part"] == ["Mfr. #"]
@@ -948,23 +941,13 @@ def test_eagle_bom_permamote_lte(cli, tmp_path):
     assert {f["value"] for f in found} == {"Texas Instruments"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the 48-line 'MPN' column of the Eagle BOM is left as an extra column; only "
-    "'MANUFACTURER_PART_NUMBER' (2 lines) is read as the part number, so the part-number "
-    "rules see 2 of the 48 makers' numbers",
-)
 def test_eagle_bom_permamote_lte_mpn_column_is_the_part_number(cli):
+    """The 48-line 'MPN' column is the part number, over 'MANUFACTURER_PART_NUMBER' (2 lines)."""
     assert "MPN" in columns(report(cli, "eagle-bom-permamote-lte.csv"))["part"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Eagle's 'MF' attribute column (manufacturer; Molex on ANT1) is not recognised, so "
-    "that line counts as naming nobody (28 lines without a name instead of 27) and Molex is "
-    "not screened",
-)
 def test_eagle_bom_permamote_lte_mf_column_names_the_maker(cli, tmp_path):
+    """Eagle's 'MF' attribute column names the maker (Molex on ANT1, line 11)."""
     name = "eagle-bom-permamote-lte.csv"
     assert summary(report(cli, name))["lines_without_name"] == 27
     found = findings_for(cli, tmp_path, name, "Molex, LLC", ["Molex"])

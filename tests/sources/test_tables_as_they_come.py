@@ -204,6 +204,15 @@ def test_an_eagle_part_column_is_the_reference_not_the_mpn(cli, tmp_path):
     assert cols["part"] == ["MPN"]
 
 
+def test_a_name_header_ending_in_a_number_sign_holds_numbers_not_names(cli, tmp_path):
+    """'Vendor #' is the vendor's id in the ERP, not its name: only 'Vendor Name' is screened,
+    so the id 10042 is never matched against the lists."""
+    led = tmp_path / "ap.csv"
+    led.write_text("Vendor #,Vendor Name,Invoice Date,Amount\n10042,Acme Ltd,2024-01-02,5.00\n")
+    meta = report(cli, led)["inputs"][0]["meta"]
+    assert meta["name_columns"] == ["Vendor Name"]
+
+
 def test_an_unknown_encoding_is_a_one_line_error(cli, tmp_path):
     led = tmp_path / "led.csv"
     led.write_text("Vendor Name,Amount\nAcme,1\n")
