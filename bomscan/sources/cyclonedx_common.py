@@ -36,6 +36,11 @@ from bomscan.errors import InputError
 from bomscan.model import CycloneDxMeta
 from bomscan.sources.schema import LINE_SCHEMA
 
+# The fields that name who made or supplied a component. ``author``, ``authors`` and
+# ``publisher`` are screened too (a listed software publisher must be found), but a component
+# named only by them names no supplier: it counts among the lines nothing could be screened for.
+SUPPLIER_FIELDS = frozenset({"manufacturer", "supplier", "manufacture", "metadata.supplier"})
+
 QTY_PROPS = ("cdx:device:quantity",)
 UNIT_PRICE_PROPS = ("bomscan:unitPrice", "internal:unitPrice")
 EXT_PRICE_PROPS = ("bomscan:extendedPrice", "internal:extendedPrice")
@@ -179,10 +184,12 @@ def components_to_frame(
         else:
             qty = unit = amount = currency = None
         ref, part, desc, cline = comp.bom_ref, comp.part, comp.description, comp.line
-        if not comp.names:
-            append((idx, cline, ref, None, None, part, desc, qty, unit, amount, currency, True))
-            continue
         first = True
+        if not any(fld in SUPPLIER_FIELDS for fld, _, _ in comp.names):
+            # no maker or supplier named: the line names nobody (its authors or publisher are
+            # still screened, on rows of their own, so a listed publisher is found)
+            append((idx, cline, ref, None, None, part, desc, qty, unit, amount, currency, True))
+            first = False
         for fld, name, line in comp.names:
             append(
                 (
