@@ -56,15 +56,16 @@ def shared_dir() -> Path:
 
 
 @contextmanager
-def serve(routes: dict[str, tuple[int, bytes]]) -> Iterator[str]:
+def serve(routes: dict[str, tuple]) -> Iterator[str]:
     """A local HTTP server on 127.0.0.1 answering GET ``path`` with ``routes[path]`` (status,
-    body; 404 otherwise); yields its base URL. Tests of commands whose job is to download."""
+    body, and optionally the Content-Length to announce: more than the body is a download cut
+    short); 404 otherwise. Yields its base URL. Tests of commands whose job is to download."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
-            status, body = routes.get(self.path, (404, b"no"))
+            status, body, *length = routes.get(self.path, (404, b"no"))
             self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(length[0] if length else len(body)))
             self.end_headers()
             self.wfile.write(body)
 

@@ -39,6 +39,7 @@ def server():
             "/old.csv": (200, _csl_without(AASPT)),
             "/fail.csv": (500, b"oops"),
             "/empty.csv": (200, b""),
+            "/cut.csv": (200, SAMPLE.read_bytes()[:4000], len(SAMPLE.read_bytes())),
         }
     )
     with serve(ROUTES) as url:
@@ -95,7 +96,7 @@ def test_update_then_report_cites_the_csl_notice_even_with_the_server_gone(
 def test_a_failed_download_keeps_the_lists_in_use(cli, server, data, ledger):
     assert update(cli, data, server + "/csl.csv").returncode == 0
     current = Path(data["BOMSCAN_DATA_DIR"], "lists/csl/CURRENT").read_text()
-    for bad in ("/fail.csv", "/empty.csv", "/missing.csv"):
+    for bad in ("/fail.csv", "/empty.csv", "/missing.csv", "/cut.csv"):
         r = update(cli, data, server + bad)
         assert r.returncode == 3
         lines = r.stderr.strip().splitlines()
