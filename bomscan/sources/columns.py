@@ -152,9 +152,15 @@ def split_currency(header: str) -> tuple[str, str | None]:
     return base, code
 
 
+_DUPLICATE = re.compile(r"^(.*\S) \((\d+)\)$")  # see tabular.unique_headers
+
+
 def role_of(header: str) -> str | None:
     """The role a header names. A name header ending in "#" holds numbers, not names: "Mfr. #"
     is the maker's part number (looked up as mfrno), "Vendor #" an id (no role)."""
+    dup = _DUPLICATE.match(header)  # "Vendor (2)": a repeated header, renamed to be unique
+    if dup and _LOOKUP.get(compare_form(dup.group(1))) in MULTI_ROLES:
+        header = dup.group(1)
     role = _LOOKUP.get(compare_form(header))
     if role in NAME_ROLES and header.rstrip().endswith("#"):
         return _LOOKUP.get(compare_form(header) + "no")
@@ -186,10 +192,6 @@ def _roles_by_header(headers: list[str]) -> dict[str, list[str]]:
         role = role_of(h)
         if role is not None:
             found.setdefault(role, []).append(h)
-    if any(compare_form(h) in FOOTPRINT_HEADERS for h in headers):
-        # an EDA export: its bare "Part" is the symbol (KiCad: C_Small, R) or the reference
-        # designator (Eagle: R1), never the maker's part number
-        found["part"] = [h for h in found.get("part", []) if compare_form(h) != "part"]
     if len(found.get("part", [])) > 1:  # the most specific spelling wins: MPN over Item #
         found["part"].sort(key=part_rank)
     for role, hs in list(found.items()):

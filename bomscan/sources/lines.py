@@ -191,10 +191,34 @@ def _distributor_numbers(sample, roles: dict, headers: list[str]) -> dict:
     return out
 
 
-def _mostly(column: pl.Series, pattern: str) -> bool:
-    """Whether most of a sampled column's values (at least 3) match ``pattern``."""
+# a KiCad symbol (C_Small, R, LED, Conn_01x02) or an Eagle reference designator (R1, C12)
+_SYMBOL_OR_REFDES = r"^(?:[A-Za-z]+|[A-Z]{1,3}[0-9]{1,4}|[A-Za-z0-9]+_[A-Za-z0-9_.+-]+)$"
+
+
+def _eda_symbols(sample, roles: dict, headers: list[str]) -> dict:
+    """In an EDA export (a Footprint or Package column) a bare "Part" column whose values are
+    mostly symbols or reference designators is not the maker's part number; the next
+    part-number column, if any, is. Decided on the values, so a "Part" column of real part
+    numbers (DS-2CD2083G2-IU) beside a Package column is still screened."""
+    part = (roles.get("part") or [None])[0]
+    if sample is None or part is None or cols.compare_form(part) != "part":
+        return roles
+    if not any(cols.compare_form(h) in cols.FOOTPRINT_HEADERS for h in headers):
+        return roles
+    if part not in sample.columns or not _mostly(sample[part], _SYMBOL_OR_REFDES, share=0.6):
+        return roles
+    out = {r: hs for r, hs in roles.items() if r != "part"}
+    taken = {h for hs in out.values() for h in hs}
+    others = [h for h in headers if h not in taken and h != part and cols.role_of(h) == "part"]
+    if others:
+        out["part"] = sorted(others, key=cols.part_rank)[:1]
+    return out
+
+
+def _mostly(column: pl.Series, pattern: str, share: float = MIN_NUMERIC_SHARE) -> bool:
+    """Whether more than ``share`` of a sampled column's values (at least 3) match."""
     text = column.cast(pl.String).str.strip_chars().drop_nulls()
-    return text.len() >= 3 and text.str.contains(pattern).mean() >= MIN_NUMERIC_SHARE
+    return text.len() >= 3 and text.str.contains(pattern).mean() > share
 
 
 def _makers_numbers(sample: pl.DataFrame, roles: dict) -> dict:
@@ -404,24 +428,44 @@ def _total_label(col: str) -> pl.Expr:
 def footer(frame: pl.DataFrame, roles: dict[str, list[str]], line_base) -> list[Skipped]:
     """The records below a table's last line that are no lines, as skip reasons with items.
 
-    A totals row (a total label, no date, part or reference) repeats the sum of the lines, so
-    counting it would double the spend; a row with nothing a line is made of (a note such as
-    "See Wiki for Details", KiCost's rows of a lone 0) is not a line either. Only the trailing
-    block is looked at: a row inside the table stays a line, whatever it holds. Why here: a
-    reader knows the roles, and the rows are listed, never dropped silently."""
+    A totals row (a total label, no date, part or reference, and no name but the label)
+    repeats the sum of the lines, so counting it would double the spend; below it, and below
+    the last line, a row with nothing a line is made of (a note such as "See Wiki for
+    Details", "Prepared by ...", KiCost's rows of a lone 0) is not a line either. Rows inside
+    the table stay lines, whatever they hold. Why here: a reader knows the roles, and the rows
+    are listed, never dropped silently."""
     headers = [c for c in frame.columns if c != "item"]
-    line_cols = [h for r in cols.LINE_ROLES for h in roles.get(r, [])]
-    item_cols = [h for r in cols.ITEM_ROLES for h in roles.get(r, [])]
-    if not line_cols or frame.height == 0:
+    names = [h for r in cols.NAME_ROLES for h in roles.get(r, [])]
+    data = [h for r in cols.LINE_ROLES for h in roles.get(r, []) if h not in names]
+    items = [h for r in cols.ITEM_ROLES for h in roles.get(r, [])]
+    if not data or frame.height == 0:
         return []
-    has_item = pl.any_horizontal([_filled(c) for c in item_cols]) if item_cols else pl.lit(False)
-    total = pl.any_horizontal([_total_label(h) for h in headers]) & ~has_item
-    line = pl.any_horizontal([_filled(c) for c in line_cols]) & ~total
-    flags = frame.select("item", total.alias("total"), line.alias("line"))
-    last = flags.filter(pl.col("line"))["item"].max()
+
+    def anyof(cells: list[pl.Expr]) -> pl.Expr:
+        return pl.any_horizontal(cells) if cells else pl.lit(False)
+
+    other_name = anyof([_filled(c) & ~_total_label(c) for c in names])
+    total = anyof([_total_label(h) for h in headers]) & ~anyof([_filled(c) for c in items])
+    total = total & ~other_name
+    flags = frame.select(
+        "item",
+        total.alias("total"),
+        (anyof([_filled(c) for c in data]) & ~total).alias("data"),
+        anyof([_filled(c) for c in names]).alias("named"),
+    )
+    last = flags.filter(pl.col("data"))["item"].max()
     if last is None:
         return []
     tail = flags.filter(pl.col("item") > last)
+    first_total = tail.filter(pl.col("total"))["item"].min()
+    # below the last line: a named row is still a line (a vendor with no amount) until a
+    # totals row; from the totals row on, every row is footer
+    after = pl.lit(False) if first_total is None else pl.col("item") >= first_total
+    tail = tail.filter(after | ~pl.col("named"))
+    return _skips(tail, line_base)
+
+
+def _skips(tail: pl.DataFrame, line_base) -> list[Skipped]:
     out = []
     for is_total, reason in (
         (True, "a totals row below the table (it sums the lines; not counted as spend)"),
@@ -449,6 +493,7 @@ def lines_from_frame(
     sample_lf: pl.LazyFrame | None = None,
     rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
     small: bool = False,
+    tail: Callable[[], pl.DataFrame | None] | None = None,
 ) -> ReadResult:
     """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
 
@@ -461,7 +506,8 @@ def lines_from_frame(
     ``rows_at(items, records)``: those records of ``lf`` (with ``item``) read directly (a CSV
     by byte offset), or None; the pass view's ``fetch`` then filters a scan of ``lf``.
     ``small``: the whole table is cheap to hold (a workbook sheet, a CSV within its head), so
-    the rows below the table that are no lines are found and listed (see :func:`footer`).
+    the rows below the table that are no lines are found and listed (see :func:`footer`);
+    ``tail()``: else the table's last records (with ``item``) for the same, or None.
     """
     roles = _roles(path, headers, overrides or {}, header_line)
     # every data record gets an item number; records with no field at all (blank lines) go
@@ -472,8 +518,10 @@ def lines_from_frame(
     decisions = _decide(path, sample, roles, decimal, warnings)
     roles = _numbers_by_content(path, sample, roles, decisions.decimal, warnings)
     roles = _distributor_numbers(sample, roles, headers)
+    roles = _eda_symbols(sample, roles, headers)
     kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
-    skipped = footer(lf.collect(), roles, line_base) if small else []
+    last = lf.collect() if small else (tail() if tail is not None else None)
+    skipped = footer(last, roles, line_base) if last is not None else []
     if skipped:  # the rows below the table that are no lines: listed, not read
         keep = ~pl.col("item").is_in([i for s in skipped for i in s.items])
         lf, indexed = lf.filter(keep), indexed.filter(keep)

@@ -327,3 +327,82 @@ def test_the_workbook_says_an_input_was_not_screened(cli, tmp_path):
     summary = fastexcel.read_excel(str(out)).load_sheet_by_name("Summary").to_polars()
     row = summary.filter(summary["Item"] == "Not screened")
     assert row.height == 1 and "nothing could be screened" in str(row["Value"][0])
+
+
+# --- found in review: a miss or doubled spend each ---------------------------------------------
+
+
+def test_one_stray_windows_byte_keeps_a_utf8_files_chinese_names(cli, tmp_path):
+    """A UTF-8 export with one Windows-1252 dash past the first MiB stays UTF-8: its Chinese
+    names after the dash are read as written and found."""
+    row = b"Acme Industrial Supply Co,1\n"
+    data = b"Vendor,Amount\n" + row * (1_100_000 // len(row)) + b"Acme \x96 Dash Ltd,3\n"
+    data += "杭州海康威视数字技术股份有限公司,99\n".encode() * 5
+    led = tmp_path / "mixed.csv"
+    led.write_bytes(data)
+    rep = report(cli, led)
+    assert rep["inputs"][0]["meta"]["encoding"] == "utf-8"
+    assert rep["summary"]["findings"] == 5
+
+
+def test_a_part_column_of_part_numbers_beside_a_package_column_is_screened(cli, tmp_path):
+    bom = tmp_path / "bom.csv"
+    bom.write_text("Part,Package,Quantity,Description\nDS-2CD2083G2-IU,Box,4,camera\n")
+    rep = report(cli, bom)
+    assert rep["inputs"][0]["meta"]["columns"]["part"] == ["Part"]
+    assert rep["summary"]["findings"] == 1
+
+
+def test_a_totals_row_at_the_end_of_a_large_ledger_is_not_spend(cli, tmp_path):
+    """Past the first MiB the end of the file is looked at too: the totals row and the note
+    below it are listed as skipped, and the spend is the lines' sum, not twice it."""
+    rows = "Acme Supplies Ltd,Office,10\n" * 45_000
+    led = tmp_path / "big.csv"
+    led.write_text(f"Vendor,Category,Amount\n{rows}Total,,450000\n\nPrepared by finance,,\n")
+    s = report(cli, led)["summary"]
+    assert s["total_spend"] == 450_000 and s["lines_read"] == 45_000
+    assert [r["lines"] for r in s["lines_skipped"]["reasons"]] == [[45_002], [45_004]]
+
+
+def test_a_note_below_a_totals_row_is_no_line(cli, tmp_path):
+    led = tmp_path / "ap.csv"
+    led.write_text("Vendor,Amount\nAcme,10\nTotal,10\nPrepared by J. Smith,\n")
+    s = report(cli, led)["summary"]
+    assert s["total_spend"] == 10 and s["lines_read"] == 1 and s["names_screened"] == 1
+
+
+def test_a_line_with_total_in_another_cell_is_a_line(cli, tmp_path):
+    led = tmp_path / "ap.csv"
+    led.write_text(
+        "Vendor,Category,Amount\nHuawei Technologies Co Ltd,Telecom,1000\nAcme,Office,50\n"
+        "Huawei Technologies Co Ltd,Total,2000\n"
+    )
+    rep = report(cli, led)
+    assert rep["summary"]["total_spend"] == 3050
+    assert rep["exposures"][0]["spend"] == 3000
+
+
+def test_a_bom_with_only_its_product_is_never_clean(cli, tmp_path):
+    """No component at all: the gate cannot pass on it (nothing was screened)."""
+    bom = tmp_path / "prod.cdx.json"
+    bom.write_text(
+        '{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,'
+        '"metadata":{"component":{"type":"device","name":"router"}},"components":[]}'
+    )
+    r = cli("report", str(bom), "--fail-on", "restricted")
+    assert r.returncode == 3 and "no line was read: nothing could be screened" in r.stderr
+
+
+def test_a_tab_holding_every_row_of_another_is_refused(cli, tmp_path):
+    book = tmp_path / "spend.xlsx"
+    head = ["Vendor Name", "Invoice Date", "Amount"]
+    jan, feb = ["Acme", "2024-01-03", "10"], ["Huawei Technologies Co Ltd", "2024-02-03", "100"]
+    _workbook(book, {"All": [head, jan, feb], "Jan": [head, jan], "Feb": [head, feb]})
+    r = report(cli, book, code=3)
+    assert "sheet 'All' holds every row of sheet 'Jan'" in r.stderr and "--sheet" in r.stderr
+
+
+def test_a_repeated_vendor_header_is_screened_too(cli, tmp_path):
+    led = tmp_path / "ap.csv"
+    led.write_text("Vendor,Vendor,Amount\nAcme,Huawei Technologies Co Ltd,5\n")
+    assert report(cli, led)["summary"]["findings"] == 1
