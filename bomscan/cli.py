@@ -482,7 +482,10 @@ def rules_diff(ctx, old, new, inputs, fmt, as_of, columns, sheet, encoding):
         sheet=sheet,
         encoding=encoding,
     )
-    click.echo(render(diff(old, new, req), fmt), nl=False)
+    result = diff(old, new, req)
+    for w in result.warnings:
+        ctx.obj["out"].warn(w)
+    click.echo(render(result, fmt), nl=False)
 
 
 @rules.command("fetch")

@@ -134,8 +134,9 @@ def _stored_lists(req: ReportRequest) -> list[str]:
                     req.progress(f"updating stored lists {s.name} (auto-update)")
                 update_lists(s.url, 60.0)
                 continue
-            except InputError as exc:
-                out.append(f"auto-update of lists {s.name} failed ({exc}); using {s.version}")
+            except (InputError, OSError) as exc:
+                why = exc.message if isinstance(exc, InputError) else str(exc)
+                out.append(f"auto-update of lists {s.name} failed: {why}")
         out.append(
             f"stored lists {s.label} are {age:.0f} days old (max-age {max_age:g}): "
             "run 'bomscan rules update'"
@@ -233,20 +234,36 @@ def diff(old: str, new: str, req: ReportRequest):
             for d in (old_dir, new_dir)
         ]
     out.inputs = list(req.inputs)
-    out.created = _only_in(reports[1], reports[0])
-    out.ended = _only_in(reports[0], reports[1])
+    out.created = _delta(reports[1], reports[0], changed=False)
+    out.ended = _delta(reports[0], reports[1], changed=False)
+    out.altered = _delta(reports[1], reports[0], changed=True)
+    # what each run said of the inputs (unparsed amounts, skipped rows, encodings), once
+    out.warnings = list(dict.fromkeys(w for r in reports for w in r.warnings))
+    out.unscreened = list(
+        dict.fromkeys(r.summary.unscreened.reason for r in reports if r.summary.unscreened)
+    )
     return out
 
 
-def _only_in(a: Report, b: Report):
-    """The lines ``a`` finds that ``b`` does not, with their spend per currency."""
+def _match_of(f) -> tuple:
+    return f.entity.id, tuple(f.lists or ()), f.level
+
+
+def _delta(a: Report, b: Report, *, changed: bool):
+    """The lines ``a`` finds that ``b`` does not (``changed``: that both find, but ``a`` as
+    another entity, list or level), with their spend per currency."""
     from bomscan.exposure import spend
     from bomscan.rules.diff import CurrencyDelta, ExposureDelta
 
-    seen = {spend.item_of(f) for f in b.findings}
-    firsts = list(
-        spend.first_per_item((f for f in a.findings if spend.item_of(f) not in seen), lambda f: ())
-    )
+    seen: dict[tuple, set] = {}
+    for f in b.findings:
+        seen.setdefault(spend.item_of(f), set()).add(_match_of(f))
+
+    def keep(f) -> bool:
+        was = seen.get(spend.item_of(f))
+        return (was is not None and _match_of(f) not in was) if changed else was is None
+
+    firsts = list(spend.first_per_item((f for f in a.findings if keep(f)), lambda f: ()))
     tallies = spend.tally(firsts, lambda f: (f.currency,))
     by_cur = [
         CurrencyDelta(k[0], t.lines, t.figures()["spend"])

@@ -25,6 +25,11 @@ def render(diff: RulesDiff, fmt: str) -> str:
     if diff.created is not None and diff.ended is not None:
         out += _exposure("Exposure the change creates (matched only under NEW)", diff.created, md)
         out += _exposure("Exposure the change removes (matched only under OLD)", diff.ended, md)
+    if diff.altered is not None and diff.altered.findings:
+        title = "Exposure the change alters (matched under both, now as another entity or list)"
+        out += _exposure(title, diff.altered, md)
+    for reason in diff.unscreened:
+        out += [f"{'**Not screened**: ' if md else 'NOT SCREENED: '}{reason}", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

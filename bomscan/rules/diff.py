@@ -86,6 +86,9 @@ class RulesDiff:
     inputs: list[str] = field(default_factory=list)
     created: ExposureDelta | None = None  # with inputs: lines that match only under NEW
     ended: ExposureDelta | None = None  # with inputs: lines that match only under OLD
+    altered: ExposureDelta | None = None  # matched under both, as another entity/list/level
+    warnings: list[str] = field(default_factory=list)  # what the runs said of the inputs
+    unscreened: list[str] = field(default_factory=list)  # inputs nothing could be screened in
 
     @property
     def empty(self) -> bool:
@@ -137,6 +140,13 @@ def snapshot_dir(spec: str, scratch: Path) -> Path:
     if stored is not None:
         return stored.path
     path = Path(spec)
+    if spec.partition("@")[0] in store.SETS and not path.exists():
+        raise InputError(
+            "no such stored list version (stored: "
+            + (", ".join(v.version for v in store.versions(spec.partition("@")[0])) or "none")
+            + "); 'bomscan rules update' stores one",
+            path=spec,
+        )
     if path.is_dir():
         return path
     if path.is_file():

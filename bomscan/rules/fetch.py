@@ -120,7 +120,10 @@ def update_lists(url: str | None = None, timeout: float = 60.0) -> str:
     url = url or os.environ.get("BOMSCAN_CSL_URL") or CSL_URL
     if not url.startswith(("https://", "http://")):
         raise InputError(f"--url must be an http(s) URL, not {url!r}")
-    before = store.current("csl")
+    try:
+        before = store.current("csl")
+    except InputError:  # a damaged store: this update mends it
+        before = None
     keep = f"; still using {before.label}" if before else ""
     fetched = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="bomscan-download-") as tmp:

@@ -98,21 +98,39 @@ def versions(name: str) -> list[StoredSet]:
 
 
 def current(name: str) -> StoredSet | None:
-    """The version of ``name`` in use, or None when none was stored."""
+    """The version of ``name`` in use, or None when none was ever stored. A ``CURRENT`` that
+    names a version which cannot be read is an error, never a silent fallback to the shipped
+    rules alone: a report that quietly lost its lists would call listed companies clean."""
+    pointer = set_dir(name) / CURRENT
     try:
-        version = (set_dir(name) / CURRENT).read_text(encoding="utf-8").strip()
-    except OSError:
+        version = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
         return None
-    return _load(name, version) if version else None
+    except OSError as exc:
+        raise InputError(
+            f"stored lists {name}: cannot read ({exc.strerror})", path=str(pointer)
+        ) from None
+    stored = _load(name, version) if version else None
+    if stored is None:
+        raise InputError(
+            f"stored lists {name}: version {version!r} cannot be read; run 'bomscan rules "
+            "update' (or --lists none to screen without them)",
+            path=str(pointer),
+        )
+    return stored
 
 
 def in_use(names: list[str] | None = None) -> list[StoredSet]:
-    """The current version of each stored set (of ``names`` when given)."""
+    """The current version of each stored set (of ``names`` when given: each must be stored)."""
     wanted = SETS if names is None else names
     unknown = [n for n in wanted if n not in SETS]
     if unknown:
         raise InputError(f"--lists: no list set {unknown[0]!r} (sets: {', '.join(SETS)})")
-    return [s for s in (current(n) for n in wanted) if s is not None]
+    found = {n: current(n) for n in wanted}
+    missing = [n for n, s in found.items() if s is None]
+    if names is not None and missing:
+        raise InputError(f"--lists {missing[0]}: nothing stored; run 'bomscan rules update'")
+    return [s for s in found.values() if s is not None]
 
 
 def find(spec: str) -> StoredSet | None:
@@ -139,45 +157,74 @@ def version_name(fetched: datetime, sha256: str) -> str:
 def store(name: str, build, *, url: str, sha256: str, fetched: datetime) -> StoredSet:
     """Build a new version with ``build(rules_dir) -> entities`` in a temporary directory,
     rename it into place and switch ``CURRENT`` to it; prune old versions. Any failure leaves
-    the version in use as it was."""
+    the version in use as it was (an OS error is one line naming the data directory)."""
     base = set_dir(name)
     try:
-        base.mkdir(parents=True, exist_ok=True)
+        return _store(name, base, build, url=url, sha256=sha256, fetched=fetched)
     except OSError as exc:
         raise InputError(
-            f"cannot create the data directory ({exc.strerror})", path=str(base)
+            f"cannot store the lists ({exc.strerror or exc})", path=str(base)
         ) from None
+
+
+def _store(name, base: Path, build, *, url: str, sha256: str, fetched: datetime) -> StoredSet:
+    base.mkdir(parents=True, exist_ok=True)
+    version = version_name(fetched, sha256)
     tmp = Path(tempfile.mkdtemp(prefix=".incoming-", dir=base))
     try:
         entities = build(tmp)
         meta = {"url": url, "sha256": sha256, "fetched": fetched.isoformat(), "entities": entities}
         (tmp / SOURCE_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        version = version_name(fetched, sha256)
-        if (base / version).exists():
-            shutil.rmtree(base / version)  # the same file fetched again the same day
-        os.rename(tmp, base / version)
+        _readable(tmp)
+        if _load(name, version) is None:  # the same file fetched again today is stored already
+            shutil.rmtree(base / version, ignore_errors=True)  # an incomplete leftover
+            try:
+                os.rename(tmp, base / version)
+            except OSError:
+                if _load(name, version) is None:  # not another update storing the same file
+                    raise
         _switch(base, version)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     _prune(name)
-    stored = current(name)
-    assert stored is not None, "a version just stored must load"
+    stored = _load(name, version)
+    if stored is None:
+        raise InputError(f"stored lists {name} {version} cannot be read back", path=str(base))
     return stored
+
+
+def _readable(path: Path) -> None:
+    """Give a new version the modes the umask allows (mkdtemp makes it private), so a data
+    directory shared between users stays readable to all of them."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for p in [path, *path.rglob("*")]:
+        p.chmod((0o777 if p.is_dir() else 0o666) & ~umask)
 
 
 def _switch(base: Path, version: str) -> None:
     """Point ``CURRENT`` at ``version`` atomically (write a temporary file, then replace)."""
     fd, tmp = tempfile.mkstemp(prefix=".current-", dir=base)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(version + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, base / CURRENT)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(version + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, base / CURRENT)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _prune(name: str) -> None:
     """Remove all but the :data:`KEEP` newest versions (never the one in use)."""
-    now = current(name)
+    try:
+        now = current(name)
+    except InputError:
+        return
     for old in versions(name)[:-KEEP]:
         if now is None or old.version != now.version:
             shutil.rmtree(old.path, ignore_errors=True)

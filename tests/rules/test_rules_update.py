@@ -147,9 +147,66 @@ def test_diff_of_two_csl_files_without_a_store(cli, tmp_path):
 
 
 def test_diff_of_something_that_is_no_snapshot_is_one_line(cli, tmp_path):
-    r = cli("rules", "diff", "csl@previous", str(tmp_path / "nope"))
+    r = cli("rules", "diff", str(SAMPLE), str(tmp_path / "nope"))
     assert r.returncode == 3
     assert len(r.stderr.strip().splitlines()) == 1 and "not a stored list version" in r.stderr
+    r = cli("rules", "diff", "csl@previous", "csl")
+    assert r.returncode == 3 and "no such stored list version (stored: none)" in r.stderr
+
+
+@pytest.mark.parametrize("damage", ["current", "source", "gone"])
+def test_stored_lists_that_cannot_be_read_are_an_error_not_a_fallback(
+    cli, server, data, ledger, damage
+):
+    """A report that quietly lost its stored lists would call their entities clean: a damaged
+    store is a one-line error (exit 3) until it is updated or --lists none is given."""
+    assert update(cli, data, server + "/csl.csv").returncode == 0
+    base = Path(data["BOMSCAN_DATA_DIR"], "lists/csl")
+    version = (base / "CURRENT").read_text().strip()
+    if damage == "current":
+        (base / "CURRENT").write_text("nonsense\n")
+    elif damage == "source":
+        (base / version / "source.json").write_text("{")
+    else:
+        (base / version).rename(base / "moved-away")
+    r = cli("report", str(ledger), env=data)
+    assert r.returncode == 3 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "stored lists csl" in r.stderr and "cannot be read" in r.stderr
+    assert cli("report", str(ledger), "--lists", "none", env=data).returncode == 0
+    assert update(cli, data, server + "/csl.csv").returncode == 0  # an update mends it
+    assert cli("report", str(ledger), env=data).returncode == 0
+
+
+def test_lists_named_but_never_stored_is_an_error(cli, data, ledger):
+    r = cli("report", str(ledger), "--lists", "csl", env=data)
+    assert r.returncode == 3 and "--lists csl: nothing stored" in r.stderr
+
+
+def test_the_same_list_stored_twice_a_day_stays_in_use(cli, server, data, ledger):
+    assert update(cli, data, server + "/csl.csv").returncode == 0
+    assert update(cli, data, server + "/csl.csv").returncode == 0
+    rep, _ = report(cli, data, str(ledger))
+    assert [f["value"] for f in rep["findings"]] == [AASPT]
+
+
+def test_diff_names_lines_whose_match_changed_and_what_it_could_not_screen(cli, tmp_path, ledger):
+    """The AASPT row moved from the MEU List to the Entity List: its ledger line is matched
+    under both snapshots, as another list; an input that names nobody is said to be unscreened."""
+    moved = tmp_path / "moved.csv"
+    moved.write_bytes(
+        SAMPLE.read_bytes().replace(
+            b"Military End User (MEU) List - Bureau of Industry and Security",
+            b"Entity List (EL) - Bureau of Industry and Security",
+        )
+    )
+    nobody = tmp_path / "nobody.csv"
+    nobody.write_text("Vendor Name,Invoice Date,Amount\nRedacted,2024-01-01,100\n")
+    r = cli("rules", "diff", str(SAMPLE), str(moved), str(ledger))
+    assert r.returncode == 0, r.stderr
+    assert "Exposure the change alters" in r.stdout and AASPT in r.stdout
+    r = cli("rules", "diff", str(SAMPLE), str(moved), str(nobody))
+    assert "NOT SCREENED: no line names a manufacturer, supplier or vendor" in r.stdout
+    assert "nothing could be screened" in r.stderr
 
 
 def test_the_data_dir_is_isolated_in_tests():
