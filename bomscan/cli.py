@@ -46,6 +46,14 @@ def _parse_date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _parse_lists(ctx, param, value):
+    """``--lists csl,other`` as a list; ``none`` as the empty list; not given: None (all)."""
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    return [] if names == ["none"] else names
+
+
 def _parse_columns(ctx, param, values):
     out = {}
     for v in values:
@@ -125,6 +133,15 @@ def _common_rules_options(f):
     help="Write the report to this file instead of stdout.",
 )
 @_common_rules_options
+@click.option(
+    "--lists",
+    callback=_parse_lists,
+    help="Stored list sets to screen against, comma-separated (default: every set stored by "
+    "'bomscan rules update'; 'none': only the shipped and --rules rules).",
+)
+@click.option(
+    "--offline", is_flag=True, help="Never touch the network (config auto-update is skipped)."
+)
 @click.option(
     "--as-of", callback=_parse_date, help="Screen as of this date (YYYY-MM-DD; default: today)."
 )
@@ -258,6 +275,8 @@ def report(ctx, inputs, **opts):
         group_by=list(opts.pop("group_by")),
         fail_on=None if given["fail_on"] == NONE else given["fail_on"],
         config=cfg,
+        max_age=cfg.options.get("max_age"),
+        auto_update=cfg.options.get("auto_update", False),
         **opts,  # the rest (as_of, decimal, sheet, fx_path, dates, strict, baseline) by name
     )
     req.progress = progress = Progress.for_terminal(out.quiet)
@@ -405,6 +424,68 @@ def rules_import_csl(ctx, file, out_dir):
 
     summary = import_csl(file, out_dir)
     click.echo(summary)
+
+
+@rules.command("update")
+@click.option(
+    "--url",
+    default=None,
+    help="Where to download the CSL from, JSON or CSV (default: $BOMSCAN_CSL_URL or trade.gov).",
+)
+@click.option("--timeout", default=60.0, show_default=True, help="Network timeout in seconds.")
+@click.pass_context
+def rules_update(ctx, url, timeout):
+    """Download the Consolidated Screening List and store it as the lists every report uses.
+
+    Stored in the user data directory ($BOMSCAN_DATA_DIR overrides it), versioned, switched
+    atomically; the previous version is kept, and a failed download keeps the lists in use.
+    """
+    from bomscan.pipeline import update_lists
+
+    out = ctx.obj["out"]
+    click.echo(update_lists(url, timeout, progress=out.info))
+
+
+@rules.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.argument("inputs", nargs=-1, type=click.Path())
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--as-of", callback=_parse_date, help="Screen the inputs as of this date (default: today)."
+)
+@click.option("--column", "columns", multiple=True, callback=_parse_columns, help="As in report.")
+@click.option("--sheet", help="As in report.")
+@click.option("--encoding", help="As in report.")
+@click.pass_context
+def rules_diff(ctx, old, new, inputs, fmt, as_of, columns, sheet, encoding):
+    """What changed from list snapshot OLD to NEW, and the exposure it creates or removes.
+
+    OLD and NEW are each a CSL file (JSON or CSV), a rules directory, or a stored version
+    ('csl' is the one in use, 'csl@previous' the one before). With INPUTs (BOMs, ledgers),
+    it also lists the lines and the spend that match only under NEW, or only under OLD.
+    """
+    from bomscan.formats.diff_format import render
+    from bomscan.pipeline import ReportRequest, diff
+
+    req = ReportRequest(
+        inputs=list(inputs),
+        as_of=as_of,
+        column_overrides=columns,
+        sheet=sheet,
+        encoding=encoding,
+    )
+    result = diff(old, new, req)
+    for w in result.warnings:
+        ctx.obj["out"].warn(w)
+    click.echo(render(result, fmt), nl=False)
 
 
 @rules.command("fetch")

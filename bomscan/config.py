@@ -49,6 +49,8 @@ OPTION_KEYS = {
     "rules": "rules",
     "min-score": "min_score",
     "currency": "currency",
+    "max-age": "max_age",
+    "auto-update": "auto_update",
 }
 MATCH_KEYS = ("entity", "name", "file")
 SUPPRESS_KEYS = (*MATCH_KEYS, "reason", "expires")
@@ -261,6 +263,18 @@ def _currency(value, path: Path) -> str:
     return value.upper()
 
 
+def _max_age(value, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"must be a number of days above 0, not {value!r}")
+    return float(value)
+
+
+def _flag(value, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {value!r}")
+    return value
+
+
 # each key of OPTION_KEYS: its check, returning the value the CLI uses (ValueError: why not)
 CHECKS = {
     "format": _one_of(FORMAT_NAMES),
@@ -268,6 +282,8 @@ CHECKS = {
     "rules": _rules,
     "min-score": _min_score,
     "currency": _currency,
+    "max-age": _max_age,
+    "auto-update": _flag,
 }
 
 

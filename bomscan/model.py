@@ -82,6 +82,17 @@ class RuleSetInfo:
     updated: str | None
     path: str
 
+    @property
+    def label(self) -> str:
+        """How every format names a rule set: "csl 2026-12-07-1a2b3c4d5e6f (updated 2026-12-07)"."""
+        text = f"{self.name} {self.version}".strip()
+        return text + (f" (updated {self.updated})" if self.updated else "")
+
+
+def rules_line(rulesets: list[RuleSetInfo]) -> str:
+    """The rule sets and list versions a report screened against, on one line."""
+    return ", ".join(r.label for r in rulesets)
+
 
 @dataclass
 class ListInfo:

@@ -37,14 +37,20 @@ class ReportRequest:
     baseline: str | None = None  # previous JSON report: report and gate only new findings
     allow_unscreened: bool = False  # let the gate pass on an input that names no one
     encoding: str | None = None  # a CSV's text encoding (--encoding), else detected
+    lists: list[str] | None = None  # stored list sets to screen against (None: every one)
+    max_age: float | None = None  # days: older stored lists are warned of (None: the default)
+    offline: bool = False  # never touch the network (auto-update is skipped)
+    auto_update: bool = False  # config auto-update: update stale stored lists first
 
 
 def _rules_dirs(req: ReportRequest) -> list[Path]:
-    from bomscan.rules import shipped_rules_dir
+    """The shipped rules, the stored lists in use (``rules update``), then ``--rules``."""
+    from bomscan.rules import shipped_rules_dir, store
 
     dirs: list[Path] = []
     if req.default_rules:
         dirs.append(shipped_rules_dir())
+    dirs.extend(s.path for s in store.in_use(req.lists))
     dirs.extend(Path(d) for d in req.rules_dirs)
     if not dirs:
         raise ConfigError(
@@ -78,6 +84,7 @@ def run(req: ReportRequest) -> Report:
     """read -> resolve -> exposure -> triage -> gate: the report of ``req``."""
     from bomscan import triage
 
+    list_warnings = _stored_lists(req)
     ruleset, resolver = load_rules_and_resolver(req)
     old = None
     if req.baseline:
@@ -90,9 +97,51 @@ def run(req: ReportRequest) -> Report:
         req.progress("resolving names")
     report = _build(req, results, ruleset, resolver, opts)
     report = triage.apply(report, ruleset=ruleset, opts=opts, config=req.config, baseline=old)
+    report.warnings[:0] = list_warnings
     if req.fail_on:
         report.gate = _gate(report, req.fail_on, req.allow_unscreened)
     return report
+
+
+def update_lists(url: str | None, timeout: float, progress=None) -> str:
+    """``rules update``: download and store the lists, then build the name index of the rules
+    a report will now use (shipped + stored), so the first report after an update does not pay
+    for it. Returns the one-line summary."""
+    from bomscan.rules import fetch
+
+    summary = fetch.update_lists(url=url, timeout=timeout)
+    if progress:
+        progress("building the name index for the updated lists")
+    load_rules_and_resolver(ReportRequest(inputs=[]))
+    return summary
+
+
+def _stored_lists(req: ReportRequest) -> list[str]:
+    """Warnings on the stored lists a report uses: one per set older than ``max_age`` days.
+    With ``auto_update`` (config) and not ``offline``, a stale set is updated first; a failed
+    update keeps the stored lists and says so."""
+    from bomscan.rules import store
+
+    out = []
+    max_age = store.DEFAULT_MAX_AGE if req.max_age is None else req.max_age
+    for s in store.in_use(req.lists):
+        age = s.age_days()
+        if age <= max_age:
+            continue
+        if req.auto_update and not req.offline:
+            try:
+                if req.progress:
+                    req.progress(f"updating stored lists {s.name} (auto-update)")
+                update_lists(s.url, 60.0)
+                continue
+            except (InputError, OSError) as exc:
+                why = exc.message if isinstance(exc, InputError) else str(exc)
+                out.append(f"auto-update of lists {s.name} failed: {why}")
+        out.append(
+            f"stored lists {s.label} are {age:.0f} days old (max-age {max_age:g}): "
+            "run 'bomscan rules update'"
+        )
+    return out
 
 
 def _read(req: ReportRequest, path: str):
@@ -161,3 +210,63 @@ def _gate(report: Report, fail_on: str, allow_unscreened: bool) -> Gate:
         gating_findings=len(gating),
         unscreened=True if unscreened else None,
     )
+
+
+def diff(old: str, new: str, req: ReportRequest):
+    """``rules diff``: what changed from list snapshot ``old`` to ``new`` and, with inputs, the
+    lines and spend the change touches. Each snapshot screens the inputs on its own (no shipped
+    rules, no stored lists), so a line found under NEW only is exposure the change creates and
+    one found under OLD only is exposure it removes."""
+    import dataclasses
+    import tempfile
+
+    from bomscan.rules import load_rulesets
+    from bomscan.rules.diff import diff_rulesets, snapshot_dir
+
+    with tempfile.TemporaryDirectory(prefix="bomscan-diff-") as tmp:
+        scratch = Path(tmp)
+        old_dir, new_dir = snapshot_dir(old, scratch), snapshot_dir(new, scratch)
+        out = diff_rulesets(load_rulesets([old_dir]), load_rulesets([new_dir]), old, new)
+        if not req.inputs:
+            return out
+        reports = [
+            run(dataclasses.replace(req, rules_dirs=[str(d)], default_rules=False, lists=[]))
+            for d in (old_dir, new_dir)
+        ]
+    out.inputs = list(req.inputs)
+    out.created = _delta(reports[1], reports[0], changed=False)
+    out.ended = _delta(reports[0], reports[1], changed=False)
+    out.altered = _delta(reports[1], reports[0], changed=True)
+    # what each run said of the inputs (unparsed amounts, skipped rows, encodings), once
+    out.warnings = list(dict.fromkeys(w for r in reports for w in r.warnings))
+    out.unscreened = list(
+        dict.fromkeys(r.summary.unscreened.reason for r in reports if r.summary.unscreened)
+    )
+    return out
+
+
+def _match_of(f) -> tuple:
+    return f.entity.id, tuple(f.lists or ()), f.level
+
+
+def _delta(a: Report, b: Report, *, changed: bool):
+    """The lines ``a`` finds that ``b`` does not (``changed``: that both find, but ``a`` as
+    another entity, list or level), with their spend per currency."""
+    from bomscan.exposure import spend
+    from bomscan.rules.diff import CurrencyDelta, ExposureDelta
+
+    seen: dict[tuple, set] = {}
+    for f in b.findings:
+        seen.setdefault(spend.item_of(f), set()).add(_match_of(f))
+
+    def keep(f) -> bool:
+        was = seen.get(spend.item_of(f))
+        return (was is not None and _match_of(f) not in was) if changed else was is None
+
+    firsts = list(spend.first_per_item((f for f in a.findings if keep(f)), lambda f: ()))
+    tallies = spend.tally(firsts, lambda f: (f.currency,))
+    by_cur = [
+        CurrencyDelta(k[0], t.lines, t.figures()["spend"])
+        for k, t in sorted(tallies.items(), key=str)
+    ]
+    return ExposureDelta(findings=firsts, by_currency=by_cur)

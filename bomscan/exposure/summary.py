@@ -168,7 +168,11 @@ def _unscreened(
     """Whether the input could not be screened (no name at all, or most lines without one):
     such a report is never a clean result, and says so (and a warning), naming the columns
     it had instead (distributor part numbers name no maker)."""
-    if read == 0 or (names and no_name / read <= UNSCREENED_SHARE):
+    if read == 0:  # an empty table, a BOM with no component: nothing to screen is not clean
+        reason = "no line was read: nothing could be screened" + _what_it_had(results)
+        warnings.append(reason)
+        return Unscreened(lines=0, share=1.0, reason=reason)
+    if names and no_name / read <= UNSCREENED_SHARE:
         return None
     if not names:
         reason = (

@@ -16,7 +16,7 @@ import csv
 import io
 
 from bomscan.formats import groups as grouping
-from bomscan.model import Report
+from bomscan.model import Report, rules_line
 
 COLUMNS = (
     "rank",
@@ -40,6 +40,7 @@ COLUMNS = (
     "date",
     "since_listing",
     "finding_id",
+    "rules",
 )
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,6 +56,7 @@ def rows(report: Report):
     """One dict per finding, keyed by :data:`COLUMNS` and then the group columns."""
     rank = {(e.entity.id, e.currency): e.rank for e in report.exposures}
     keys = grouping.keys(report)
+    rules = rules_line(report.rulesets)  # the lists every row was screened against
     names = grouping.column_names(keys, COLUMNS)
     for f in report.findings:
         row = {
@@ -79,6 +81,7 @@ def rows(report: Report):
             "date": f.date,
             "since_listing": f.since_listing,
             "finding_id": f.id,
+            "rules": rules,
         }
         row.update(zip(names, grouping.values(f, keys), strict=True))
         yield row

@@ -32,6 +32,7 @@ from bomscan.model import (
     SkipReason,
     Summary,
     json_fields,
+    rules_line,
 )
 
 CSP = (
@@ -106,10 +107,7 @@ def tr(cells: list[str], num: set[int] = frozenset()) -> str:
 
 def _header(r: Report) -> str:
     p = r.parameters
-    rules = ", ".join(
-        f"{esc(x.name)} {esc(x.version)}" + (f" (updated {esc(x.updated)})" if x.updated else "")
-        for x in r.rulesets
-    )
+    rules = esc(rules_line(r.rulesets))
     sources = ", ".join(path(i.source) for i in r.inputs)
     return (
         "<header>\n<h1>Supply-chain exposure report</h1>\n"

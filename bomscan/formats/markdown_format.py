@@ -15,7 +15,7 @@ import re
 
 from bomscan.exposure import spend
 from bomscan.formats import groups as grouping
-from bomscan.model import Exposure, Finding, Gate, Report, Suppressed
+from bomscan.model import Exposure, Finding, Gate, Report, Suppressed, rules_line
 
 MARKER = "<!-- bomscan -->"
 MAX_ROWS = 50
@@ -60,6 +60,8 @@ def render(report: Report, ctx) -> str:
             f"or gated; {base.resolved} baseline finding(s) are gone."
         )
         out.append("")
+    if report.rulesets:
+        out += [f"Rules: {esc(rules_line(report.rulesets))}", ""]
     return "\n".join(out) + "\n"
 
 

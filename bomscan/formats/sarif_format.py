@@ -246,6 +246,10 @@ def _run(report: Report, rules: list[dict], results: list[dict], root: Path) -> 
                 "suppressed": s.suppressed,  # None without suppressions, as in the JSON's absence
                 "baselined": s.baselined,
             },
+            "bomscan/rulesets": [
+                {"name": r.name, "version": r.version, "updated": r.updated}
+                for r in report.rulesets
+            ],
         },
     }
     if report.gate is not None:

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from bomscan.exposure import spend
 from bomscan.formats import groups as grouping
-from bomscan.model import Exposure, Finding, Report
+from bomscan.model import Exposure, Finding, Report, rules_line
 
 MAX_FINDINGS = 40
 MAX_GROUP_ROWS = 40
@@ -266,9 +266,6 @@ def _notes(con: Console, report: Report, show_suppressed: bool) -> None:
                 style="dim",
             )
         )
-    rs = ", ".join(
-        f"{r.name} {r.version}".strip() + (f" (updated {r.updated})" if r.updated else "")
-        for r in report.rulesets
-    )
+    rs = rules_line(report.rulesets)
     if rs:
         con.print(Text(f"Rules: {rs}", style="dim"))

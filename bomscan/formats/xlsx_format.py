@@ -32,7 +32,7 @@ from datetime import date
 import xlsxwriter
 
 from bomscan.formats import groups as grouping
-from bomscan.model import Report, TableMeta
+from bomscan.model import Report, TableMeta, rules_line
 
 MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 
@@ -299,6 +299,7 @@ def _summary(wb, report: Report, fmt):
     ws.write_string(0, 2, "Currency", fmt["head"])
     rows: list[tuple[str, object, str, str | None]] = [
         ("Tool", f"bomscan {report.tool.version}", "text", None),
+        ("Rules and lists", rules_line(report.rulesets), "text", None),
         ("As of", p.as_of, "date", None),
         ("Period from", p.from_, "date", None),
         ("Period to", p.to, "date", None),

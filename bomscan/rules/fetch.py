@@ -105,3 +105,48 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def update_lists(url: str | None = None, timeout: float = 60.0) -> str:
+    """``bomscan rules update``: download the CSL (JSON or CSV, as published), import it and
+    store it as the new current version of the ``csl`` list set (see :mod:`.store`); return
+    the one-line summary. A failed download or import keeps the lists in use and says so."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from bomscan.rules import store
+    from bomscan.rules.csl import import_csl
+
+    url = url or os.environ.get("BOMSCAN_CSL_URL") or CSL_URL
+    if not url.startswith(("https://", "http://")):
+        raise InputError(f"--url must be an http(s) URL, not {url!r}")
+    try:
+        before = store.current("csl")
+    except InputError:  # a damaged store: this update mends it
+        before = None
+    keep = f"; still using {before.label}" if before else ""
+    fetched = datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="bomscan-download-") as tmp:
+        raw = Path(tmp) / ("consolidated.csv" if url.endswith(".csv") else "consolidated.json")
+        try:
+            with open(raw, "wb") as fh:
+                _download(url, fh, timeout)
+            sha = hashlib.sha256(raw.read_bytes()).hexdigest()
+
+            def build(rules_dir: Path) -> int:
+                version = store.version_name(fetched, sha)
+                done = import_csl(
+                    raw, rules_dir, name="csl", version=version, updated=fetched.date()
+                )
+                if done.entities == 0:
+                    raise InputError("the downloaded list holds no organisation")
+                return done.entities
+
+            stored = store.store("csl", build, url=url, sha256=sha, fetched=fetched)
+        except InputError as exc:
+            raise InputError(f"{exc.message}{keep}", path=url) from None
+    was = f" (was {before.version})" if before and before.version != stored.version else ""
+    return (
+        f"lists csl {stored.version}: {stored.entities} entities from {url}, stored in "
+        f"{stored.path}{was}"
+    )

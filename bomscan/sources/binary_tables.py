@@ -135,6 +135,7 @@ def _read_sheet(path, label, book, names, target, overrides, decimal):
         header_line=header_row,
         warnings=warnings,
         meta=TableMeta(format="xlsx", sheet=target, sheets=list(names), header_row=header_row),
+        small=True,  # the sheet is in memory already
     )
 
 
@@ -163,6 +164,7 @@ def _sheets_to_read(path: str, book, names: list[str], overrides, warnings: list
                 cells.pop()
             found[name] = tuple(cells)
     if len(set(found.values())) == 1:
+        _no_sheet_repeats_another(path, book, list(found))
         return list(found)
     if names[0] in found:
         others = ", ".join(repr(n) for n in found if n != names[0])
@@ -183,6 +185,25 @@ def _sheets_to_read(path: str, book, names: list[str], overrides, warnings: list
         f"({', '.join(repr(n) for n in found)}); choose one with --sheet NAME",
         path=path,
     )
+
+
+def _no_sheet_repeats_another(path: str, book, sheets: list[str]) -> None:
+    """Refuse tabs of one header when one holds every row of another (an "All" tab beside the
+    months, a copied "Jan (2)"): reading both would count that spend twice."""
+    if len(sheets) < 2:
+        return
+    rows = {}
+    for name in sheets:
+        frame = book.load_sheet(name, header_row=None, dtypes="string").to_polars()
+        rows[name] = {r for r in frame.iter_rows() if any(c not in (None, "") for c in r)}
+    for a in sheets:
+        for b in sheets:
+            if a != b and rows[b] and rows[b] <= rows[a]:
+                raise InputError(
+                    f"sheet {a!r} holds every row of sheet {b!r}: reading both would count "
+                    "that spend twice; choose one with --sheet NAME",
+                    path=path,
+                )
 
 
 def _first_used_row(path: str, sheet_index: int) -> int:

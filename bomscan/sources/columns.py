@@ -43,6 +43,52 @@ MULTI_ROLES = (*NAME_ROLES, "distributor_part")
 # report says nothing could be screened, rather than the file being refused).
 TABLE_ROLES = ("part", "distributor_part", "reference", "quantity", "unit_price", "amount", "date")
 ROLES = tuple(ROLE_HEADERS)
+# Roles a line is made of: a row below the table with none of them (a note, KiCost's zero
+# residue rows) is not a line; a currency alone makes none.
+LINE_ROLES = tuple(r for r in ROLES if r != "currency")
+# Roles a totals row never has: a total sums lines, it is not one.
+ITEM_ROLES = ("date", "part", "distributor_part", "reference")
+
+
+def _read_total_labels() -> frozenset[str]:
+    path = Path(__file__).with_name("data") / "total_labels.tsv"
+    rows = path.read_text(encoding="utf-8").splitlines()[1:]
+    return frozenset(r.split("\t")[0] for r in rows if r.strip())
+
+
+def _read_distributor_codes() -> dict[str, str]:
+    path = Path(__file__).with_name("data") / "distributor_codes.tsv"
+    rows = [r.split("\t") for r in path.read_text(encoding="utf-8").splitlines()[1:] if r.strip()]
+    return {r[1]: r[2] for r in rows}
+
+
+# The shape of a distributor's own ordering codes, by a word its column header carries: a
+# column named for the distributor whose values mostly lack that shape holds makers' numbers.
+DISTRIBUTOR_CODES = _read_distributor_codes()
+
+
+def distributor_code(header: str) -> str | None:
+    """The code pattern of the distributor a header names ("Mouser Part Number"), or None."""
+    form = compare_form(header)
+    return next((p for word, p in DISTRIBUTOR_CODES.items() if word in form), None)
+
+
+def _read_placeholders() -> list[str]:
+    """Each placeholder as written in any of the usual casings (matched without lowercasing
+    every cell of a 10M-row ledger)."""
+    path = Path(__file__).with_name("data") / "placeholder_names.tsv"
+    rows = path.read_text(encoding="utf-8").splitlines()[1:]
+    words = [r.split("\t")[0] for r in rows if r.strip()]
+    return sorted({f(w) for w in words for f in (str.lower, str.upper, str.title, str.capitalize)})
+
+
+# Name cells that stand for no name ("Redacted Personal Information", "N/A"): such a line is
+# counted as naming nobody, never screened and never a clean name.
+PLACEHOLDER_NAMES = _read_placeholders()
+
+# Cells that label a totals row ("Total", "Grand Total:", "Summe"), compared casefolded
+# without a trailing colon.
+TOTAL_LABELS = _read_total_labels()
 # Names accepted on the command line for a role (``--column vendor=Payee``).
 ROLE_ALIASES = {
     "vendor": "supplier",
@@ -106,8 +152,18 @@ def split_currency(header: str) -> tuple[str, str | None]:
     return base, code
 
 
+_DUPLICATE = re.compile(r"^(.*\S) \((\d+)\)$")  # see tabular.unique_headers
+
+
 def role_of(header: str) -> str | None:
+    """The role a header names. A name header ending in "#" holds numbers, not names: "Mfr. #"
+    is the maker's part number (looked up as mfrno), "Vendor #" an id (no role)."""
+    dup = _DUPLICATE.match(header)  # "Vendor (2)": a repeated header, renamed to be unique
+    if dup and _LOOKUP.get(compare_form(dup.group(1))) in MULTI_ROLES:
+        header = dup.group(1)
     role = _LOOKUP.get(compare_form(header))
+    if role in NAME_ROLES and header.rstrip().endswith("#"):
+        return _LOOKUP.get(compare_form(header) + "no")
     if role is None:
         base, cur = split_currency(header)
         if cur is not None:
@@ -125,6 +181,36 @@ def header_currency(roles: dict[str, list[str]]) -> str | None:
     return None
 
 
+# Headers only an EDA export has (a PCB footprint or package column).
+FOOTPRINT_HEADERS = frozenset({"footprint", "package", "pcbfootprint"})
+
+
+def _roles_by_header(headers: list[str]) -> dict[str, list[str]]:
+    """Each role's headers by the header vocabulary (the first one for single roles)."""
+    found: dict[str, list[str]] = {}
+    for h in headers:
+        role = role_of(h)
+        if role is not None:
+            found.setdefault(role, []).append(h)
+    if len(found.get("part", [])) > 1:  # the most specific spelling wins: MPN over Item #
+        found["part"].sort(key=part_rank)
+    for role, hs in list(found.items()):
+        if role not in MULTI_ROLES:
+            found[role] = hs[:1]
+    return found
+
+
+def part_rank(header: str) -> int:
+    """A part-number header's place in the vocabulary, which lists the spellings that name the
+    maker's number (MPN, Mfr. #) before the generic ones (Part Number, Item #)."""
+    forms = ROLE_HEADERS["part"]
+    form = compare_form(header)
+    for f in (form, form + "no"):
+        if f in forms:
+            return forms.index(f)
+    return len(forms)  # named by --column or a currency suffix: after the vocabulary
+
+
 def detect_roles(
     headers: list[str], overrides: dict[str, str] | None = None
 ) -> dict[str, list[str]]:
@@ -134,14 +220,7 @@ def detect_roles(
     For single-valued roles the first matching header wins. An override with an empty
     header switches its role off.
     """
-    found: dict[str, list[str]] = {}
-    for h in headers:
-        role = role_of(h)
-        if role is not None:
-            found.setdefault(role, []).append(h)
-    for role, hs in list(found.items()):
-        if role not in MULTI_ROLES:
-            found[role] = hs[:1]
+    found = _roles_by_header(headers)
     for role, header in (overrides or {}).items():
         target = ROLE_ALIASES.get(role, role)
         if target not in ROLE_HEADERS:
@@ -163,7 +242,12 @@ def detect_roles(
 
 
 def is_ledger(headers: list[str], roles: dict[str, list[str]]) -> bool:
+    """A spend ledger, not a BOM: a ledger header (PO Number, Invoice, Payee...); dated
+    amounts without part numbers; or a priced distributor order or cart (the distributor's
+    numbers and an amount, no reference designators: a costed BOM has those)."""
     forms = {compare_form(h) for h in headers}
     if forms & set(LEDGER_HINTS):
+        return True
+    if "distributor_part" in roles and "amount" in roles and "reference" not in roles:
         return True
     return "date" in roles and "amount" in roles and "part" not in roles

@@ -27,6 +27,7 @@ property                   meaning
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -34,6 +35,11 @@ import polars as pl
 from bomscan.errors import InputError
 from bomscan.model import CycloneDxMeta
 from bomscan.sources.schema import LINE_SCHEMA
+
+# The fields that name who made or supplied a component. ``author``, ``authors`` and
+# ``publisher`` are screened too (a listed software publisher must be found), but a component
+# named only by them names no supplier: it counts among the lines nothing could be screened for.
+SUPPLIER_FIELDS = frozenset({"manufacturer", "supplier", "manufacture", "metadata.supplier"})
 
 QTY_PROPS = ("cdx:device:quantity",)
 UNIT_PRICE_PROPS = ("bomscan:unitPrice", "internal:unitPrice")
@@ -178,10 +184,12 @@ def components_to_frame(
         else:
             qty = unit = amount = currency = None
         ref, part, desc, cline = comp.bom_ref, comp.part, comp.description, comp.line
-        if not comp.names:
-            append((idx, cline, ref, None, None, part, desc, qty, unit, amount, currency, True))
-            continue
         first = True
+        if not any(fld in SUPPLIER_FIELDS for fld, _, _ in comp.names):
+            # no maker or supplier named: the line names nobody (its authors or publisher are
+            # still screened, on rows of their own, so a listed publisher is found)
+            append((idx, cline, ref, None, None, part, desc, qty, unit, amount, currency, True))
+            first = False
         for fld, name, line in comp.names:
             append(
                 (
@@ -236,8 +244,16 @@ def _first(props: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
+# a mailbox after a name, "LaMont Jones <lamont@debian.org>" (a Debian maintainer as trivy
+# writes a package's supplier): the address is not part of the name
+_MAILBOX = re.compile(r"\s*<[^<>\s@]+@[^<>\s]+>\s*$")
+
+
 def clean_name(value) -> str | None:
+    """A name as screened: white space collapsed, a trailing e-mail address in angle brackets
+    left out (else 'debian.org' in a person's address would match an organisation)."""
     if not isinstance(value, str):
         return None
     v = " ".join(value.split())
+    v = _MAILBOX.sub("", v) or v
     return v or None

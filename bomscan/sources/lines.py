@@ -24,6 +24,7 @@ from bomscan.sources.schema import (
     RAW_NAME,
     PassView,
     ReadResult,
+    Skipped,
     conform,
     lines_of_items,
 )
@@ -37,9 +38,10 @@ UNPARSED = EXTRA_PREFIX + "__unparsed"
 
 
 def name_text(cell: pl.Expr) -> pl.Expr:
-    """A name cell as the ``name`` column holds it: stripped, empty as null."""
+    """A name cell as the ``name`` column holds it: stripped; empty, or a placeholder that
+    stands for no name ("Redacted Personal Information", "N/A"), as null."""
     s = cell.cast(pl.String).str.strip_chars()
-    return pl.when(s == "").then(None).otherwise(s)
+    return pl.when((s == "") | s.is_in(cols.PLACEHOLDER_NAMES)).then(None).otherwise(s)
 
 
 def currency_from_text(text: pl.Expr) -> pl.Expr:
@@ -114,11 +116,14 @@ def _decide(path, sample: pl.DataFrame | None, roles, decimal, warnings) -> Deci
     return out
 
 
-def _sample(path, lf, sample_lf, not_blank, roles) -> pl.DataFrame | None:
-    """The first records' money and date columns, for the per-file decisions."""
+def _sample(path, lf, sample_lf, not_blank, roles, headers) -> pl.DataFrame | None:
+    """The first records' money, date and part-number columns (every header that may hold
+    part numbers), for the per-file decisions."""
     wanted = [
-        h for r in ("amount", "unit_price", "quantity", "date", "part") for h in roles.get(r, [])
-    ]
+        h
+        for r in ("amount", "unit_price", "quantity", "date", "part", "distributor_part")
+        for h in roles.get(r, [])
+    ] + [h for h in headers if cols.role_of(h) == "part"]
     sample_cols = list(dict.fromkeys(wanted))
     if not sample_cols:
         return None
@@ -164,22 +169,74 @@ def _numbers_by_content(path, sample, roles, decimal: str, warnings: list[str]) 
 
 
 def _distributor_numbers(sample, roles: dict, headers: list[str]) -> dict:
-    """A "Part Number" column of Digi-Key's own numbers ("277-8599-ND": Digi-Key ends every
-    one in -ND) is the distributor's part number, not the maker's; the next part-number
-    column ("Manufacturer Part Number"), if any, is the maker's."""
-    col = (roles.get("part") or [None])[0]
-    if sample is None or col is None or roles.get("distributor_part"):
+    """Part-number columns of a distributor's own numbers are the distributor's, not the
+    maker's: a Digi-Key cart's "Part Number" ("277-8599-ND": Digi-Key ends every one in -ND).
+    The best-ranked other part-number column ("Manufacturer Part Number") is the maker's."""
+    if sample is None:
         return roles
-    text = sample[col].cast(pl.String).str.strip_chars().drop_nulls()
-    if text.len() < 3 or text.str.ends_with("-ND").mean() < MIN_NUMERIC_SHARE:
+    if not roles.get("part"):
+        return _makers_numbers(sample, roles)
+    if roles.get("distributor_part"):
+        return roles
+    candidates = [h for h in headers if cols.role_of(h) == "part" and h in sample.columns]
+    pattern = cols.DISTRIBUTOR_CODES["digikey"]
+    own = [h for h in candidates if _mostly(sample[h], pattern)]
+    if not own:
         return roles
     out = {r: hs for r, hs in roles.items() if r != "part"}
-    out["distributor_part"] = [col]
-    taken = {h for hs in out.values() for h in hs}
-    maker = [h for h in headers if h not in taken and cols.role_of(h) == "part"]
+    out["distributor_part"] = own
+    maker = sorted((h for h in candidates if h not in own), key=cols.part_rank)
     if maker:
         out["part"] = maker[:1]
     return out
+
+
+# a KiCad symbol (C_Small, R, LED, Conn_01x02) or an Eagle reference designator (R1, C12)
+_SYMBOL_OR_REFDES = r"^(?:[A-Za-z]+|[A-Z]{1,3}[0-9]{1,4}|[A-Za-z0-9]+_[A-Za-z0-9_.+-]+)$"
+
+
+def _eda_symbols(sample, roles: dict, headers: list[str]) -> dict:
+    """In an EDA export (a Footprint or Package column) a bare "Part" column whose values are
+    mostly symbols or reference designators is not the maker's part number; the next
+    part-number column, if any, is. Decided on the values, so a "Part" column of real part
+    numbers (DS-2CD2083G2-IU) beside a Package column is still screened."""
+    part = (roles.get("part") or [None])[0]
+    if sample is None or part is None or cols.compare_form(part) != "part":
+        return roles
+    if not any(cols.compare_form(h) in cols.FOOTPRINT_HEADERS for h in headers):
+        return roles
+    if part not in sample.columns or not _mostly(sample[part], _SYMBOL_OR_REFDES, share=0.6):
+        return roles
+    out = {r: hs for r, hs in roles.items() if r != "part"}
+    taken = {h for hs in out.values() for h in hs}
+    others = [h for h in headers if h not in taken and h != part and cols.role_of(h) == "part"]
+    if others:
+        out["part"] = sorted(others, key=cols.part_rank)[:1]
+    return out
+
+
+def _mostly(column: pl.Series, pattern: str, share: float = MIN_NUMERIC_SHARE) -> bool:
+    """Whether more than ``share`` of a sampled column's values (at least 3) match."""
+    text = column.cast(pl.String).str.strip_chars().drop_nulls()
+    return text.len() >= 3 and text.str.contains(pattern).mean() > share
+
+
+def _makers_numbers(sample: pl.DataFrame, roles: dict) -> dict:
+    """With no part-number column, a column named for a distributor whose values are mostly
+    not that distributor's codes holds the makers' numbers: a Mouser cart upload's "Mouser
+    Part Number" column of INA226AIDGSR, not 595-INA226AIDGSR (Mouser takes either). It is
+    then read as the part number, so the part-number rules screen it."""
+    for h in roles.get("distributor_part", []):
+        pattern = cols.distributor_code(h)
+        text = sample[h].cast(pl.String).str.strip_chars().drop_nulls()
+        if pattern is None or text.len() < 3:
+            continue
+        if not _mostly(text, pattern):
+            out = dict(roles)
+            out["distributor_part"] = [x for x in roles["distributor_part"] if x != h]
+            out["part"] = [h]
+            return {r: hs for r, hs in out.items() if hs}
+    return roles
 
 
 @dataclass
@@ -332,7 +389,7 @@ class Layout:
         named = (
             src.with_columns([pl.col(c).cast(pl.String) for c in names])
             .unpivot(on=names, index=keep, variable_name="field", value_name="name")
-            .with_columns(pl.col("name").str.strip_chars())
+            .with_columns(name_text(pl.col("name")).alias("name"))
             .sort("item", maintain_order=True)
         )
         # keep the named rows of an item, or one row if it names nobody
@@ -340,9 +397,6 @@ class Layout:
         named = named.filter(pl.col("name").is_not_null() | ~has_name)
         named = named.with_columns((pl.int_range(pl.len()).over("item") == 0).alias("primary"))
         named = named.filter(pl.col("primary") | pl.col("name").is_not_null())
-        named = named.with_columns(
-            pl.when(pl.col("name") == "").then(None).otherwise(pl.col("name")).alias("name")
-        )
         if not for_pass:  # the pass reads the blank-free lines (see pass_view): no hint
             return named, []
         return named, [pl.col("name").alias(RAW_NAME), pl.lit(False).alias(BLANK_HINT)]
@@ -361,6 +415,69 @@ class Layout:
         return conform(frame)
 
 
+def _filled(col: str) -> pl.Expr:
+    return pl.col(col).cast(pl.String).str.strip_chars().fill_null("") != ""
+
+
+def _total_label(col: str) -> pl.Expr:
+    """True where the cell labels a totals row ("Total", "Grand Total:", "Summe")."""
+    text = pl.col(col).cast(pl.String).str.strip_chars().str.strip_chars_end(":").str.strip_chars()
+    return text.str.to_lowercase().is_in(list(cols.TOTAL_LABELS)).fill_null(False)
+
+
+def footer(frame: pl.DataFrame, roles: dict[str, list[str]], line_base) -> list[Skipped]:
+    """The records below a table's last line that are no lines, as skip reasons with items.
+
+    A totals row (a total label, no date, part or reference, and no name but the label)
+    repeats the sum of the lines, so counting it would double the spend; below it, and below
+    the last line, a row with nothing a line is made of (a note such as "See Wiki for
+    Details", "Prepared by ...", KiCost's rows of a lone 0) is not a line either. Rows inside
+    the table stay lines, whatever they hold. Why here: a reader knows the roles, and the rows
+    are listed, never dropped silently."""
+    headers = [c for c in frame.columns if c != "item"]
+    names = [h for r in cols.NAME_ROLES for h in roles.get(r, [])]
+    data = [h for r in cols.LINE_ROLES for h in roles.get(r, []) if h not in names]
+    items = [h for r in cols.ITEM_ROLES for h in roles.get(r, [])]
+    if not data or frame.height == 0:
+        return []
+
+    def anyof(cells: list[pl.Expr]) -> pl.Expr:
+        return pl.any_horizontal(cells) if cells else pl.lit(False)
+
+    other_name = anyof([_filled(c) & ~_total_label(c) for c in names])
+    total = anyof([_total_label(h) for h in headers]) & ~anyof([_filled(c) for c in items])
+    total = total & ~other_name
+    flags = frame.select(
+        "item",
+        total.alias("total"),
+        (anyof([_filled(c) for c in data]) & ~total).alias("data"),
+        anyof([_filled(c) for c in names]).alias("named"),
+    )
+    last = flags.filter(pl.col("data"))["item"].max()
+    if last is None:
+        return []
+    tail = flags.filter(pl.col("item") > last)
+    first_total = tail.filter(pl.col("total"))["item"].min()
+    # below the last line: a named row is still a line (a vendor with no amount) until a
+    # totals row; from the totals row on, every row is footer
+    after = pl.lit(False) if first_total is None else pl.col("item") >= first_total
+    tail = tail.filter(after | ~pl.col("named"))
+    return _skips(tail, line_base)
+
+
+def _skips(tail: pl.DataFrame, line_base) -> list[Skipped]:
+    out = []
+    for is_total, reason in (
+        (True, "a totals row below the table (it sums the lines; not counted as spend)"),
+        (False, "below the table with no name, part, reference, quantity or amount (a note)"),
+    ):
+        items = tail.filter(pl.col("total") == is_total)["item"].to_list()
+        if items:
+            lines = [line_base + 1 + i for i in items] if line_base is not None else []
+            out.append(Skipped(reason=reason, count=len(items), lines=lines, items=items))
+    return out
+
+
 def lines_from_frame(
     path: str,
     lf: pl.LazyFrame,
@@ -375,6 +492,8 @@ def lines_from_frame(
     sentinel: str | None = None,
     sample_lf: pl.LazyFrame | None = None,
     rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
+    small: bool = False,
+    tail: Callable[[], pl.DataFrame | None] | None = None,
 ) -> ReadResult:
     """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
 
@@ -386,17 +505,26 @@ def lines_from_frame(
     decisions (decimal convention, date format); default ``lf``.
     ``rows_at(items, records)``: those records of ``lf`` (with ``item``) read directly (a CSV
     by byte offset), or None; the pass view's ``fetch`` then filters a scan of ``lf``.
+    ``small``: the whole table is cheap to hold (a workbook sheet, a CSV within its head), so
+    the rows below the table that are no lines are found and listed (see :func:`footer`);
+    ``tail()``: else the table's last records (with ``item``) for the same, or None.
     """
     roles = _roles(path, headers, overrides or {}, header_line)
     # every data record gets an item number; records with no field at all (blank lines) go
     not_blank = pl.any_horizontal([pl.col(h).is_not_null() for h in headers])
     indexed = lf.with_row_index("item")
     lf = indexed.filter(not_blank)
-    sample = _sample(path, lf, sample_lf, not_blank, roles)
+    sample = _sample(path, lf, sample_lf, not_blank, roles, headers)
     decisions = _decide(path, sample, roles, decimal, warnings)
     roles = _numbers_by_content(path, sample, roles, decisions.decimal, warnings)
     roles = _distributor_numbers(sample, roles, headers)
+    roles = _eda_symbols(sample, roles, headers)
     kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
+    last = lf.collect() if small else (tail() if tail is not None else None)
+    skipped = footer(last, roles, line_base) if last is not None else []
+    if skipped:  # the rows below the table that are no lines: listed, not read
+        keep = ~pl.col("item").is_in([i for s in skipped for i in s.items])
+        lf, indexed = lf.filter(keep), indexed.filter(keep)
     layout = Layout(
         path, kind, headers, roles, indexed.collect_schema(), decisions, line_base, sentinel
     )
@@ -429,6 +557,7 @@ def lines_from_frame(
         kind=kind,
         lines=frame,
         items_read=None,
+        skipped=skipped,
         warnings=warnings,
         meta=meta,
         pass_view=PassView(lines=pass_lines, fetch=fetch, one_row_per_item=one_name),

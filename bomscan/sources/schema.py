@@ -103,6 +103,7 @@ class Skipped:
     reason: str
     count: int = 1
     lines: list[int] = field(default_factory=list)
+    items: list[int] = field(default_factory=list)  # the records' item numbers, when known
 
 
 @dataclass

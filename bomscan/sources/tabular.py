@@ -84,6 +84,23 @@ def first_bad_utf8(path: str) -> tuple[int, int] | None:
     return None
 
 
+def _mostly_utf8_after(path: str, offset: int) -> bool:
+    """Whether the bytes from ``offset`` on hold more valid multi-byte UTF-8 characters than
+    bytes that are not UTF-8: a UTF-8 export with one Windows-1252 dash must stay UTF-8, or
+    its Chinese names would be read as Latin letters and never matched."""
+    valid = invalid = 0
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        while chunk := fh.read(1 << 22):
+            if chunk.isascii():
+                continue
+            text = chunk.decode("utf-8", errors="replace")
+            bad = text.count("\ufffd")
+            invalid += bad
+            valid += sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return valid > invalid
+
+
 def first_bad_utf8_line(path: str) -> int | None:
     """The line of the first byte sequence that is not UTF-8, or None."""
     bad = first_bad_utf8(path)
@@ -100,6 +117,8 @@ def whole_file_encoding(path: str, head: bytes) -> tuple[str, str | None]:
     if bad is None or not head.isascii():
         return "utf-8", None
     offset, line = bad
+    if _mostly_utf8_after(path, offset):  # one stray byte among UTF-8 names: a mixed file
+        return "utf-8", None
     with open(path, "rb") as fh:
         fh.seek(offset - offset % 4096)
         window = fh.read(1 << 20)
@@ -468,9 +487,46 @@ def read(
         sentinel=SENTINEL,
         sample_lf=sample_lf,
         rows_at=OffsetRows(index, header_line, scan_options),
+        small=complete,  # the whole file is in the head: its footer is cheap to look at
+        tail=lambda: tail_records(scan_path, headers, delimiter, header_line, index),
     )
     result.relocate = _relocator(scan_path, delimiter, header_line, index)
     return result
+
+
+TAIL_BYTES = 1 << 16  # the end of a large CSV looked at for a totals row or notes
+TAIL_RECORDS = 50
+
+
+def tail_records(
+    path: str, headers, delimiter: str, header_line: int, index
+) -> pl.DataFrame | None:
+    """A large CSV's last records (at most 64 KiB, 50 records) as text columns with their
+    item numbers, for the footer rule; None when a record there spans lines (its item could
+    not be told) or the file cannot be counted. Item ``i`` is line ``header_line + 1 + i``."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        fh.seek(max(0, size - TAIL_BYTES))
+        text = fh.read().decode("utf-8", errors="replace")
+    lines = text.split("\n")[1 if size > TAIL_BYTES else 0 :]
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [ln.rstrip("\r") for ln in lines[-TAIL_RECORDS:]]
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    total = index.lines()
+    if not lines or len(rows) != len(lines) or total < header_line + len(lines):
+        return None
+    first_item = total - len(lines) - header_line
+    width = len(headers)
+    cells = [[(r[i].strip() or None) if i < len(r) else None for r in rows] for i in range(width)]
+    frame = pl.DataFrame(
+        {h: c for h, c in zip(headers, cells, strict=True)},
+        schema=dict.fromkeys(headers, pl.String),
+    )
+    frame = frame.with_columns(
+        pl.int_range(first_item, first_item + len(lines)).cast(pl.UInt32).alias("item")
+    )
+    return frame.filter(pl.any_horizontal([pl.col(h).is_not_null() for h in headers]))
 
 
 def csv_scan_options(headers: list[str], delimiter: str, header_line: int) -> dict:

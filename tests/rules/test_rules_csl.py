@@ -28,7 +28,8 @@ def samples(shared_dir):
 def imported(samples, tmp_path_factory):
     cur, old = samples
     base = tmp_path_factory.mktemp("csl")
-    return import_csl(cur, base / "cur"), base / "cur", import_csl(old, base / "old"), base / "old"
+    s_cur, s_old = import_csl(cur, base / "cur"), import_csl(old, base / "old")
+    return str(s_cur), base / "cur", str(s_old), base / "old"
 
 
 def entities(d: Path) -> dict[str, dict]:
@@ -133,7 +134,7 @@ def test_ids_are_deterministic(samples, tmp_path):
 
 def test_json_form_merges_el_and_meu_and_cleans(tmp_path, cli):
     out = tmp_path / "json"
-    summary = import_csl(FIXTURES / "csl_sample.json", out)
+    summary = str(import_csl(FIXTURES / "csl_sample.json", out))
     assert "read 12 rows" in summary
     assert "skipped 2 rows (1 individuals, 1 vessels)" in summary
     assert "merged 1 rows" in summary

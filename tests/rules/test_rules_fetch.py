@@ -4,10 +4,9 @@ atomically and keeps the previous copy on any failure (exit 3, one line)."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from conftest import serve
 
 GOOD = json.dumps(
     {"results": [{"name": "A", "source": "x"}, {"name": "B", "source": "y"}]}
@@ -20,27 +19,10 @@ ROUTES = {
 }
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        status, body = ROUTES.get(self.path, (404, b"no"))
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    t.join(timeout=5)
+    with serve(ROUTES) as url:
+        yield url
 
 
 def fetch(cli, url, dest):

@@ -1,4 +1,4 @@
-"""bomscan on the 35 third-party files of ``tests/fixtures/realworld/``, read as a user reads them.
+"""bomscan on the 38 third-party files of ``tests/fixtures/realworld/``, read as a user reads them.
 
 Every statement below comes from ``tests/fixtures/realworld/EXPECTED.md`` (what a careful person
 concludes from each file: BOM or ledger, header row, which columns name organisations, which hold
@@ -217,29 +217,16 @@ def test_sbom_is_read_as_cyclonedx_without_money(cli, name, kind, spec, componen
     assert summary(r)["credit_lines"] == 0
 
 
-PRODUCT_AUTHOR = (
-    "the product's author (Jan Kowalleck, a person) is screened as a name, so the product is a "
-    "line; the same gap as the components' authors below"
-)
+# the product (metadata.component) of the laravel SBOM names its author, a person: a name is
+# screened wherever it is written, so the product is one more line (naming no supplier)
+PRODUCT_NAMED = {"cdx-cyclonedx-php-composer-laravel.json": 1}
 
 
-@pytest.mark.parametrize(
-    ("name", "components"),
-    [
-        pytest.param(
-            s[0],
-            s[3],
-            marks=[pytest.mark.xfail(strict=True, reason=PRODUCT_AUTHOR)]
-            if s[0] == "cdx-cyclonedx-php-composer-laravel.json"
-            else [],
-        )
-        for s in SBOMS
-    ],
-)
+@pytest.mark.parametrize(("name", "components"), [(s[0], s[3]) for s in SBOMS])
 def test_sbom_reads_the_stated_number_of_components(cli, name, components):
-    """The product the BOM describes (metadata.component) names no maker in these SBOMs: it is
-    not a line, so a reader counts exactly the components the tool stated."""
-    assert summary(report(cli, name))["lines_read"] == components
+    """The product the BOM describes (metadata.component) is a line only when it names
+    someone: a reader counts the components the tool stated, plus a product that is named."""
+    assert summary(report(cli, name))["lines_read"] == components + PRODUCT_NAMED.get(name, 0)
 
 
 def test_sbom_json_and_xml_of_one_bom_read_alike(cli):
@@ -248,14 +235,6 @@ def test_sbom_json_and_xml_of_one_bom_read_alike(cli):
     xml = summary(report(cli, "cdx-cyclonedx-node-cern-vdm-editor.xml"))
     assert js["lines_read"] == xml["lines_read"]
     assert js["names_screened"] == xml["names_screened"] == 0
-
-
-def _names_author_publisher(what: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(
-        strict=True,
-        reason=f"bomscan screens the components' {what} as if it named a supplier; "
-        "EXPECTED.md: no supplier/manufacturer is set, report 'supplier unknown' instead",
-    )
 
 
 @pytest.mark.parametrize(
@@ -269,26 +248,6 @@ def _names_author_publisher(what: str) -> pytest.MarkDecorator:
         # every component has an empty <publisher/>: absent data, not a publisher named ""
         "cdx-cdxgen-jt.xml",
         "cdx-syft-golden-image.json",
-        # <publisher> on 90 components: the Maven POM organisation, not a CycloneDX supplier
-        pytest.param(
-            "cdx-cyclonedx-maven-dropwizard.xml",
-            marks=_names_author_publisher("<publisher> (Maven POM organisation)"),
-        ),
-        # author on 59 components: people and communities ("Taylor Otwell")
-        pytest.param(
-            "cdx-cyclonedx-php-composer-laravel.json",
-            marks=_names_author_publisher("author (persons)"),
-        ),
-        # <author> on all 5 components: persons
-        pytest.param(
-            "cdx-cyclonedx-npm-package-integrity.xml",
-            marks=_names_author_publisher("<author> (persons)"),
-        ),
-        # <authors><author><name>CycloneDX E2E Tests</name>: a test harness, not a supplier
-        pytest.param(
-            "cdx-cyclonedx-dotnet-transitive.xml",
-            marks=_names_author_publisher("<authors> ('CycloneDX E2E Tests')"),
-        ),
     ],
 )
 def test_sbom_without_supplier_is_reported_unscreened(cli, name):
@@ -299,6 +258,31 @@ def test_sbom_without_supplier_is_reported_unscreened(cli, name):
     assert_unscreened(r)
     assert summary(r)["unscreened"]["share"] == 1.0
     assert any(NO_NAMES in w for w in r["warnings"])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # <publisher> on 90 components: the Maven POM organisation, not a CycloneDX supplier
+        "cdx-cyclonedx-maven-dropwizard.xml",
+        # author on 59 components: people and communities ("Taylor Otwell")
+        "cdx-cyclonedx-php-composer-laravel.json",
+        # <author> on all 5 components: persons
+        "cdx-cyclonedx-npm-package-integrity.xml",
+        # <authors><author><name>CycloneDX E2E Tests</name>: a test harness, not a supplier
+        "cdx-cyclonedx-dotnet-transitive.xml",
+    ],
+)
+def test_sbom_named_only_by_authors_or_publishers_names_no_supplier(cli, name):
+    """Components named only by an author or publisher name no supplier or manufacturer
+    (EXPECTED.md: 'supplier unknown'): every line counts as naming nobody and the report says
+    nothing could be screened for them. The author and publisher names are still screened, on
+    lines of their own, so a listed software publisher would be found."""
+    s = summary(report(cli, name))
+    assert s["lines_without_name"] == s["lines_read"]
+    assert s["unscreened"]["share"] == 1.0
+    assert "lines name no manufacturer, supplier or vendor" in s["unscreened"]["reason"]
+    assert s["names_screened"] > 0
 
 
 def test_cdx_hbom_pcie_sata_adapter(cli, tmp_path):
@@ -335,13 +319,9 @@ def test_cdx_trivy_fluentd_debian(cli, tmp_path):
     assert aqua == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the maintainer's e-mail address is read into the supplier name "
-    "('LaMont Jones <lamont@debian.org>' normalises to 'lamont jones lamont debian org'), so a "
-    "listed organisation called Debian.org is found on a person's components",
-)
 def test_cdx_trivy_maintainer_email_is_not_part_of_the_name(cli, tmp_path):
+    """'LaMont Jones <lamont@debian.org>' is screened as 'LaMont Jones': the address in angle
+    brackets is no part of the name, so an organisation called Debian.org is not found."""
     found = findings_for(
         cli, tmp_path, "cdx-trivy-fluentd-debian.json", "Debian.org", ["Debian.org"]
     )
@@ -368,11 +348,8 @@ def test_kicad_bom_lumenpnp_mobo(cli):
     assert_not_money(r, "Row", "Value", "Footprint")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the KiCad symbol-name column 'Part' (C_Small, R) is read as the maker's part number",
-)
 def test_kicad_bom_lumenpnp_mobo_has_no_mpn_column(cli):
+    """The KiCad symbol-name column 'Part' (C_Small, R) is not the maker's part number."""
     assert "part" not in columns(report(cli, "kicad-bom-lumenpnp-mobo.csv"))
 
 
@@ -461,13 +438,19 @@ def test_kicost_bom_acquire_pwm_dk(cli):
     assert_unscreened(r)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the footer is read as data: line 95 (',,,,,Total Purchase:,0,…') and the 87 "
-    "residue lines ',,,,,,,,0,,,,' make 176 lines for 88 data rows",
-)
 def test_kicost_bom_acquire_pwm_dk_reads_88_rows(cli):
-    assert summary(report(cli, "kicost-bom-acquire-pwm-dk.csv"))["lines_read"] == 88
+    """The footer is no data: line 95 (',,,,,Total Purchase:,0,…') is a totals row and the 87
+    residue lines ',,,,,,,,0,,,,' hold nothing a line is made of; both are listed as skipped."""
+    s = summary(report(cli, "kicost-bom-acquire-pwm-dk.csv"))
+    assert s["lines_read"] == 88
+    reasons = {
+        r["reason"].split(" (")[0]: (r["count"], r["lines"][0])
+        for r in s["lines_skipped"]["reasons"]
+    }
+    assert reasons == {
+        "a totals row below the table": (1, 95),
+        "below the table with no name, part, reference, quantity or amount": (87, 185),
+    }
 
 
 def test_1clickbom_example_kitspace(cli):
@@ -590,12 +573,10 @@ def test_mouser_cart_upload_digifant2(cli):
     assert_unscreened(r)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the column 'Mouser Part Number' is taken by its header as Mouser's ordering code; "
-    "it holds manufacturer part numbers (INA226AIDGSR, RC0805FR-0710KL), not Mouser's 595-… codes",
-)
 def test_mouser_cart_upload_digifant2_part_numbers_are_the_makers(cli):
+    """The column 'Mouser Part Number' holds manufacturer part numbers (INA226AIDGSR,
+    RC0805FR-0710KL), not Mouser's 595-… codes, and the file has no other part column: it is
+    read as the makers' part numbers, so the part-number rules screen it."""
     cols = columns(report(cli, "mouser-cart-upload-digifant2.csv"))
     assert cols.get("part") == ["Mouser Part Number"]
     assert "Mouser Part Number" not in cols.get("distributor_part", [])
@@ -655,12 +636,9 @@ def test_ukspend_manchester_2022_05_double_encoded_bom_is_stripped(cli):
     assert "Body Name" in extra
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Redacted Personal Information' (18 rows) is screened as one supplier name; it is a "
-    "redaction marker, not a vendor",
-)
 def test_ukspend_manchester_2022_05_redaction_marker_is_no_supplier(cli):
+    """'Redacted Personal Information' (18 rows) stands for a withheld payee: those lines name
+    nobody, and the marker is not screened as if it were a supplier."""
     s = summary(report(cli, "ukspend-manchester-2022-05.csv"))
     assert s["names_screened"] == 62
     assert s["lines_without_name"] == 18
@@ -814,12 +792,12 @@ def test_xlsx_bom_openadc_chipwhisperer(cli):
     assert_unscreened(r)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the note 'See Wiki for Details' (J41, below the table) is read as a 39th line",
-)
 def test_xlsx_bom_openadc_chipwhisperer_reads_38_rows(cli):
-    assert summary(report(cli, "xlsx-bom-openadc-chipwhisperer.xlsx"))["lines_read"] == 38
+    """The note 'See Wiki for Details' (J41, below the table) is no 39th line; it is listed as
+    skipped at its row."""
+    s = summary(report(cli, "xlsx-bom-openadc-chipwhisperer.xlsx"))
+    assert s["lines_read"] == 38
+    assert [(r["count"], r["lines"]) for r in s["lines_skipped"]["reasons"]] == [(1, [41])]
 
 
 def test_xlsx_ledger_dod1033_nebraska(cli):
@@ -853,12 +831,108 @@ READ = sorted(
 )
 
 
-def test_all_35_fixtures_are_covered():
+def test_all_38_fixtures_are_covered():
     """A fixture added to the directory needs its own test above (and a line in EXPECTED.md)."""
-    assert len(READ) + 2 == 35
+    assert len(READ) + 2 == 38
 
 
 @pytest.mark.parametrize("name", READ)
 def test_no_made_up_currency(cli, name):
     """Every currency a report names is a real ISO 4217 code (or none)."""
     assert_real_currencies(report(cli, name))
+
+
+# --- third collection round (issue 18): a Mouser export with prices, an Eagle BOM ----------
+
+
+def test_mouser_cart_export_boros_semicolon(cli):
+    """Mouser cart export as Mouser writes it (semicolon-delimited, ``Mouser #;Mfr. #;
+    Manufacturer;Customer #;…;Order Qty.;Price (USD);Ext.: (USD)``): 17 lines, 53 pieces,
+    $50.82, ``$`` in every price; ``Customer #`` is empty."""
+    r = report(cli, "mouser-cart-export-boros-semicolon.csv")
+    assert r["inputs"][0]["kind"] == "ledger"  # a priced distributor cart
+    assert meta(r)["delimiter"] == ";"
+    assert meta(r)["header_line"] == 1
+    assert summary(r)["lines_read"] == 17
+    assert columns(r)["distributor_part"] == ["Mouser #"]
+    assert columns(r)["quantity"] == ["Order Qty."]
+    assert columns(r)["unit_price"] == ["Price (USD)"]
+    assert meta(r)["money_column"] == "Ext.: (USD)"
+    assert currencies(r) == {"USD"}
+    assert summary(r)["total_spend"] == pytest.approx(50.82, abs=0.005)
+    assert summary(r)["credit_lines"] == 0
+    assert summary(r)["lines_without_name"] == 0
+    assert "unscreened" not in summary(r)
+    assert_not_money(r, "Mouser #", "Mfr. #", "Customer #", "Lifecycle")
+
+
+def test_mouser_cart_boros_numbered(cli):
+    """The same cart re-typed by the project (``#`` line numbers, ``Qty``, ``Unit Price (USD)``,
+    ``Total (USD)``, comma-delimited): ``#`` is a line number (sum 153), not a quantity."""
+    r = report(cli, "mouser-cart-boros-numbered.csv")
+    assert meta(r)["header_line"] == 1
+    assert summary(r)["lines_read"] == 17
+    assert columns(r)["distributor_part"] == ["Mouser #"]
+    assert columns(r)["quantity"] == ["Qty"]
+    assert columns(r)["unit_price"] == ["Unit Price (USD)"]
+    assert meta(r)["money_column"] == "Total (USD)"
+    assert currencies(r) == {"USD"}
+    assert summary(r)["total_spend"] == pytest.approx(50.82, abs=0.005)
+    assert summary(r)["lines_without_name"] == 0
+    assert_not_money(r, "#", "Mouser #", "Mfr. #")
+
+
+def test_mouser_cart_boros_numbered_is_a_ledger(cli):
+    """The priced Mouser cart with a '#' line-number column is a ledger, as the same cart in
+    Mouser's own layout and every priced Digi-Key/LCSC cart is."""
+    assert report(cli, "mouser-cart-boros-numbered.csv")["inputs"][0]["kind"] == "ledger"
+
+
+@pytest.mark.parametrize(
+    "name", ["mouser-cart-export-boros-semicolon.csv", "mouser-cart-boros-numbered.csv"]
+)
+def test_mouser_cart_mfr_number_is_a_part_number(cli, name):
+    """Mouser's 'Mfr. #' is the maker's part number (06031C104MAT2A, BMP390, 1981568-1), not a
+    second manufacturer-name column: the 11 makers in 'Manufacturer' are what is screened."""
+    r = report(cli, name)
+    assert columns(r)["manufacturer"] == ["Manufacturer"]
+    assert columns(r)["part"] == ["Mfr. #"]
+    assert meta(r)["name_columns"] == ["Manufacturer"]
+    assert summary(r)["names_screened"] == 11
+
+
+def test_eagle_bom_permamote_lte(cli, tmp_path):
+    """Eagle ``bom.ulp`` CSV, list type Values: semicolon-delimited, every field quoted, a
+    trailing ``;`` (an unnamed empty 19th column); 52 lines, Qty sums to 116 (one per
+    designator in Parts); no prices; makers on 25 lines (MANUFACTURER 23, MF 1, VENDOR 1)."""
+    name = "eagle-bom-permamote-lte.csv"
+    r = report(cli, name)
+    assert r["inputs"][0]["kind"] == "csv-bom"
+    assert meta(r)["delimiter"] == ";"
+    assert meta(r)["header_line"] == 1
+    assert summary(r)["lines_read"] == 52
+    assert columns(r)["quantity"] == ["Qty"]
+    assert "MANUFACTURER" in columns(r)["manufacturer"]
+    assert set(columns(r)["distributor_part"]) == {"DIGI-KEY_PART_NUMBER", "DIGIKEY", "MOUSER"}
+    assert_no_money(r)  # Value holds 0.1uF, 100M, 6.04k, 1462350001, DNP
+    assert_not_money(r, "Value", "Device", "Package", "Parts", "MP", "DIGI-KEY_PURCHASE_URL")
+    assert_unscreened(r)  # 27 of 52 lines name no maker
+    assert r["findings"] == []
+    # VENDOR holds the maker on U13 (Texas Instruments): screened as a name
+    found = findings_for(
+        cli, tmp_path, name, "Texas Instruments Incorporated", ["Texas Instruments"]
+    )
+    assert {f["value"] for f in found} == {"Texas Instruments"}
+
+
+def test_eagle_bom_permamote_lte_mpn_column_is_the_part_number(cli):
+    """The 48-line 'MPN' column is the part number, over 'MANUFACTURER_PART_NUMBER' (2 lines)."""
+    assert "MPN" in columns(report(cli, "eagle-bom-permamote-lte.csv"))["part"]
+
+
+def test_eagle_bom_permamote_lte_mf_column_names_the_maker(cli, tmp_path):
+    """Eagle's 'MF' attribute column names the maker (Molex on ANT1, line 11)."""
+    name = "eagle-bom-permamote-lte.csv"
+    assert summary(report(cli, name))["lines_without_name"] == 27
+    found = findings_for(cli, tmp_path, name, "Molex, LLC", ["Molex"])
+    assert [f["locator"]["line"] for f in found] == [11]

@@ -156,6 +156,63 @@ def test_a_mixed_file_is_read_and_its_first_bad_line_named(cli, tmp_path):
     assert json.loads(r.stdout)["inputs"][0]["meta"]["encoding"] == "utf-8"
 
 
+def test_a_totals_row_below_a_ledger_is_not_spend(cli, tmp_path):
+    """A spend export ending in 'Grand Total:' would double the spend if read as a line: it is
+    listed as skipped at its line instead, and the lines' total stands."""
+    led = tmp_path / "ap.csv"
+    led.write_text(
+        "Vendor Name,Invoice Date,Amount\nAcme Ltd,2024-01-03,10.00\n"
+        "Hikvision USA Inc,2024-01-04,20.00\n,,\nGrand Total:,,30.00\n"
+    )
+    s = report(cli, led)["summary"]
+    assert s["total_spend"] == 30 and s["lines_read"] == 2
+    assert [(r["count"], r["lines"]) for r in s["lines_skipped"]["reasons"]] == [(1, [5])]
+
+
+def test_a_vendor_called_total_inside_the_table_is_a_line(cli, tmp_path):
+    """'TOTAL' with a date is a fuel supplier's line, not a totals row; and only rows below
+    the table's last line are looked at."""
+    led = tmp_path / "fuel.csv"
+    led.write_text(
+        "Vendor Name,Invoice Date,Amount\nTOTAL,2024-01-03,10.00\nTotal,,5.00\n"
+        "Acme,2024-01-05,1.00\n"
+    )
+    s = report(cli, led)["summary"]
+    assert s["total_spend"] == 16 and s["lines_read"] == 3 and s["lines_skipped"]["total"] == 0
+
+
+def test_a_placeholder_for_a_name_is_no_name(cli, tmp_path):
+    """'N/A' as a maker and 'REDACTED' as a supplier name nobody: such a line counts as naming
+    no one (never as a screened, clean name), while its other name is still screened."""
+    bom = tmp_path / "bom.csv"
+    bom.write_text(
+        "Reference,Manufacturer,Supplier,Qty\nR1,N/A,REDACTED,1\nU1,n/a,Hikvision USA Inc,1\n"
+    )
+    s = report(cli, bom)["summary"]
+    assert s["lines_without_name"] == 1 and s["names_screened"] == 1 and s["findings"] == 1
+
+
+def test_an_eagle_part_column_is_the_reference_not_the_mpn(cli, tmp_path):
+    """Eagle's "Part" is the reference designator (R1) and KiCad's the symbol: beside a
+    package or footprint column the bare "Part" is never the maker's part number, so a later
+    MPN column is."""
+    bom = tmp_path / "eagle.csv"
+    bom.write_text(
+        "Part,Value,Device,Package,MPN,Manufacturer\nR1,10k,R-US,0603,RC0603FR-0710KL,Yageo\n"
+    )
+    cols = report(cli, bom)["inputs"][0]["meta"]["columns"]
+    assert cols["part"] == ["MPN"]
+
+
+def test_a_name_header_ending_in_a_number_sign_holds_numbers_not_names(cli, tmp_path):
+    """'Vendor #' is the vendor's id in the ERP, not its name: only 'Vendor Name' is screened,
+    so the id 10042 is never matched against the lists."""
+    led = tmp_path / "ap.csv"
+    led.write_text("Vendor #,Vendor Name,Invoice Date,Amount\n10042,Acme Ltd,2024-01-02,5.00\n")
+    meta = report(cli, led)["inputs"][0]["meta"]
+    assert meta["name_columns"] == ["Vendor Name"]
+
+
 def test_an_unknown_encoding_is_a_one_line_error(cli, tmp_path):
     led = tmp_path / "led.csv"
     led.write_text("Vendor Name,Amount\nAcme,1\n")
@@ -270,3 +327,82 @@ def test_the_workbook_says_an_input_was_not_screened(cli, tmp_path):
     summary = fastexcel.read_excel(str(out)).load_sheet_by_name("Summary").to_polars()
     row = summary.filter(summary["Item"] == "Not screened")
     assert row.height == 1 and "nothing could be screened" in str(row["Value"][0])
+
+
+# --- found in review: a miss or doubled spend each ---------------------------------------------
+
+
+def test_one_stray_windows_byte_keeps_a_utf8_files_chinese_names(cli, tmp_path):
+    """A UTF-8 export with one Windows-1252 dash past the first MiB stays UTF-8: its Chinese
+    names after the dash are read as written and found."""
+    row = b"Acme Industrial Supply Co,1\n"
+    data = b"Vendor,Amount\n" + row * (1_100_000 // len(row)) + b"Acme \x96 Dash Ltd,3\n"
+    data += "杭州海康威视数字技术股份有限公司,99\n".encode() * 5
+    led = tmp_path / "mixed.csv"
+    led.write_bytes(data)
+    rep = report(cli, led)
+    assert rep["inputs"][0]["meta"]["encoding"] == "utf-8"
+    assert rep["summary"]["findings"] == 5
+
+
+def test_a_part_column_of_part_numbers_beside_a_package_column_is_screened(cli, tmp_path):
+    bom = tmp_path / "bom.csv"
+    bom.write_text("Part,Package,Quantity,Description\nDS-2CD2083G2-IU,Box,4,camera\n")
+    rep = report(cli, bom)
+    assert rep["inputs"][0]["meta"]["columns"]["part"] == ["Part"]
+    assert rep["summary"]["findings"] == 1
+
+
+def test_a_totals_row_at_the_end_of_a_large_ledger_is_not_spend(cli, tmp_path):
+    """Past the first MiB the end of the file is looked at too: the totals row and the note
+    below it are listed as skipped, and the spend is the lines' sum, not twice it."""
+    rows = "Acme Supplies Ltd,Office,10\n" * 45_000
+    led = tmp_path / "big.csv"
+    led.write_text(f"Vendor,Category,Amount\n{rows}Total,,450000\n\nPrepared by finance,,\n")
+    s = report(cli, led)["summary"]
+    assert s["total_spend"] == 450_000 and s["lines_read"] == 45_000
+    assert [r["lines"] for r in s["lines_skipped"]["reasons"]] == [[45_002], [45_004]]
+
+
+def test_a_note_below_a_totals_row_is_no_line(cli, tmp_path):
+    led = tmp_path / "ap.csv"
+    led.write_text("Vendor,Amount\nAcme,10\nTotal,10\nPrepared by J. Smith,\n")
+    s = report(cli, led)["summary"]
+    assert s["total_spend"] == 10 and s["lines_read"] == 1 and s["names_screened"] == 1
+
+
+def test_a_line_with_total_in_another_cell_is_a_line(cli, tmp_path):
+    led = tmp_path / "ap.csv"
+    led.write_text(
+        "Vendor,Category,Amount\nHuawei Technologies Co Ltd,Telecom,1000\nAcme,Office,50\n"
+        "Huawei Technologies Co Ltd,Total,2000\n"
+    )
+    rep = report(cli, led)
+    assert rep["summary"]["total_spend"] == 3050
+    assert rep["exposures"][0]["spend"] == 3000
+
+
+def test_a_bom_with_only_its_product_is_never_clean(cli, tmp_path):
+    """No component at all: the gate cannot pass on it (nothing was screened)."""
+    bom = tmp_path / "prod.cdx.json"
+    bom.write_text(
+        '{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,'
+        '"metadata":{"component":{"type":"device","name":"router"}},"components":[]}'
+    )
+    r = cli("report", str(bom), "--fail-on", "restricted")
+    assert r.returncode == 3 and "no line was read: nothing could be screened" in r.stderr
+
+
+def test_a_tab_holding_every_row_of_another_is_refused(cli, tmp_path):
+    book = tmp_path / "spend.xlsx"
+    head = ["Vendor Name", "Invoice Date", "Amount"]
+    jan, feb = ["Acme", "2024-01-03", "10"], ["Huawei Technologies Co Ltd", "2024-02-03", "100"]
+    _workbook(book, {"All": [head, jan, feb], "Jan": [head, jan], "Feb": [head, feb]})
+    r = report(cli, book, code=3)
+    assert "sheet 'All' holds every row of sheet 'Jan'" in r.stderr and "--sheet" in r.stderr
+
+
+def test_a_repeated_vendor_header_is_screened_too(cli, tmp_path):
+    led = tmp_path / "ap.csv"
+    led.write_text("Vendor,Vendor,Amount\nAcme,Huawei Technologies Co Ltd,5\n")
+    assert report(cli, led)["summary"]["findings"] == 1
