@@ -465,6 +465,24 @@ def footer(frame: pl.DataFrame, roles: dict[str, list[str]], line_base) -> list[
     return _skips(tail, line_base)
 
 
+def _tail_footer(tail, roles: dict, line_base) -> list[Skipped]:
+    """The footer of a table too large to hold, from its last records (see tabular's
+    ``tail_records``): found on rows numbered from the end, then given their item numbers."""
+    got = tail() if tail is not None else None
+    if got is None:
+        return []
+    frame, to_items = got
+    found = footer(frame, roles, None)
+    out = []
+    for s in found:
+        items = to_items(s.items)
+        if items is None:  # the file could not be counted: leave its rows as they are
+            return []
+        lines = [line_base + 1 + i for i in items] if line_base is not None else []
+        out.append(Skipped(reason=s.reason, count=s.count, lines=lines, items=items))
+    return out
+
+
 def _skips(tail: pl.DataFrame, line_base) -> list[Skipped]:
     out = []
     for is_total, reason in (
@@ -493,7 +511,7 @@ def lines_from_frame(
     sample_lf: pl.LazyFrame | None = None,
     rows_at: Callable[[list[int], int | None], pl.DataFrame | None] | None = None,
     small: bool = False,
-    tail: Callable[[], pl.DataFrame | None] | None = None,
+    tail: Callable[[], tuple | None] | None = None,
 ) -> ReadResult:
     """The shared path for CSV, Parquet and Excel: a frame of the table's columns -> lines.
 
@@ -520,8 +538,9 @@ def lines_from_frame(
     roles = _distributor_numbers(sample, roles, headers)
     roles = _eda_symbols(sample, roles, headers)
     kind = "ledger" if cols.is_ledger(headers, roles) else "csv-bom"
-    last = lf.collect() if small else (tail() if tail is not None else None)
-    skipped = footer(last, roles, line_base) if last is not None else []
+    skipped = (
+        footer(lf.collect(), roles, line_base) if small else _tail_footer(tail, roles, line_base)
+    )
     if skipped:  # the rows below the table that are no lines: listed, not read
         keep = ~pl.col("item").is_in([i for s in skipped for i in s.items])
         lf, indexed = lf.filter(keep), indexed.filter(keep)
