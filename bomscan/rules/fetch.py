@@ -32,12 +32,19 @@ def default_dest() -> Path:
     return Path(user_cache_dir("bomscan")) / "csl"
 
 
-def fetch_csl(url: str | None = None, dest: str | Path | None = None, timeout: float = 60.0) -> str:
-    """Download ``url`` (default: $BOMSCAN_CSL_URL or the trade.gov URL) into
-    ``dest/consolidated.json`` and return a one-line summary (where, how many records)."""
+def csl_url(url: str | None) -> str:
+    """Where the CSL is downloaded from: ``url``, else $BOMSCAN_CSL_URL, else trade.gov; a
+    one-line error unless it is http(s)."""
     url = url or os.environ.get("BOMSCAN_CSL_URL") or CSL_URL
     if not url.startswith(("https://", "http://")):
         raise InputError(f"--url must be an http(s) URL, not {url!r}")
+    return url
+
+
+def fetch_csl(url: str | None = None, dest: str | Path | None = None, timeout: float = 60.0) -> str:
+    """Download ``url`` (default: $BOMSCAN_CSL_URL or the trade.gov URL) into
+    ``dest/consolidated.json`` and return a one-line summary (where, how many records)."""
+    url = csl_url(url)
     dest_dir = Path(dest) if dest else default_dest()
     target = dest_dir / FILENAME
     try:
@@ -117,9 +124,7 @@ def update_lists(url: str | None = None, timeout: float = 60.0) -> str:
     from bomscan.rules import store
     from bomscan.rules.csl import import_csl
 
-    url = url or os.environ.get("BOMSCAN_CSL_URL") or CSL_URL
-    if not url.startswith(("https://", "http://")):
-        raise InputError(f"--url must be an http(s) URL, not {url!r}")
+    url = csl_url(url)
     try:
         before = store.current("csl")
     except InputError:  # a damaged store: this update mends it

@@ -196,10 +196,16 @@ def _store(name, base: Path, build, *, url: str, sha256: str, fetched: datetime)
 def _readable(path: Path) -> None:
     """Give a new version the modes the umask allows (mkdtemp makes it private), so a data
     directory shared between users stays readable to all of them."""
-    umask = os.umask(0)
-    os.umask(umask)
+    umask = _umask()
     for p in [path, *path.rglob("*")]:
         p.chmod((0o777 if p.is_dir() else 0o666) & ~umask)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then setting it back)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 def _switch(base: Path, version: str) -> None:
@@ -210,9 +216,7 @@ def _switch(base: Path, version: str) -> None:
             fh.write(version + "\n")
             fh.flush()
             os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, base / CURRENT)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

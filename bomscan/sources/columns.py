@@ -17,16 +17,21 @@ from pathlib import Path
 DATA = Path(__file__).with_name("data") / "headers.tsv"
 
 
+def _tsv(name: str) -> list[dict[str, str]]:
+    """The rows of a vocabulary file in ``data/`` (tab-separated, a header row first)."""
+    with DATA.with_name(name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
 def _read_headers() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
     """``data/headers.tsv``: (role -> header spellings in compared form, ledger hints)."""
     roles: dict[str, list[str]] = {}
     hints: list[str] = []
-    with DATA.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            if row["role"] == "ledger_hint":
-                hints.append(row["header"])
-            else:
-                roles.setdefault(row["role"], []).append(row["header"])
+    for row in _tsv(DATA.name):
+        if row["role"] == "ledger_hint":
+            hints.append(row["header"])
+        else:
+            roles.setdefault(row["role"], []).append(row["header"])
     return {r: tuple(hs) for r, hs in roles.items()}, tuple(hints)
 
 
@@ -50,21 +55,9 @@ LINE_ROLES = tuple(r for r in ROLES if r != "currency")
 ITEM_ROLES = ("date", "part", "distributor_part", "reference")
 
 
-def _read_total_labels() -> frozenset[str]:
-    path = Path(__file__).with_name("data") / "total_labels.tsv"
-    rows = path.read_text(encoding="utf-8").splitlines()[1:]
-    return frozenset(r.split("\t")[0] for r in rows if r.strip())
-
-
-def _read_distributor_codes() -> dict[str, str]:
-    path = Path(__file__).with_name("data") / "distributor_codes.tsv"
-    rows = [r.split("\t") for r in path.read_text(encoding="utf-8").splitlines()[1:] if r.strip()]
-    return {r[1]: r[2] for r in rows}
-
-
 # The shape of a distributor's own ordering codes, by a word its column header carries: a
 # column named for the distributor whose values mostly lack that shape holds makers' numbers.
-DISTRIBUTOR_CODES = _read_distributor_codes()
+DISTRIBUTOR_CODES = {r["header_word"]: r["pattern"] for r in _tsv("distributor_codes.tsv")}
 
 
 def distributor_code(header: str) -> str | None:
@@ -76,9 +69,7 @@ def distributor_code(header: str) -> str | None:
 def _read_placeholders() -> list[str]:
     """Each placeholder as written in any of the usual casings (matched without lowercasing
     every cell of a 10M-row ledger)."""
-    path = Path(__file__).with_name("data") / "placeholder_names.tsv"
-    rows = path.read_text(encoding="utf-8").splitlines()[1:]
-    words = [r.split("\t")[0] for r in rows if r.strip()]
+    words = [r["placeholder"] for r in _tsv("placeholder_names.tsv")]
     return sorted({f(w) for w in words for f in (str.lower, str.upper, str.title, str.capitalize)})
 
 
@@ -88,7 +79,7 @@ PLACEHOLDER_NAMES = _read_placeholders()
 
 # Cells that label a totals row ("Total", "Grand Total:", "Summe"), compared casefolded
 # without a trailing colon.
-TOTAL_LABELS = _read_total_labels()
+TOTAL_LABELS = frozenset(r["label"] for r in _tsv("total_labels.tsv"))
 # Names accepted on the command line for a role (``--column vendor=Payee``).
 ROLE_ALIASES = {
     "vendor": "supplier",
@@ -110,9 +101,7 @@ MONEY_ROLES = ("unit_price", "amount")
 
 
 def _read_currencies() -> frozenset[str]:
-    path = DATA.with_name("currencies.tsv")
-    with path.open(encoding="utf-8", newline="") as fh:
-        return frozenset(row["code"] for row in csv.DictReader(fh, delimiter="\t"))
+    return frozenset(row["code"] for row in _tsv("currencies.tsv"))
 
 
 # ISO 4217 codes (data/currencies.tsv, written by scripts/gen_currencies.py): a three-letter
