@@ -189,6 +189,11 @@ def _roles_by_header(headers: list[str]) -> dict[str, list[str]]:
     return found
 
 
+def part_headers(headers: list[str]) -> list[str]:
+    """Every header that names a part number, whichever of them plays the role."""
+    return [h for h in headers if role_of(h) == "part"]
+
+
 def part_rank(header: str) -> int:
     """A part-number header's place in the vocabulary, which lists the spellings that name the
     maker's number (MPN, Mfr. #) before the generic ones (Part Number, Item #)."""

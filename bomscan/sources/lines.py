@@ -123,7 +123,7 @@ def _sample(path, lf, sample_lf, not_blank, roles, headers) -> pl.DataFrame | No
         h
         for r in ("amount", "unit_price", "quantity", "date", "part", "distributor_part")
         for h in roles.get(r, [])
-    ] + [h for h in headers if cols.role_of(h) == "part"]
+    ] + cols.part_headers(headers)
     sample_cols = list(dict.fromkeys(wanted))
     if not sample_cols:
         return None
@@ -178,7 +178,7 @@ def _distributor_numbers(sample, roles: dict, headers: list[str]) -> dict:
         return _makers_numbers(sample, roles)
     if roles.get("distributor_part"):
         return roles
-    candidates = [h for h in headers if cols.role_of(h) == "part" and h in sample.columns]
+    candidates = [h for h in cols.part_headers(headers) if h in sample.columns]
     pattern = cols.DISTRIBUTOR_CODES["digikey"]
     own = [h for h in candidates if _mostly(sample[h], pattern)]
     if not own:
@@ -209,7 +209,7 @@ def _eda_symbols(sample, roles: dict, headers: list[str]) -> dict:
         return roles
     out = {r: hs for r, hs in roles.items() if r != "part"}
     taken = {h for hs in out.values() for h in hs}
-    others = [h for h in headers if h not in taken and h != part and cols.role_of(h) == "part"]
+    others = [h for h in cols.part_headers(headers) if h not in taken and h != part]
     if others:
         out["part"] = sorted(others, key=cols.part_rank)[:1]
     return out
