@@ -18,11 +18,14 @@ from bomscan.errors import RulesError
 from bomscan.rules.model import (
     LEVELS,
     RELATIONS,
+    RULE_STATUSES,
     Affiliation,
     Entity,
     ListDef,
     Listing,
+    OwnershipRule,
     PartPattern,
+    RulePeriod,
     RuleSet,
     RuleSetInfo,
 )
@@ -172,14 +175,15 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
         return
     text, doc = read
     headers = _table_lines(text)
-    known = {"ruleset", "list", "entity", "part_pattern"}
+    known = {"ruleset", "list", "entity", "part_pattern", "ownership_rule"}
     for key in doc:
         if key not in known:
             problems.append(
                 Problem(
                     path,
                     _key_line(text, key),
-                    f"unknown top-level key {key!r} (expected ruleset, list, entity, part_pattern)",
+                    f"unknown top-level key {key!r} (expected ruleset, list, entity, "
+                    "part_pattern, ownership_rule)",
                 )
             )
     info = doc.get("ruleset")
@@ -203,10 +207,24 @@ def _load_file(f: Path, ruleset: RuleSet, raw_entities: list, problems: list[Pro
             for kind in ("listing", "affiliation")
         }
         raw_entities.append((item, sub, path, line, f.parent))
+    _add_patterns_and_rules(doc, path, text, headers, ruleset, problems)
+
+
+def _add_patterns_and_rules(doc, path, text, headers, ruleset: RuleSet, problems) -> None:
+    """A file's ``[[part_pattern]]`` and ``[[ownership_rule]]`` tables, into ``ruleset``."""
     for i, item in enumerate(_array(doc, "part_pattern", path, text, problems)):
         pat = _part_pattern(item, path, headers.get(("part_pattern", i)), problems)
         if pat is not None:
             ruleset.part_patterns.append(pat)
+    k = 0  # the periods' headers are counted across the file's rules
+    for i, item in enumerate(_array(doc, "ownership_rule", path, text, problems)):
+        n = len(item.get("period", [])) if isinstance(item, dict) else 0
+        n = n if isinstance(n, int) else 0
+        lines = [headers.get(("ownership_rule.period", k + j)) for j in range(n)]
+        k += n
+        rule = ownership_rule(item, path, headers.get(("ownership_rule", i)), problems, lines)
+        if rule is not None:
+            ruleset.ownership_rules[rule.id] = rule
 
 
 def _part_pattern(item, path: str, line, problems: list[Problem]) -> PartPattern | None:
@@ -510,7 +528,15 @@ LISTING_KEYS = {
     "license_policy",
     "meaning",
 }
-AFFILIATION_KEYS = {"parent", "relation", "valid_from", "valid_to", "source_url"}
+AFFILIATION_KEYS = {
+    "parent",
+    "relation",
+    "valid_from",
+    "valid_to",
+    "source_url",
+    "share",
+    "share_source",
+}
 
 
 def _entity(
@@ -605,9 +631,24 @@ def _affiliation(a: dict, aw: str, path: str, aline, problems) -> Affiliation | 
     if vf and vt and vt < vf:
         problems.append(Problem(path, aline, f"{aw}: valid_to {vt} is before valid_from {vf}"))
     src = _req_str(a, "source_url", aw, path, aline, problems)
+    share = opt_share(a, "share", aw, path, aline, problems)
+    share_source = _opt_str(a, "share_source", aw, path, aline, problems)
+    if share is not None and not share_source:
+        problems.append(Problem(path, aline, f"{aw}: share needs its share_source"))
     if len(problems) > m:
         return None
-    return Affiliation(parent, relation, src, vf, vt)
+    return Affiliation(parent, relation, src, vf, vt, share, share_source)
+
+
+def opt_share(d: dict, key: str, what: str, path: str, line, problems) -> float | None:
+    """An optional percentage in 0-100 (``share = 60.0``)."""
+    v = d.get(key)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 100:
+        problems.append(Problem(path, line, f"{what}: {key!r} must be a number in 0-100"))
+        return None
+    return float(v)
 
 
 def _check_cycles(ruleset: RuleSet, problems: list[Problem]) -> None:
@@ -632,3 +673,72 @@ def _check_cycles(ruleset: RuleSet, problems: list[Problem]) -> None:
                 if a.parent not in seen:
                     seen.add(a.parent)
                     frontier.append(a.parent)
+
+
+RULE_KEYS = {"id", "name", "lists", "threshold", "wording", "citation", "source_url", "period"}
+PERIOD_KEYS = {"status", "start", "end", "citation", "source_url", "note"}
+
+
+def ownership_rule(
+    item, path: str, line, problems: list[Problem], period_lines: list | None = None
+) -> OwnershipRule | None:
+    """One ``[[ownership_rule]]``: the lists it governs, its threshold and wording with their
+    source, and its dated periods (each in force, suspended or unsettled, with its own
+    source); periods must not overlap. A list id not loaded is allowed (a stored CSL set may
+    bring it)."""
+    if not isinstance(item, dict):
+        problems.append(Problem(path, line, "each [[ownership_rule]] must be a table"))
+        return None
+    what = f"ownership_rule {str(item.get('id', '?'))[:80]!r}"
+    _unknown(item, RULE_KEYS, what, path, line, problems)
+    n = len(problems)
+    rid = _req_id(item, what, path, line, problems)
+    texts = {
+        k: _req_str(item, k, what, path, line, problems)
+        for k in ("name", "wording", "citation", "source_url")
+    }
+    lists = _str_list(item, "lists", what, path, line, problems)
+    threshold = opt_share(item, "threshold", what, path, line, problems)
+    if "threshold" not in item:
+        problems.append(Problem(path, line, f"{what}: missing required key 'threshold'"))
+    periods = []
+    for j, p in enumerate(item.get("period", []) if isinstance(item.get("period"), list) else []):
+        pline = (period_lines or [])[j] if j < len(period_lines or []) else None
+        got = _rule_period(p, f"{what} period {j + 1}", path, pline or line, problems)
+        if got is not None:
+            periods.append(got)
+    periods.sort(key=lambda p: p.start or date.min)
+    for a, b in zip(periods, periods[1:], strict=False):
+        if a.end is None or (b.start is not None and b.start < a.end):
+            problems.append(Problem(path, line, f"{what}: periods overlap ({a.start}, {b.start})"))
+    if len(problems) > n or rid is None or threshold is None:
+        return None
+    return OwnershipRule(
+        rid, texts["name"], lists, threshold, texts["wording"], texts["citation"],
+        texts["source_url"], tuple(periods), f"{path}:{line}",
+    )  # fmt: skip
+
+
+def _rule_period(p, what: str, path: str, line, problems: list[Problem]) -> RulePeriod | None:
+    """One ``[[ownership_rule.period]]``: a known status, dates in order, its own source."""
+    if not isinstance(p, dict):
+        problems.append(Problem(path, line, f"{what}: must be a table"))
+        return None
+    _unknown(p, PERIOD_KEYS, what, path, line, problems)
+    n = len(problems)
+    status = _req_str(p, "status", what, path, line, problems)
+    if status is not None and status not in RULE_STATUSES:
+        problems.append(
+            Problem(path, line, f"{what}: status {status!r} is not one of "
+                    + ", ".join(RULE_STATUSES))
+        )  # fmt: skip
+    start = _opt_date(p, "start", what, path, line, problems)
+    end = _opt_date(p, "end", what, path, line, problems)
+    if start and end and end <= start:
+        problems.append(Problem(path, line, f"{what}: end {end} is not after start {start}"))
+    citation = _req_str(p, "citation", what, path, line, problems)
+    url = _req_str(p, "source_url", what, path, line, problems)
+    note = _opt_str(p, "note", what, path, line, problems)
+    if len(problems) > n:
+        return None
+    return RulePeriod(status, start, end, citation, url, note)

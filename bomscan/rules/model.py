@@ -22,6 +22,7 @@ from datetime import date
 
 LEVELS = ("informational", "investment", "restricted", "prohibited")
 RELATIONS = ("subsidiary", "brand", "former-subsidiary", "affiliate")
+RULE_STATUSES = ("in-force", "suspended", "unsettled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,8 @@ class Affiliation:
     source_url: str
     valid_from: date | None = None
     valid_to: date | None = None
+    share: float | None = None  # percent held by the parent, where a source gives it
+    share_source: str = ""
 
     def holds_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -90,6 +93,45 @@ class Affiliation:
         elif self.valid_from:
             text += f" since {self.valid_from}"
         return text
+
+
+@dataclass(frozen=True)
+class RulePeriod:
+    """A dated stretch of an ownership rule's life: ``in-force``, ``suspended``, or
+    ``unsettled`` (the sources found do not say whether it applies: the user decides)."""
+
+    status: str
+    start: date | None
+    end: date | None  # exclusive
+    citation: str
+    source_url: str
+    note: str = ""
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class OwnershipRule:
+    """A list's ownership rule as written (``[[ownership_rule]]``): an entity owned
+    ``threshold`` percent or more, directly or indirectly, individually or in the aggregate, by
+    parties on ``lists`` is treated as listed, in the periods the rule is in force."""
+
+    id: str
+    name: str
+    lists: tuple[str, ...]
+    threshold: float
+    wording: str
+    citation: str
+    source_url: str
+    periods: tuple[RulePeriod, ...]
+    origin: str = ""
+
+    def period_on(self, day: date) -> RulePeriod | None:
+        return next((p for p in self.periods if p.covers(day)), None)
+
+    def dates(self) -> list[date]:
+        return [d for p in self.periods for d in (p.start, p.end) if d is not None]
 
 
 @dataclass(frozen=True)
@@ -142,6 +184,11 @@ class RuleSet:
     entities: dict[str, Entity] = field(default_factory=dict)
     infos: list[RuleSetInfo] = field(default_factory=list)
     part_patterns: list[PartPattern] = field(default_factory=list)
+    ownership_rules: dict[str, OwnershipRule] = field(default_factory=dict)
+
+    def ownership_rule_of(self, list_id: str) -> OwnershipRule | None:
+        """The ownership rule that governs ``list_id``, if the rules give one."""
+        return next((r for r in self.ownership_rules.values() if list_id in r.lists), None)
 
     def alias_records(self) -> list[AliasRecord]:
         """Every name an entity is known by, for the resolver (legal name first; parents of
