@@ -209,6 +209,28 @@ def _common_rules_options(f):
     "(by default such a gate exits 3: nothing could be screened).",
 )
 @click.option(
+    "--ownership",
+    "ownership",
+    multiple=True,
+    type=click.Path(),
+    help="Ownership edges (CSV owner,owned,share,valid_from,valid_to,source; GLEIF Level 2 "
+    "relationship CSV with the Level 1 file; or BODS JSON): companies owned by listed parties "
+    "count through the lists' 50% rules. Repeatable.",
+)
+@click.option(
+    "--affiliates-rule",
+    type=click.Choice(["in-force", "suspended"]),
+    default=None,
+    help="How to treat dates on which the sources leave an ownership rule's status open (the "
+    "BIS Affiliates Rule after 2026-11-09); default: in force, with a warning.",
+)
+@click.option(
+    "--ownership-review",
+    type=click.FloatRange(0, 100, min_open=True),
+    default=None,
+    help="Holdings by listed parties from this percent up are listed for review (default 25).",
+)
+@click.option(
     "--strict", is_flag=True, help="Validate CycloneDX input against its spec version's schema."
 )
 @click.option(
@@ -277,6 +299,9 @@ def report(ctx, inputs, **opts):
         config=cfg,
         max_age=cfg.options.get("max_age"),
         auto_update=cfg.options.get("auto_update", False),
+        ownership=list(opts.pop("ownership") or cfg.options.get("ownership", [])),
+        affiliates_rule=opts.pop("affiliates_rule") or cfg.options.get("affiliates_rule"),
+        ownership_review=_first(opts.pop("ownership_review"), cfg.options.get("ownership_review")),
         **opts,  # the rest (as_of, decimal, sheet, fx_path, dates, strict, baseline) by name
     )
     req.progress = progress = Progress.for_terminal(out.quiet)
@@ -307,6 +332,11 @@ def report(ctx, inputs, **opts):
     if gate and gate.failed:
         out.info(f"gate failed: {gate.gating_findings} finding(s) at --fail-on {gate.fail_on}")
         ctx.exit(EXIT_GATE_FAILED)
+
+
+def _first(*values):
+    """The first value that is set (an option given, else the config's)."""
+    return next((v for v in values if v is not None), None)
 
 
 def _here(ctx, quiet: bool, color: bool | None) -> Out:

@@ -51,6 +51,9 @@ OPTION_KEYS = {
     "currency": "currency",
     "max-age": "max_age",
     "auto-update": "auto_update",
+    "ownership": "ownership",
+    "affiliates-rule": "affiliates_rule",
+    "ownership-review": "ownership_review",
 }
 MATCH_KEYS = ("entity", "name", "file")
 SUPPRESS_KEYS = (*MATCH_KEYS, "reason", "expires")
@@ -275,6 +278,21 @@ def _flag(value, path: Path) -> bool:
     return value
 
 
+def _paths(value, path: Path) -> list[str]:
+    """Files named in the config, relative to the config file."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError("must be a file or a list of files")
+    return [str(path.parent / v) if not os.path.isabs(v) else v for v in value]
+
+
+def _percent(value, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+        raise ValueError(f"must be a percentage above 0 and at most 100, not {value!r}")
+    return float(value)
+
+
 # each key of OPTION_KEYS: its check, returning the value the CLI uses (ValueError: why not)
 CHECKS = {
     "format": _one_of(FORMAT_NAMES),
@@ -284,6 +302,9 @@ CHECKS = {
     "currency": _currency,
     "max-age": _max_age,
     "auto-update": _flag,
+    "ownership": _paths,
+    "affiliates-rule": _one_of(("in-force", "suspended")),
+    "ownership-review": _percent,
 }
 
 

@@ -272,6 +272,34 @@ class Via:
     valid_to: str | None
     source_url: str | None
     note: str
+    share: float | None = optional()  # ownership: percent the next one up holds of this one
+
+
+@dataclass
+class RuleStatus:
+    """One ownership rule (or a list without one) as it applied to a line on its date."""
+
+    rule: str | None  # the rule's id; None: the owners' lists have no ownership rule
+    name: str
+    lists: list[str]  # the lists whose parties own the shares counted here
+    share: float  # percent held by those parties on the date: direct and indirect, summed
+    threshold: float | None
+    status: str  # in-force, suspended, unsettled, not-in-force, or no-rule
+    outcome: str  # finding (gating), or review (listed for review, never gating)
+    note: str
+    citation: str | None
+    source_url: str | None
+
+
+@dataclass
+class Ownership:
+    """Why a line counts through ownership: the listed owners, the aggregated share and each
+    rule's status on the line's date (``via`` holds the main chain with its shares)."""
+
+    share: float  # the highest share among ``rules``
+    gating: bool  # a finding under a rule in force; false: a review item
+    owners: list[EntityRef]
+    rules: list[RuleStatus]
 
 
 @dataclass
@@ -338,6 +366,7 @@ class Finding(Summed):
     fx_rate: float | None
     fx_rate_date: str | None
     groups: dict[str, str | None] | None = optional()
+    ownership: Ownership | None = optional()  # found through ownership (--ownership)
 
 
 @dataclass

@@ -41,6 +41,9 @@ class ReportRequest:
     max_age: float | None = None  # days: older stored lists are warned of (None: the default)
     offline: bool = False  # never touch the network (auto-update is skipped)
     auto_update: bool = False  # config auto-update: update stale stored lists first
+    ownership: list[str] = field(default_factory=list)  # --ownership files
+    affiliates_rule: str | None = None  # an unsettled ownership rule: in-force | suspended
+    ownership_review: float | None = None  # percent from which a holding is for review
 
 
 def _rules_dirs(req: ReportRequest) -> list[Path]:
@@ -93,14 +96,53 @@ def run(req: ReportRequest) -> Report:
         old = baseline.load(req.baseline)
     results = [r for path in req.inputs for r in _read(req, path)]
     opts = _options(req)
+    opts.ownership = _ownership(req, ruleset, resolver, opts.threshold)
     if req.progress:
         req.progress("resolving names")
     report = _build(req, results, ruleset, resolver, opts)
     report = triage.apply(report, ruleset=ruleset, opts=opts, config=req.config, baseline=old)
-    report.warnings[:0] = list_warnings
+    report.warnings[:0] = list_warnings + _ownership_warnings(req, report)
     if req.fail_on:
         report.gate = _gate(report, req.fail_on, req.allow_unscreened)
     return report
+
+
+def _ownership(req: ReportRequest, ruleset, resolver, threshold: float):
+    """The ``--ownership`` edges joined to the rules (None without them)."""
+    if not req.ownership:
+        return None
+    from bomscan.resolve.ownership import OwnershipOptions, compute
+    from bomscan.rules.ownership import load_ownership
+
+    if req.progress:
+        req.progress("reading ownership " + ", ".join(req.ownership))
+    opts = OwnershipOptions(
+        review_share=25.0 if req.ownership_review is None else req.ownership_review,
+        unsettled=req.affiliates_rule,
+        min_score=threshold,
+    )
+    return compute(load_ownership(req.ownership), ruleset, resolver, opts)
+
+
+def _ownership_warnings(req: ReportRequest, report: Report) -> list[str]:
+    """Say so when a finding or review item rests on a rule period the sources leave open
+    and the user did not choose how to treat it (never a silent guess)."""
+    if req.affiliates_rule is not None:
+        return []
+    open_rules = sorted(
+        {
+            s.name
+            for f in (*report.findings, *report.possible_matches)
+            if f.ownership is not None
+            for s in f.ownership.rules
+            if s.status == "unsettled"
+        }
+    )
+    return [
+        f"{name}: the sources found do not settle whether it is in force on some lines' "
+        "dates; treated as in force (--affiliates-rule suspended to treat it as suspended)"
+        for name in open_rules
+    ]
 
 
 def update_lists(url: str | None, timeout: float, progress=None) -> str:

@@ -14,6 +14,7 @@ import polars as pl
 from bomscan.exposure.listings import Listings
 from bomscan.exposure.spend import money, since_listing
 from bomscan.model import Finding, Locator, NotExposed, Via
+from bomscan.rules.model import LEVELS
 from bomscan.sources.schema import EXTRA_PREFIX, INTERNAL_PREFIX
 
 
@@ -39,10 +40,11 @@ def stable_path(source: str) -> str:
 class Findings:
     """Builds finding records from the rolled-up matched rows (``best``)."""
 
-    def __init__(self, listings: Listings, group_by: list[str]):
+    def __init__(self, listings: Listings, group_by: list[str], ownership=None):
         self.listings = listings
         self.rules = listings.rules
         self.group_by = group_by
+        self.outcomes = ownership.outcomes if ownership is not None else []
         self._vias: dict[tuple, list[Via]] = {}
 
     def build(self, best: pl.DataFrame) -> list[Finding]:
@@ -67,8 +69,22 @@ class Findings:
             )
             occurrences[key] = occurrences.get(key, 0) + 1
             fp = hashlib.sha256("\x1f".join(str(k) for k in key).encode()).hexdigest()[:32]
-            out.append(self._record(r, root, extra_cols, f"{fp}:{occurrences[key]}"))
+            rec = self._record(r, root, extra_cols, f"{fp}:{occurrences[key]}")
+            if r.get("_o") is not None:
+                self._through_ownership(rec, self.outcomes[r["_o"]])
+            out.append(rec)
         return out
+
+    def _through_ownership(self, rec: Finding, outcome) -> None:
+        """A finding through ownership: the chain of holdings as ``via``, the lists the
+        rule that applied makes it count under (and their level), and why."""
+        rec.via = outcome.via
+        rec.ownership = outcome.ownership
+        rec.lists = outcome.lists
+        levels = [self.rules.lists[x].rank for x in outcome.lists if x in self.rules.lists]
+        rec.level = LEVELS[max(levels)] if levels else rec.level
+        main = max(outcome.ownership.rules, key=lambda s: (s.outcome == "finding", s.share))
+        rec.reason = f"{rec.reason}; through ownership: {main.note}"
 
     def _record(self, r: dict, root: str, extra_cols: list[str], fid: str) -> Finding:
         d = r["date"]
@@ -128,6 +144,7 @@ class Findings:
             valid_to=aff.valid_to.isoformat() if aff and aff.valid_to else None,
             source_url=aff.source_url if aff else None,
             note=aff.describe(self._name(aff.parent)) if aff else "",
+            share=aff.share if aff else None,
         )
 
     def _name(self, eid: str) -> str:
@@ -159,7 +176,9 @@ class Findings:
         eid = r["entity_id"]
         ent = self.rules.entities.get(eid)
         reason = "no listing in force on " + self.listings.as_of.isoformat()
-        if ent is not None and ent.affiliations:
+        if ent is not None and ent.ruleset == "ownership":
+            reason = "named in the ownership files; not held by listed parties on the line's date"
+        elif ent is not None and ent.affiliations:
             held = "; ".join(a.describe(self._name(a.parent)) for a in ent.affiliations)
             reason = held + ": not affiliated on the line's date"
         return NotExposed(

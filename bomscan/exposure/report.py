@@ -37,6 +37,7 @@ from bomscan.model import (
     UnparsedAmount,
 )
 from bomscan.resolve.affiliates import paths_frame
+from bomscan.resolve.ownership import OwnershipResult, with_ownership
 from bomscan.rules.model import RuleSet
 from bomscan.sources.lines import RAW_AMOUNT
 from bomscan.sources.schema import ReadResult
@@ -54,6 +55,7 @@ class Options:
     date_to: date | None = None
     group_by: list[str] = field(default_factory=list)
     progress: object | None = None  # callable(rows=, names=) while the ledger streams
+    ownership: OwnershipResult | None = None  # --ownership: who listed parties own, when
 
     @property
     def fx_target(self) -> str | None:
@@ -79,6 +81,7 @@ def build_report(
     engine: Engine | None = None,
 ) -> Report:
     """The report of ``results`` screened against ``ruleset`` (see the module docstring)."""
+    ruleset, resolver = with_ownership(ruleset, resolver, opts.ownership)
     cache = NameCache(resolver, opts.review_threshold, progress=opts.progress)
     done = (engine or PolarsEngine()).run(results, cache, opts.plan())
     totals = _with_source(done.totals, results).with_columns(
@@ -97,8 +100,9 @@ def build_report(
     )
     found = _with_part_numbers(found, results, ruleset, opts, done)
     best, unrolled = _roll_up(found, ruleset, opts.as_of)
+    best, unrolled = _through_ownership(best, unrolled, opts.ownership)
     listings = Listings(ruleset, opts.as_of)
-    maker = Findings(listings, opts.group_by)
+    maker = Findings(listings, opts.group_by, opts.ownership)
     everything = maker.build(best)
     warnings = [w for r in results for w in r.warnings]
     warnings += summary.ragged_warnings(rows)
@@ -126,8 +130,8 @@ def build_report(
         report.group_totals = summary.group_input_totals(
             totals.filter(pl.col("_in_period")), opts.group_by
         )
-    confident = [f for f in everything if f.score >= opts.threshold]
-    possible = [f for f in everything if f.score < opts.threshold]
+    confident = [f for f in everything if _counts(f, opts.threshold)]
+    possible = [f for f in everything if not _counts(f, opts.threshold)]
     aggregate.settle(report, confident, possible, listings, opts.fx_target)
     return report
 
@@ -176,6 +180,37 @@ def _roll_up(found: pl.DataFrame, ruleset: RuleSet, as_of: date):
     best = joined.sort(["_row", "depth"]).unique(subset="_row", keep="first", maintain_order=True)
     unrolled = found.join(best.select("_row"), on="_row", how="anti")
     return best, unrolled
+
+
+def _through_ownership(best: pl.DataFrame, unrolled: pl.DataFrame, own: OwnershipResult | None):
+    """Rows no name or affiliation rolled up, attributed through ownership where the
+    ownership files make their company owned by listed parties on the line's date."""
+    if own is None or not own.outcomes or unrolled.height == 0:
+        return best, unrolled
+    hit = (
+        unrolled.join(own.frame(), on="entity_id", how="inner")
+        .filter(
+            (pl.col("own_from").is_null() | (pl.col("_eff_date") >= pl.col("own_from")))
+            & (pl.col("own_to").is_null() | (pl.col("_eff_date") < pl.col("own_to")))
+        )
+        .unique(subset="_row", keep="first", maintain_order=True)
+    )
+    if hit.height == 0:
+        return best, unrolled
+    roots = [o.root_id for o in own.outcomes]
+    hit = hit.with_columns(
+        pl.col("_o").replace_strict(list(range(len(roots))), roots).alias("root_id"),
+        pl.lit(None, pl.Int32).alias("depth"),
+    )
+    best = pl.concat(
+        [best.with_columns(pl.lit(None, pl.Int32).alias("_o")), hit], how="diagonal_relaxed"
+    )
+    return best, unrolled.join(hit.select("_row"), on="_row", how="anti")
+
+
+def _counts(f, threshold: float) -> bool:
+    """A finding that counts: a confident name match, not an ownership review item."""
+    return f.score >= threshold and (f.ownership is None or f.ownership.gating)
 
 
 def _parameters(opts: Options) -> Parameters:

@@ -48,8 +48,9 @@ def render(report: Report, ctx) -> str:
     out += _findings(report.findings)
     if report.possible_matches:
         out.append(
-            f"{len(report.possible_matches)} possible match(es) below the threshold "
-            "are listed in the JSON report for review."
+            f"{len(report.possible_matches)} possible match(es) below the threshold or "
+            "holding(s) by listed parties under no ownership rule in force are listed in the "
+            "JSON report for review."
         )
         out.append("")
     out += _suppressed(report.suppressed or [], getattr(ctx, "show_suppressed", False))
@@ -193,7 +194,7 @@ def _findings(findings: list[Finding]) -> list[str]:
     for f in findings[:MAX_ROWS]:
         line = f.locator.line
         where = esc(f.source) + (f":{line}" if line else "")
-        via = (" via " + " › ".join(esc(v.name) for v in f.via)) if f.via else ""
+        via = (" via " + " › ".join(esc(_step(v)) for v in f.via)) if f.via else ""
         out.append(
             f"| {where} | {'by part number' if f.method == 'part-number' else esc(f.field)} | "
             f"{esc(f.value)} | "
@@ -224,3 +225,8 @@ def _suppressed(sup: list[Suppressed], show: bool) -> list[str]:
     if len(sup) > MAX_ROWS:
         out.append(f"| … | {len(sup) - MAX_ROWS} more | | | |")
     return [*out, "", "</details>", ""]
+
+
+def _step(v) -> str:
+    """One link of a ``via`` chain: the company, and the share held of it when known."""
+    return f"{v.name} ({v.share:g}%)" if v.share is not None else v.name

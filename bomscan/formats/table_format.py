@@ -214,11 +214,16 @@ def _findings(con: Console, finds: list[Finding]) -> None:
             name.append(f"\n{f.field}" + (f", {f.part}" if f.part else ""), style="dim")
         ent = Text(f.entity.name)
         if f.via:
-            ent.append("\nvia " + " > ".join(v.name for v in f.via), style="dim")
+            ent.append("\nvia " + " > ".join(_step(v) for v in f.via), style="dim")
         t.add_row(where, name, ent, f"{f.score:.2f}")
     con.print(t)
     if len(finds) > MAX_FINDINGS:
         con.print(f"... and {len(finds) - MAX_FINDINGS} more findings (see --format json or csv)")
+
+
+def _step(v) -> str:
+    """One link of a ``via`` chain: the company, and the share held of it when known."""
+    return f"{v.name} ({v.share:g}%)" if v.share is not None else v.name
 
 
 def _possible_matches(con: Console, report: Report) -> None:
@@ -229,7 +234,8 @@ def _possible_matches(con: Console, report: Report) -> None:
     con.print(
         Text(
             f"Possible matches to review ({len(poss)}; below the threshold "
-            f"{report.parameters.threshold:.2f}, not counted):",
+            f"{report.parameters.threshold:.2f}, or held by listed parties under no rule in "
+            "force; not counted):",
             style="yellow",
         )
     )
@@ -239,6 +245,11 @@ def _possible_matches(con: Console, report: Report) -> None:
         if key in seen:
             continue
         seen.add(key)
+        if f.ownership is not None:
+            why = "; ".join(f"{r.name}: {r.status}" for r in f.ownership.rules)
+            owners = ", ".join(o.name for o in f.ownership.owners)
+            con.print(f"  {f.value!s}: owned {f.ownership.share:g}% by {owners} ({why})")
+            continue
         con.print(f"  {f.value!s} ~ {f.entity.name} (score {f.score:.2f})")
         if len(seen) >= 15:
             break
