@@ -18,7 +18,12 @@ run), so nine rounds (about 25 s) rather than five.
 bomscan runs from the checkout, byte-compiled first as an installed copy is (as in
 bench_report.py and bench_gate.py).
 
+With ``--ownership-edges 100000`` (issue 21) bomscan also gets a generated ownership CSV of
+that many edges (``--owned-vendors`` of the ledger's vendors owned by listed companies, the
+rest holdings among companies not on the ledger), against the same bare baseline.
+
     python benchmarks/bench_ledger.py              # 10M rows (about a minute to generate + run)
+    python benchmarks/bench_ledger.py --ownership-edges 100000
     python benchmarks/bench_ledger.py --rows 200000 --keep /tmp/ledger.csv
 
 The ledger is generated with polars (vectorised, a few seconds) into a temporary directory and
@@ -115,6 +120,50 @@ def generate(path: Path, rows: int, vendors: int, seed: int = 7) -> None:
     frame.write_csv(path)
 
 
+def generate_ownership(path: Path, edges: int, owned: int) -> None:
+    """Write an ownership CSV of ``edges`` edges: holdings among companies that are not on the
+    ledger (chains of three, as a GLEIF extract would give), plus ``owned`` ledger vendors
+    owned 60% by listed companies, half directly and half through a holding (80% x 70%)."""
+    import polars as pl
+
+    n = max(edges - owned - owned // 2, 0)
+    i = pl.int_range(0, n, eager=True)
+    other = pl.DataFrame({"i": i}).select(
+        pl.format("{} {} Holding {} {}", pl.lit(pl.Series(WORDS)).gather(pl.col("i") % len(WORDS)),
+                  pl.lit(pl.Series(KINDS)).gather(pl.col("i") % len(KINDS)),
+                  pl.col("i") // 3, pl.lit("Ltd")).alias("owner"),
+        pl.format("{} {} Holding {} {}", pl.lit(pl.Series(WORDS)).gather(pl.col("i") % len(WORDS)),
+                  pl.lit(pl.Series(KINDS)).gather(pl.col("i") % len(KINDS)),
+                  pl.col("i") // 3 + 1_000_000, pl.lit("Ltd")).alias("owned"),
+        ((pl.col("i") * 37) % 100 + 1).cast(pl.String).alias("share"),
+        pl.lit("2015-01-01").alias("valid_from"),
+        pl.lit(None, pl.String).alias("valid_to"),
+        pl.lit("generated").alias("source"),
+    )  # fmt: skip
+    vendor = [f"{WORDS[k % len(WORDS)]} {KINDS[(k // len(WORDS)) % len(KINDS)]} {k} "
+              f"{FORMS[(k * 7) % len(FORMS)]}" for k in range(len(LISTED), len(LISTED) + owned)]  # fmt: skip
+    rows = []
+    for k, v in enumerate(vendor):
+        owner = LISTED[k % len(LISTED)]
+        if k % 2:
+            rows.append((owner, f"Listed Holding {k} BV", "80"))
+            rows.append((f"Listed Holding {k} BV", v, "70"))
+        else:
+            rows.append((owner, v, "60"))
+    listed = pl.DataFrame(
+        {
+            "owner": [r[0] for r in rows],
+            "owned": [r[1] for r in rows],
+            "share": [r[2] for r in rows],
+        }
+    ).with_columns(
+        pl.lit("2020-01-01").alias("valid_from"),
+        pl.lit(None, pl.String).alias("valid_to"),
+        pl.lit("generated").alias("source"),
+    )
+    pl.concat([other, listed]).write_csv(path)
+
+
 def resolution_alone(path: Path) -> tuple[int, float, float, int]:
     """The fixed per-name part of the run: (distinct vendor names, seconds for the resolver on
     all of them, seconds for what the report does: the name gate then the resolver on the names
@@ -156,12 +205,51 @@ def measure(cmd: list[str]) -> dict:
     return res
 
 
+def print_rounds(args, size: int, rounds: list, own: bool) -> tuple[float, float]:
+    """Print the paired rounds' figures; the median wall and memory ratios."""
+    walls = [t["wall"] / b["wall"] for b, t in rounds]
+    wall_ratio = statistics.median(walls)
+    mem_ratio = statistics.median(t["maxrss_kb"] / b["maxrss_kb"] for b, t in rounds)
+    base = min((b for b, _ in rounds), key=lambda r: r["wall"])
+    tool = min((t for _, t in rounds), key=lambda r: r["wall"])
+    print(f"rows:            {args.rows:,} ({size / 1e9:.2f} GB, {args.vendors:,} vendors)")
+    if own:
+        print(
+            f"ownership:       {args.ownership_edges:,} edges (--ownership), "
+            f"{args.owned_vendors} vendors owned by listed companies"
+        )
+    for label, r in (("baseline polars", base), ("bomscan report ", tool)):
+        print(f"{label}: {r['wall']:.2f} s best, peak RSS {r['maxrss_kb'] / 1024:.0f} MiB")
+    print("per-round wall ratios: " + " ".join(f"{w:.2f}" for w in walls))
+    print(
+        f"wall ratio:      {wall_ratio:.2f}x median of {len(rounds)} paired rounds (target <= {WALL_TARGET}x)"
+    )
+    print(f"memory ratio:    {mem_ratio:.2f}x median (target <= 2x)")
+    print(
+        f"rows per second: {args.rows / tool['wall']:,.0f} (baseline {args.rows / base['wall']:,.0f})"
+    )
+    return wall_ratio, mem_ratio
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--vendors", type=int, default=50_000)
     ap.add_argument("--keep", help="write the ledger here and keep it (reused if it exists)")
     ap.add_argument("--repeat", type=int, default=9, help="paired rounds (median ratio)")
+    ap.add_argument(
+        "--ownership-edges",
+        type=int,
+        default=0,
+        help="also give bomscan an ownership CSV of this many edges (issue 21: 100000)",
+    )
+    ap.add_argument(
+        "--owned-vendors",
+        type=int,
+        default=6,
+        help="ledger vendors the ownership file makes owned by listed companies (default 6, "
+        "as many as the listed vendors: the report's size stays that of the plain run)",
+    )
     args = ap.parse_args()
     # byte-compile as an install would (see bench_report.py): under PYTHONDONTWRITEBYTECODE a
     # clean clone has no bytecode, and every timed run compiled ~50 modules first (measured:
@@ -184,6 +272,15 @@ def main() -> None:
                 file=sys.stderr,
             )
         size = path.stat().st_size
+        own = []
+        if args.ownership_edges:
+            own_path = path.with_name(
+                f"{path.stem}-ownership-{args.ownership_edges}-{args.owned_vendors}.csv"
+            )
+            if not own_path.exists():
+                generate_ownership(own_path, args.ownership_edges, args.owned_vendors)
+            own = ["--ownership", str(own_path)]
+            print(f"ownership: {args.ownership_edges:,} edges ({own_path})", file=sys.stderr)
         base_cmd = [sys.executable, "-c", BASELINE, str(path)]
         tool_cmd = [
             sys.executable,
@@ -196,6 +293,7 @@ def main() -> None:
             "json",
             "-o",
             os.devnull,
+            *own,
         ]
         # paired rounds: the baseline and the report run back to back (in alternating order),
         # and each round gives its own ratio. On a shared machine the load drifts between
@@ -206,22 +304,7 @@ def main() -> None:
             pair = [base_cmd, tool_cmd] if i % 2 == 0 else [tool_cmd, base_cmd]
             got = {id(c): measure(c) for c in pair}
             rounds.append((got[id(base_cmd)], got[id(tool_cmd)]))
-        walls = [t["wall"] / b["wall"] for b, t in rounds]
-        wall_ratio = statistics.median(walls)
-        mem_ratio = statistics.median(t["maxrss_kb"] / b["maxrss_kb"] for b, t in rounds)
-        base = min((b for b, _ in rounds), key=lambda r: r["wall"])
-        tool = min((t for _, t in rounds), key=lambda r: r["wall"])
-        print(f"rows:            {args.rows:,} ({size / 1e9:.2f} GB, {args.vendors:,} vendors)")
-        for label, r in (("baseline polars", base), ("bomscan report ", tool)):
-            print(f"{label}: {r['wall']:.2f} s best, peak RSS {r['maxrss_kb'] / 1024:.0f} MiB")
-        print("per-round wall ratios: " + " ".join(f"{w:.2f}" for w in walls))
-        print(
-            f"wall ratio:      {wall_ratio:.2f}x median of {len(rounds)} paired rounds (target <= {WALL_TARGET}x)"
-        )
-        print(f"memory ratio:    {mem_ratio:.2f}x median (target <= 2x)")
-        print(
-            f"rows per second: {args.rows / tool['wall']:,.0f} (baseline {args.rows / base['wall']:,.0f})"
-        )
+        wall_ratio, mem_ratio = print_rounds(args, size, rounds, bool(own))
         names, secs, gated, passed = resolution_alone(path)
         print(
             f"name resolution alone (in-process): {names:,} distinct names; resolver on all "

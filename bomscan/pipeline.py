@@ -116,12 +116,23 @@ def _ownership(req: ReportRequest, ruleset, resolver, threshold: float):
 
     if req.progress:
         req.progress("reading ownership " + ", ".join(req.ownership))
+    from bomscan import cache
+
     opts = OwnershipOptions(
         review_share=25.0 if req.ownership_review is None else req.ownership_review,
         unsettled=req.affiliates_rule,
         min_score=threshold,
     )
-    return compute(load_ownership(req.ownership), ruleset, resolver, opts)
+    for path in req.ownership:
+        if not Path(path).is_file():
+            raise InputError("no such file", path=path)
+    return cache.load_or_build(
+        _rules_dirs(req),
+        lambda: compute(load_ownership(req.ownership), ruleset, resolver, opts),
+        kind="ownership",
+        files=tuple(req.ownership),
+        extra=repr(opts),
+    )
 
 
 def _ownership_warnings(req: ReportRequest, report: Report) -> list[str]:

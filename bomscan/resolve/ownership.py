@@ -102,8 +102,10 @@ def resolve_nodes(edges: pl.DataFrame, ruleset: RuleSet, resolver, min_score: fl
     from bomscan.resolve.gate import NameGate
 
     owners = edges["owner"].unique()
-    ids = pl.concat([owners, edges["owned"]]).unique()
-    ids = ids.filter(ids.is_in(list(ruleset.entities)))
+    known = pl.Series(list(ruleset.entities), dtype=pl.String).implode()
+    owned = edges["owned"]
+    ids = pl.concat([owners.filter(owners.is_in(known)), owned.filter(owned.is_in(known))])
+    ids = ids.unique()
     rest = owners.filter(~owners.is_in(ids.implode()) & ~owners.str.contains(LEI_RE.pattern))
     if rest.len() >= 1000:
         rest = rest.filter(NameGate(resolver).mask(rest))
@@ -231,9 +233,9 @@ def compute(
         return OwnershipResult()
     edges = resolve_nodes(edges, ruleset, resolver, opts.min_score)
     check_cycles(edges)
-    keys = pl.concat([edges["owner_key"], edges["owned_key"]]).unique()
-    seeds = [k for k in keys.to_list() if k in ruleset.entities]
-    listed = seed_listings(ruleset, seeds)
+    known = pl.Series(list(ruleset.entities), dtype=pl.String).implode()
+    seeds = pl.concat([edges["owner_key"], edges["owned_key"]]).unique()
+    listed = seed_listings(ruleset, seeds.filter(seeds.is_in(known)).to_list())
     sub = reachable(edges, set(listed))
     result = OwnershipResult(edges=edges.height)
     if sub.height == 0:

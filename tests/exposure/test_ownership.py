@@ -309,3 +309,20 @@ def test_bods_statements_are_read_as_edges(tmp_path):
 
     edges = load_ownership([str(FIXTURES / "bods-0.4-sample.json")])
     assert edges.height >= 1 and edges["share"].drop_nulls().is_between(0, 100).all()
+
+
+def test_the_ownership_cache_never_answers_for_a_changed_file(tmp_path, monkeypatch):
+    """The joined ownership is cached (docs/perf.md); an edited file is joined again."""
+    monkeypatch.setenv("BOMSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("BOMSCAN_NO_CACHE", raising=False)
+    ledger = _ledger(tmp_path, "Nordlicht Optik GmbH,1000,USD,2025-10-15")
+    own = _write(tmp_path, "own.csv", OWN)
+    first = _report(tmp_path, ledger, own)
+    assert len(first.findings) == 1 and list((tmp_path / "cache").glob("ownership-*.pickle"))
+    again = _report(tmp_path, ledger, own)
+    assert [f.ownership for f in again.findings] == [f.ownership for f in first.findings]
+    Path(own).write_text(Path(own).read_text().replace(",60,", ",30,"))
+    changed = _report(tmp_path, ledger, own)
+    assert changed.findings == [] and changed.possible_matches[0].ownership.share == 30
+    review = _report(tmp_path, ledger, own, ownership_review=40.0)
+    assert review.possible_matches == []  # the options are part of the key too
