@@ -579,5 +579,10 @@ def lines_from_frame(
         skipped=skipped,
         warnings=warnings,
         meta=meta,
-        pass_view=PassView(lines=pass_lines, fetch=fetch, one_row_per_item=one_name),
+        pass_view=PassView(
+            lines=pass_lines,
+            fetch=fetch,
+            one_row_per_item=one_name,
+            canonical=lambda raw: layout.canonical(raw.lazy().filter(not_blank)).collect(),
+        ),
     )

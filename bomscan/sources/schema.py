@@ -129,6 +129,9 @@ class PassView:
     lines: pl.LazyFrame
     fetch: Callable[[list[int], int | None], pl.DataFrame]
     one_row_per_item: bool = False  # every row is its item's ``primary`` row (one name column)
+    # raw rows of the table (its columns plus ``item``) -> their canonical lines, as ``fetch``
+    # gives them: for an engine that reads the rows itself (Spark); None where not offered
+    canonical: Callable[[pl.DataFrame], pl.DataFrame] | None = None
 
 
 RAW_NAME = INTERNAL_PREFIX + "raw_name"  # the name cell as written (see PassView)
