@@ -209,6 +209,18 @@ def _common_rules_options(f):
     "(by default such a gate exits 3: nothing could be screened).",
 )
 @click.option(
+    "--engine",
+    type=click.Choice(["polars", "spark"]),
+    default="polars",
+    help="The pass over the lines: polars on this machine (default), or Apache Spark for "
+    "Parquet files or directories, Delta tables and spark:TABLE (pip install 'bomscan[spark]').",
+)
+@click.option(
+    "--spark-master",
+    help="Spark master URL for --engine spark (default: the session spark-submit gives, "
+    "else SPARK_REMOTE for Spark Connect, else local[*]).",
+)
+@click.option(
     "--ownership",
     "ownership",
     multiple=True,

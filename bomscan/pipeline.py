@@ -42,6 +42,9 @@ class ReportRequest:
     offline: bool = False  # never touch the network (auto-update is skipped)
     auto_update: bool = False  # config auto-update: update stale stored lists first
     ownership: list[str] = field(default_factory=list)  # --ownership files
+    engine: str = "polars"  # the pass over the lines: polars (embedded) or spark
+    spark_master: str | None = None  # --spark-master (else the session spark-submit gives)
+    spark_frames: list | None = None  # bomscan.spark: DataFrames in hand, one per input
     affiliates_rule: str | None = None  # an unsettled ownership rule: in-force | suspended
     ownership_review: float | None = None  # percent from which a holding is for review
 
@@ -94,12 +97,16 @@ def run(req: ReportRequest) -> Report:
         from bomscan import baseline
 
         old = baseline.load(req.baseline)
-    results = [r for path in req.inputs for r in _read(req, path)]
+    engine = None
+    if req.engine == "spark":
+        results, engine = _read_spark(req)
+    else:
+        results = [r for path in req.inputs for r in _read(req, path)]
     opts = _options(req)
     opts.ownership = _ownership(req, ruleset, resolver, opts.threshold)
     if req.progress:
         req.progress("resolving names")
-    report = _build(req, results, ruleset, resolver, opts)
+    report = _build(req, results, ruleset, resolver, opts, engine)
     report = triage.apply(report, ruleset=ruleset, opts=opts, config=req.config, baseline=old)
     report.warnings[:0] = list_warnings + _ownership_warnings(req, report)
     if req.fail_on:
@@ -235,19 +242,49 @@ def _options(req: ReportRequest):
     )
 
 
-def _build(req: ReportRequest, results, ruleset, resolver, opts) -> Report:
-    """The exposure report; polars errors raised while scanning lazily are bad input."""
+def _read_spark(req: ReportRequest):
+    """The inputs as Spark tables (``--engine spark``), and the engine that reads them."""
+    from bomscan.exposure.spark_engine import SparkEngine
+    from bomscan.sources import spark as spark_source
+
+    spark = spark_source.session(req.spark_master)
+    results, inputs = [], []
+    frames = req.spark_frames or [None] * len(req.inputs)
+    for path, frame in zip(req.inputs, frames, strict=True):
+        if req.progress:
+            req.progress(f"reading {path} (Spark)")
+        kw = {"overrides": req.column_overrides, "decimal": req.decimal}
+        if frame is None:
+            result, inp = spark_source.read(path, spark, **kw)
+        else:
+            result, inp = spark_source.from_frame(path, frame, spark, "dataframe", **kw)
+        results.append(result)
+        inputs.append(inp)
+    return results, SparkEngine(inputs)
+
+
+def _build(req: ReportRequest, results, ruleset, resolver, opts, engine=None) -> Report:
+    """The exposure report; polars (or Spark) errors raised while scanning lazily are bad
+    input."""
     import polars as pl
 
     from bomscan import exposure
 
     try:
-        return exposure.build_report(results, ruleset, resolver, opts)
-    except pl.exceptions.PolarsError as exc:
+        return exposure.build_report(results, ruleset, resolver, opts, engine)
+    except Exception as exc:
+        if not isinstance(exc, pl.exceptions.PolarsError) and not _spark_error(exc):
+            raise
         src = req.inputs[0] if len(req.inputs) == 1 else ", ".join(req.inputs)
         raise InputError(
             f"cannot be read ({str(exc).strip().splitlines()[0][:160]})", path=src
         ) from None
+
+
+def _spark_error(exc: Exception) -> bool:
+    """An error Spark raised about the data (the JVM's, or pyspark's own)."""
+    names = {c.__name__ for c in type(exc).__mro__}
+    return bool(names & {"PySparkException", "Py4JJavaError", "CapturedException"})
 
 
 def _gate(report: Report, fail_on: str, allow_unscreened: bool) -> Gate:
