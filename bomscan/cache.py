@@ -73,9 +73,11 @@ def load_or_build(rule_dirs: list[Path], build, kind: str = "index", files: tupl
     key = _signature(rule_dirs)
     if files or extra:
         h = hashlib.sha256(f"{key}\0{extra}".encode())
-        for f in files:  # by content: an edit within the same second is still seen
+        for f in files:  # by content (an edit within the same second is still seen) and
+            # by path (the result names the file each edge came from)
+            h.update(f"\0{Path(f).resolve()}\0".encode())
             with open(f, "rb") as fh:
-                h.update(b"\0" + hashlib.file_digest(fh, "blake2b").digest())
+                h.update(hashlib.file_digest(fh, "blake2b").digest())
         key = h.hexdigest()[:40]
     base = cache_dir()
     path = base / f"{kind}-{key}.pickle"

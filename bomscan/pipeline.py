@@ -108,7 +108,7 @@ def run(req: ReportRequest) -> Report:
         req.progress("resolving names")
     report = _build(req, results, ruleset, resolver, opts, engine)
     report = triage.apply(report, ruleset=ruleset, opts=opts, config=req.config, baseline=old)
-    report.warnings[:0] = list_warnings + _ownership_warnings(req, report)
+    report.warnings[:0] = list_warnings + _ownership_warnings(req, report, opts.ownership)
     if req.fail_on:
         report.gate = _gate(report, req.fail_on, req.allow_unscreened)
     return report
@@ -131,8 +131,11 @@ def _ownership(req: ReportRequest, ruleset, resolver, threshold: float):
         min_score=threshold,
     )
     for path in req.ownership:
-        if not Path(path).is_file():
-            raise InputError("no such file", path=path)
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            raise InputError(f"cannot read ({exc.strerror})", path=path) from None
     return cache.load_or_build(
         _rules_dirs(req),
         lambda: compute(load_ownership(req.ownership), ruleset, resolver, opts),
@@ -142,11 +145,13 @@ def _ownership(req: ReportRequest, ruleset, resolver, threshold: float):
     )
 
 
-def _ownership_warnings(req: ReportRequest, report: Report) -> list[str]:
-    """Say so when a finding or review item rests on a rule period the sources leave open
-    and the user did not choose how to treat it (never a silent guess)."""
+def _ownership_warnings(req: ReportRequest, report: Report, result) -> list[str]:
+    """What joining the ownership files said (repeated rows), and, when a finding or review
+    item rests on a rule period the sources leave open and the user did not choose how to
+    treat it, that (never a silent guess)."""
+    said = list(result.warnings) if result is not None else []
     if req.affiliates_rule is not None:
-        return []
+        return said
     open_rules = sorted(
         {
             s.name
@@ -156,7 +161,7 @@ def _ownership_warnings(req: ReportRequest, report: Report) -> list[str]:
             if s.status == "unsettled"
         }
     )
-    return [
+    return said + [
         f"{name}: the sources found do not settle whether it is in force on some lines' "
         "dates; treated as in force (--affiliates-rule suspended to treat it as suspended)"
         for name in open_rules
@@ -254,10 +259,16 @@ def _read_spark(req: ReportRequest):
         if req.progress:
             req.progress(f"reading {path} (Spark)")
         kw = {"overrides": req.column_overrides, "decimal": req.decimal}
-        if frame is None:
-            result, inp = spark_source.read(path, spark, **kw)
-        else:
-            result, inp = spark_source.from_frame(path, frame, spark, "dataframe", **kw)
+        try:
+            if frame is None:
+                result, inp = spark_source.read(path, spark, **kw)
+            else:
+                result, inp = spark_source.from_frame(path, frame, spark, "dataframe", **kw)
+        except Exception as exc:  # Spark's own errors reading the table: bad input
+            if not _spark_error(exc):
+                raise
+            msg = str(exc).strip().splitlines()[0][:160]
+            raise InputError(f"cannot be read by Spark ({msg})", path=path) from None
         results.append(result)
         inputs.append(inp)
     return results, SparkEngine(inputs)

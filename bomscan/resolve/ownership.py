@@ -93,20 +93,15 @@ def node_key(text: pl.Expr) -> pl.Expr:
 
 def resolve_nodes(edges: pl.DataFrame, ruleset: RuleSet, resolver, min_score: float):
     """Each edge's owner and owned company as a node: a rules entity (an id the rules use, or
-    a name the resolver matches), an LEI, or the folded name.
-
-    Only owners' names go through the resolver: a listed party matters as an owner, and a
-    name resolves the same in both columns (one table), so a chain through it holds. A
-    company that is only ever owned keeps its folded name: the report's resolver still
-    finds it by name on a line, under its own rules entity when it has one."""
+    a name the resolver matches), an LEI, or the folded name. Both columns go through the
+    resolver (one table, so a name resolves the same as owner and as owned, and a chain
+    through it holds): an owned company may be one the rules name (a subsidiary sold since)."""
     from bomscan.resolve.gate import NameGate
 
-    owners = edges["owner"].unique()
+    names = pl.concat([edges["owner"], edges["owned"]]).unique()
     known = pl.Series(list(ruleset.entities), dtype=pl.String).implode()
-    owned = edges["owned"]
-    ids = pl.concat([owners.filter(owners.is_in(known)), owned.filter(owned.is_in(known))])
-    ids = ids.unique()
-    rest = owners.filter(~owners.is_in(ids.implode()) & ~owners.str.contains(LEI_RE.pattern))
+    ids = names.filter(names.is_in(known))
+    rest = names.filter(~names.is_in(ids.implode()) & ~names.str.contains(LEI_RE.pattern))
     if rest.len() >= 1000:
         rest = rest.filter(NameGate(resolver).mask(rest))
     found = resolver.match_names(rest.to_list(), min_score=min_score)
@@ -233,11 +228,19 @@ def compute(
         return OwnershipResult()
     edges = resolve_nodes(edges, ruleset, resolver, opts.min_score)
     check_cycles(edges)
+    result = OwnershipResult(edges=edges.height)
+    same = ["owner_key", "owned_key", "share", "valid_from", "valid_to"]
+    unique = edges.unique(subset=same, keep="first", maintain_order=True)
+    if unique.height < edges.height:  # one holding in two files (a provider's and GLEIF's)
+        result.warnings.append(
+            f"ownership: {edges.height - unique.height} row(s) repeat another's owner, owned "
+            "company, share and dates; each holding is counted once"
+        )
+        edges = unique
     known = pl.Series(list(ruleset.entities), dtype=pl.String).implode()
     seeds = pl.concat([edges["owner_key"], edges["owned_key"]]).unique()
     listed = seed_listings(ruleset, seeds.filter(seeds.is_in(known)).to_list())
     sub = reachable(edges, set(listed))
-    result = OwnershipResult(edges=edges.height)
     if sub.height == 0:
         return result
     _Evaluation(sub, ruleset, listed, opts, result).run()
@@ -292,14 +295,19 @@ class _Evaluation:
         rule group its effective share, and an outcome where one reaches the review share."""
         per_group = [self._shares(lists, rule, day) for rule, lists in self.groups]
         for node in self.order:
-            if node in self.listed or node not in self.into:
+            if node not in self.into:
                 continue
             statuses = []
-            for g, ((rule, lists), (eff, best, owners)) in enumerate(
+            for g, ((rule, lists), (eff, best, owners, ctrl)) in enumerate(
                 zip(self.groups, per_group, strict=True)
             ):
-                if eff.get(node, 0.0) * 100 >= self.opts.review_share - 1e-9:
-                    status = self._status(rule, lists, eff[node], day, node, best)
+                if self._listed_on(node, lists, day):
+                    continue  # listed itself on these lists: its name is screened
+                # a review share set above a rule's threshold must not hide a finding
+                floor = min(self.opts.review_share, rule.threshold if rule else 50.0)
+                share = eff.get(node, 0.0)
+                if share * 100 >= floor - 1e-9 or node in ctrl:
+                    status = self._status(rule, lists, share, day, node, best, node in ctrl)
                     statuses.append((*status, g, owners.get(node, set())))
             if statuses:
                 self._outcome(node, start, end, day, statuses, per_group)
@@ -308,9 +316,11 @@ class _Evaluation:
         """Per node on ``day``, for the parties of ``lists``: its effective share, its largest
         contribution (share, edge) for the chain shown, and the listed entities behind it."""
         threshold = (rule.threshold if rule else 50.0) / 100
+        control = bool(rule and rule.control)  # does control without a share count?
         eff: dict[str, float] = {}
         best: dict[str, tuple[float, dict]] = {}
         owners: dict[str, set[str]] = {}
+        ctrl: set[str] = set()  # controlled by a listed party, no share stated, not counted
         for node in self.order:
             hits = self._listed_on(node, lists, day)
             if hits:
@@ -324,6 +334,12 @@ class _Evaluation:
                 o = r["owner_key"]
                 w = eff.get(o, 0.0)
                 w = 1.0 if w >= threshold - 1e-12 else w
+                if r["share"] is None and not control:
+                    if w >= 1.0:
+                        ctrl.add(node)
+                        owners.setdefault(node, set()).update(owners.get(o, ()))
+                        best.setdefault(node, (0.0, r))
+                    continue
                 part = (1.0 if r["share"] is None else r["share"] / 100) * w
                 if part > 0:
                     total += part
@@ -332,12 +348,14 @@ class _Evaluation:
                         best[node] = (part, r)
             if total > 0:
                 eff[node] = min(1.0, total)
-        return eff, best, owners
+        return eff, best, owners, ctrl
 
     def _listed_on(self, node: str, lists: frozenset[str], day: date) -> list[tuple]:
         return [x for x in self.listed.get(node, ()) if x[0] in lists and _holds(x[2], x[3], day)]
 
-    def _status(self, rule, lists, eff: float, day: date, node: str, best) -> tuple:
+    def _status(
+        self, rule, lists, eff: float, day: date, node: str, best, controlled: bool = False
+    ) -> tuple:
         """(RuleStatus, gating, root) of one rule group for ``node`` on ``day``."""
         share = round(eff * 100, 4)
         threshold = rule.threshold if rule else None
@@ -349,6 +367,12 @@ class _Evaluation:
         gating = applied == "in-force" and threshold is not None and share >= threshold - 1e-9
         root, owners_lists = self._owner_root(node, lists, day, best)
         note = self._note(rule, period, status, applied, share, threshold)
+        if controlled:
+            note += (
+                "; controlled by a listed party with no ownership share stated, which "
+                + (rule.name if rule else "this list")
+                + " does not count as ownership: for review"
+            )
         rs = RuleStatus(
             rule=rule.id if rule else None,
             name=rule.name if rule else "no ownership rule for " + ", ".join(sorted(lists)),

@@ -675,7 +675,9 @@ def _check_cycles(ruleset: RuleSet, problems: list[Problem]) -> None:
                     frontier.append(a.parent)
 
 
-RULE_KEYS = {"id", "name", "lists", "threshold", "wording", "citation", "source_url", "period"}
+RULE_KEYS = {
+    "id", "name", "lists", "threshold", "wording", "citation", "source_url", "period", "control",
+}  # fmt: skip
 PERIOD_KEYS = {"status", "start", "end", "citation", "source_url", "note"}
 
 
@@ -711,11 +713,14 @@ def ownership_rule(
     for a, b in zip(periods, periods[1:], strict=False):
         if a.end is None or (b.start is not None and b.start < a.end):
             problems.append(Problem(path, line, f"{what}: periods overlap ({a.start}, {b.start})"))
+    control = item.get("control", False)
+    if not isinstance(control, bool):
+        problems.append(Problem(path, line, f"{what}: 'control' must be true or false"))
     if len(problems) > n or rid is None or threshold is None:
         return None
     return OwnershipRule(
         rid, texts["name"], lists, threshold, texts["wording"], texts["citation"],
-        texts["source_url"], tuple(periods), f"{path}:{line}",
+        texts["source_url"], tuple(periods), f"{path}:{line}", control,
     )  # fmt: skip
 
 

@@ -126,6 +126,7 @@ class OwnershipRule:
     source_url: str
     periods: tuple[RulePeriod, ...]
     origin: str = ""
+    control: bool = False  # control without a stated share counts (an affiliate by control)
 
     def period_on(self, day: date) -> RulePeriod | None:
         return next((p for p in self.periods if p.covers(day)), None)

@@ -162,7 +162,11 @@ def read_csv(path: Path) -> pl.DataFrame:
     except (pl.exceptions.PolarsError, OSError) as exc:
         msg = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot be read as ownership CSV ({msg})", path=src) from None
-    raw = raw.rename({c: c.strip().lower() for c in raw.columns})
+    folded = [c.strip().lower() for c in raw.columns]
+    twice = sorted({c for c in folded if folded.count(c) > 1})
+    if twice:
+        raise InputError(f"ownership CSV has the column {twice[0]!r} twice", path=src, line=1)
+    raw = raw.rename(dict(zip(raw.columns, folded, strict=True)))
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
         raise InputError(

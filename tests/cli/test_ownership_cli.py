@@ -89,8 +89,18 @@ def test_the_config_names_the_ownership_file(tmp_path):
     ],
 )
 def test_a_bad_ownership_file_is_one_line_and_exit_3(tmp_path, rows, message):
+    _bad_file(tmp_path, "owner,owned,share,valid_from,valid_to,source\n" + rows + "\n", message)
+
+
+def test_a_header_twice_and_an_unreadable_file_are_one_line(tmp_path):
+    _bad_file(tmp_path, "owner,Owner,owned,share\nA,B,C,60\n", ":1: ownership CSV has the column")
+    p = piped("report", LEDGER, "--ownership", str(tmp_path / "missing.csv"))
+    assert p.returncode == 3 and "missing.csv: cannot read" in p.stderr
+
+
+def _bad_file(tmp_path, text: str, message: str) -> None:
     own = tmp_path / "own.csv"
-    own.write_text("owner,owned,share,valid_from,valid_to,source\n" + rows + "\n")
+    own.write_text(text)
     p = piped("report", LEDGER, "--ownership", str(own), env=terminal_env())
     assert p.returncode == 3
     assert p.stdout == ""

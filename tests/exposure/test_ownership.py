@@ -284,24 +284,84 @@ sources = ["test fixture: a made-up listing of a real GLEIF parent, to follow it
 
 
 def test_gleif_level_2_with_level_1_names_reaches_the_consolidated_child(tmp_path):
-    """Real GLEIF records (CC0): APPLE ENERGY LLC is directly consolidated by Apple Inc. A
-    consolidation without a stated percentage counts as control, so the child is a finding
-    when the parent is listed (here under a made-up test listing)."""
+    """Real GLEIF records (CC0): APPLE ENERGY LLC is directly consolidated by Apple Inc. (here
+    under a made-up test listing). A consolidation states no percentage: under a rule that
+    counts ownership only (OFAC's) it is listed for review; under one that counts control
+    (``control = true``, as Section 889's affiliates) it is a finding."""
     rules = _rules(tmp_path)
     (rules / "parent.toml").write_text(TEST_LISTED_PARENT)
     ledger = _ledger(tmp_path, "Apple Energy LLC,500,USD,2024-05-01")
+    gleif = [str(FIXTURES / "gleif-rr-sample.csv"), str(FIXTURES / "gleif-lei-sample.csv")]
     req = ReportRequest(
-        inputs=[ledger],
-        rules_dirs=[str(rules)],
-        default_rules=False,
-        lists=[],
-        ownership=[str(FIXTURES / "gleif-rr-sample.csv"), str(FIXTURES / "gleif-lei-sample.csv")],
-        as_of=date(2026, 12, 1),
+        inputs=[ledger], rules_dirs=[str(rules)], default_rules=False, lists=[],
+        ownership=gleif, as_of=date(2026, 12, 1),
+    )  # fmt: skip
+    rep = run(req)
+    assert rep.findings == []
+    (item,) = rep.possible_matches
+    assert "no ownership share stated" in item.ownership.rules[0].note
+    text = (rules / "rules.toml").read_text()
+    (rules / "rules.toml").write_text(
+        text.replace('id = "ofac"\n', 'id = "ofac"\ncontrol = true\n')
     )
     (f,) = run(req).findings
     assert f.entity.id == "test-parent" and f.level == "prohibited"
     assert f.via[0].share is None and "549300YX4S1LLSMK2627" in f.via[0].source_url
     assert f.via[0].note.startswith("controlled by Apple Inc. (no share stated)")
+
+
+def test_a_review_share_above_the_threshold_hides_no_finding(tmp_path):
+    ledger = _ledger(tmp_path, "Nordlicht Optik GmbH,1000,USD,2025-10-15")
+    rep = _report(tmp_path, ledger, _write(tmp_path, "own.csv", OWN), ownership_review=65.0)
+    assert len(rep.findings) == 1 and rep.findings[0].ownership.share == 60
+
+
+def test_one_holding_given_twice_is_counted_once_and_said(tmp_path):
+    own = _write(
+        tmp_path,
+        "own.csv",
+        """
+        owner,owned,share,valid_from,valid_to,source
+        Hikvision,Nordlicht Optik GmbH,30,2020-01-01,,provider export
+        Hikvision,Nordlicht Optik GmbH,30,2020-01-01,,GLEIF
+        """,
+    )
+    ledger = _ledger(tmp_path, "Nordlicht Optik GmbH,1000,USD,2025-10-15")
+    rep = _report(tmp_path, ledger, own)
+    assert rep.findings == [] and rep.possible_matches[0].ownership.share == 30
+    assert any("counted once" in w for w in rep.warnings)
+
+
+OLD_SUBSIDIARY = """
+[[entity]]
+id = "old-sub"
+name = "Old Sub Radio Ltd"
+sources = ["https://example.test/old-sub"]
+  [[entity.affiliation]]
+  parent = "hikvision"
+  relation = "subsidiary"
+  valid_to = 2022-01-01
+  source_url = "https://example.test/sold"
+"""
+
+
+def test_a_rules_entity_whose_affiliation_ended_is_still_seen_through_ownership(tmp_path):
+    """A company in the rules that no longer rolls up to its former parent (sold in 2021) is
+    still seen through the ownership file when a listed party owns it now."""
+    rules = _rules(tmp_path)
+    (rules / "old.toml").write_text(OLD_SUBSIDIARY)
+    own = _write(
+        tmp_path,
+        "own.csv",
+        """
+        owner,owned,share,valid_from,valid_to,source
+        Blocked Trading Company,Old Sub Radio Ltd,60,2023-01-01,,registry
+        """,
+    )
+    ledger = _ledger(tmp_path, "Old Sub Radio Ltd,1000,USD,2024-05-01")
+    (f,) = _report(tmp_path, ledger, own).findings
+    assert f.entity.id == "blocked-co" and f.matched_entity.id == "old-sub"
+    assert f.lists == ["sdn"] and f.ownership.share == 60
 
 
 def test_bods_statements_are_read_as_edges(tmp_path):
