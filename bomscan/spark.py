@@ -96,10 +96,12 @@ def screen(
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    from bomscan.exposure.spark_engine import spark_date
     from bomscan.pipeline import ReportRequest, load_rules_and_resolver
     from bomscan.resolve import DEFAULT_THRESHOLD
+    from bomscan.sources import spark as spark_source
 
-    _overrides(df, "dataframe", vendor=vendor, date=date)
+    roles = _overrides(df, "dataframe", supplier=vendor, date=date)
     as_of = as_of or date_today()
     threshold = DEFAULT_THRESHOLD if min_score is None else min_score
     ruleset, resolver = load_rules_and_resolver(ReportRequest(inputs=[], rules_dirs=list(rules)))
@@ -107,20 +109,19 @@ def screen(
     table = match_table(raw.toArrow().column("v").to_pylist(), ruleset, resolver, threshold, as_of)
     spark = df.sparkSession
     hits = F.broadcast(spark.createDataFrame(table.to_arrow()))
-    day = F.coalesce(F.to_date(F.col(f"`{date}`")), F.lit(as_of)) if date else F.lit(as_of)
+    # the row's date read as the report reads it (a text date in the table's format)
+    _, inp = spark_source.from_frame("dataframe", df, spark, "dataframe", overrides=roles)
     rid = PREFIX + "row"
-    out = (
-        df.withColumn(rid, F.monotonically_increasing_id())
-        .join(hits, F.col(f"`{vendor}`").cast("string") == F.col(PREFIX + "raw"))
-        .filter(
-            (F.col(PREFIX + "from").isNull() | (day >= F.col(PREFIX + "from")))
-            & (F.col(PREFIX + "to").isNull() | (day < F.col(PREFIX + "to")))
-        )
+    frame, parsed = spark_date(df.withColumn(rid, F.monotonically_increasing_id()), inp)
+    day = F.coalesce(parsed, F.lit(as_of))
+    out = frame.join(hits, F.col(f"`{vendor}`").cast("string") == F.col(PREFIX + "raw")).filter(
+        (F.col(PREFIX + "from").isNull() | (day >= F.col(PREFIX + "from")))
+        & (F.col(PREFIX + "to").isNull() | (day < F.col(PREFIX + "to")))
     )
     first = Window.partitionBy(rid).orderBy(PREFIX + "depth")
     out = out.withColumn(PREFIX + "n", F.row_number().over(first)).filter(F.col(PREFIX + "n") == 1)
     helpers = [rid, PREFIX + "raw", PREFIX + "from", PREFIX + "to", PREFIX + "depth", PREFIX + "n"]
-    return out.drop(*helpers)
+    return out.drop(*helpers, "_date_v")
 
 
 def date_today() -> date:

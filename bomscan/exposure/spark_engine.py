@@ -127,6 +127,8 @@ class _SparkPass(_PolarsPass):
         if col is None:
             none = F.lit(None)
             return frame, none.cast("double"), none.cast("string"), F.lit(False)
+        if inp.role("amount") is None:  # a unit price: the amount is unit x quantity
+            return frame, self.extended(inp), F.lit(None).cast("string"), F.lit(False)
         if inp.schema[col].is_numeric():
             return frame, F.col(f"`{col}`").cast("double"), F.lit(None).cast("string"), F.lit(False)
         values = self.distinct(frame, col, inp)
@@ -156,50 +158,29 @@ class _SparkPass(_PolarsPass):
             F.coalesce(F.col("_m_bad"), F.lit(False)),
         )
 
-    def date(self, frame, inp):
-        """(frame, date): a date or timestamp column as it is; text parsed per distinct value
-        in the table's date format (as the embedded engine reads it)."""
+    @staticmethod
+    def extended(inp):
+        """unit price x quantity (1 where no quantity), as the embedded engine computes it,
+        for numeric columns."""
         from pyspark.sql import functions as F
-        from pyspark.sql.types import DateType, TimestampNTZType, TimestampType
 
-        col = inp.role("date")
-        if col is None:
-            return frame, F.lit(None).cast("date")
-        kind = frame.schema[col].dataType
-        if isinstance(kind, DateType):
-            return frame, F.col(f"`{col}`")
-        if isinstance(kind, TimestampType | TimestampNTZType):
-            return frame, F.to_date(F.col(f"`{col}`"))
-        from bomscan.sources import dates
+        unit, qty = inp.role("unit_price"), inp.role("quantity")
+        for col in filter(None, (unit, qty)):
+            if not inp.schema[col].is_numeric():
+                raise ConfigError(
+                    f"{inp.source}: with --engine spark a table without an amount column needs "
+                    f"a numeric unit price and quantity; {col!r} is text"
+                )
+        q = F.col(f"`{qty}`").cast("double") if qty else F.lit(None).cast("double")
+        return F.col(f"`{unit}`").cast("double") * F.coalesce(q, F.lit(1.0))
 
-        values = self.distinct(frame, col, inp)
-        parsed = pl.DataFrame({col: values.cast(inp.schema[col])}).select(
-            pl.col(col).cast(pl.String).alias("_raw_date"),
-            dates.date_expr(col, inp.meta.date_format).alias("_date_v"),
-        )
-        frame = frame.join(
-            F.broadcast(self.spark(frame).createDataFrame(parsed.to_arrow())),
-            F.col(f"`{col}`").cast("string") == F.col("_raw_date"),
-            "left",
-        )
-        return frame.drop("_raw_date"), F.col("_date_v")
+    def date(self, frame, inp):
+        """See :func:`spark_date`."""
+        return spark_date(frame, inp)
 
     def distinct(self, frame, col: str, inp) -> pl.Series:
-        """The distinct values of a text column, as text (few: amounts or dates)."""
-        from pyspark.sql import functions as F
-
-        got = (
-            frame.select(F.col(f"`{col}`").cast("string").alias("v"))
-            .distinct()
-            .limit(MAX_DISTINCT + 1)
-        )
-        values = spark_source.to_polars(got)["v"].drop_nulls()
-        if values.len() > MAX_DISTINCT:
-            raise ConfigError(
-                f"{inp.source}: column {col!r} holds more than {MAX_DISTINCT:,} distinct text "
-                "values; give it a numeric or date type for --engine spark"
-            )
-        return values
+        """See :func:`distinct`."""
+        return distinct(frame, col, inp)
 
     @staticmethod
     def spark(frame):
@@ -230,6 +211,14 @@ class _SparkPass(_PolarsPass):
         cf = compare_form(g)
         extra = [h for h in inp.meta.extra_columns if compare_form(h) == cf]
         if extra:
+            kind = inp.schema[extra[0]]
+            if kind.is_float() or isinstance(kind, pl.Datetime):
+                # Spark and polars write such values differently ("1.0E7", fractions of a
+                # second): the totals and the findings' groups would not meet
+                raise ConfigError(
+                    f"--group-by {g!r}: with --engine spark, group by a text, integer or "
+                    "date column"
+                )
             return F.col(f"`{extra[0]}`").cast("string")
         if cf == "year":
             return F.year("_date").cast("string")
@@ -302,4 +291,50 @@ class _SparkPass(_PolarsPass):
         return rows.with_columns(pl.lit(i, pl.Int32).alias("_src"))
 
 
-__all__ = ["SUMS", "SparkEngine"]
+def spark_date(frame, inp):
+    """(frame, date column): a date or timestamp column as it is (a session bomscan starts runs
+    in UTC, as polars reads Parquet timestamps); text parsed per distinct value in the table's
+    date format (as the embedded engine reads it), joined back as a broadcast table."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DateType, TimestampNTZType, TimestampType
+
+    col = inp.role("date")
+    if col is None:
+        return frame, F.lit(None).cast("date")
+    kind = frame.schema[col].dataType
+    if isinstance(kind, DateType):
+        return frame, F.col(f"`{col}`")
+    if isinstance(kind, TimestampType | TimestampNTZType):
+        return frame, F.to_date(F.col(f"`{col}`"))
+    from bomscan.sources import dates
+
+    values = distinct(frame, col, inp)
+    parsed = pl.DataFrame({col: values.cast(inp.schema[col])}).select(
+        pl.col(col).cast(pl.String).alias("_raw_date"),
+        dates.date_expr(col, inp.meta.date_format).alias("_date_v"),
+    )
+    frame = frame.join(
+        F.broadcast(frame.sparkSession.createDataFrame(parsed.to_arrow())),
+        F.col(f"`{col}`").cast("string") == F.col("_raw_date"),
+        "left",
+    )
+    return frame.drop("_raw_date"), F.col("_date_v")
+
+
+def distinct(frame, col: str, inp) -> pl.Series:
+    """The distinct values of a text column, as text (few: amounts or dates)."""
+    from pyspark.sql import functions as F
+
+    got = (
+        frame.select(F.col(f"`{col}`").cast("string").alias("v")).distinct().limit(MAX_DISTINCT + 1)
+    )
+    values = spark_source.to_polars(got)["v"].drop_nulls()
+    if values.len() > MAX_DISTINCT:
+        raise ConfigError(
+            f"{inp.source}: column {col!r} holds more than {MAX_DISTINCT:,} distinct text "
+            "values; give it a numeric or date type for --engine spark"
+        )
+    return values
+
+
+__all__ = ["SUMS", "SparkEngine", "spark_date"]

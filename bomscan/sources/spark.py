@@ -83,6 +83,7 @@ def session(master: str | None = None):
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.session.timeZone", "UTC")  # timestamps to dates as polars does
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -116,9 +117,10 @@ def load(spec: str, spark):
         raise InputError(f"cannot be read by Spark ({msg})", path=spec) from None
 
 
-def located(frame, spark) -> tuple[Any, bool]:
+def located(frame, spark, positional: bool = True) -> tuple[Any, bool]:
     """``frame`` with ``ITEM``, ``FILE`` and ``ROW``: from the files' own row numbers where
-    Spark has them (a single file: the item is the row), else a unique id per row."""
+    Spark has them (a single file read as it is, ``positional``: the item is the row), else a
+    unique id per row (a DataFrame handed in may repeat a file's rows: a join, a union)."""
     from pyspark.errors import PySparkException
     from pyspark.sql import functions as F
 
@@ -137,7 +139,7 @@ def located(frame, spark) -> tuple[Any, bool]:
             "*", F.lit(None).cast("string").alias(FILE), F.lit(None).cast("long").alias(ROW)
         )
         return out.withColumn(ITEM, F.monotonically_increasing_id()), False
-    item = F.col(ROW) if len(files) == 1 else F.monotonically_increasing_id()
+    item = F.col(ROW) if positional and len(files) == 1 else F.monotonically_increasing_id()
     return out.withColumn(ITEM, item), True
 
 
@@ -195,5 +197,5 @@ def from_frame(
         )
     empty = dataclasses.replace(view, lines=view.lines.head(0))
     result = dataclasses.replace(result, lines=result.lines.head(0), pass_view=empty)
-    framed, is_located = located(frame, spark)
+    framed, is_located = located(frame, spark, positional=fmt in ("parquet", "delta", "table"))
     return result, SparkInput(spec, framed, headers, sample.schema, result.meta, view, is_located)

@@ -214,3 +214,26 @@ def test_without_pyspark_the_engine_says_how_to_install_it(monkeypatch, tmp_path
     with pytest.raises(ConfigError) as exc:
         spark_source.session("local[1]")
     assert "pip install 'bomscan[spark]'" in str(exc.value)
+
+
+def test_unit_price_times_quantity_and_text_dates_in_screen(spark, tmp_path):
+    """A table with a unit price and a quantity but no amount column totals unit x quantity on
+    both engines; ``screen`` reads text dates in the table's format (an affiliate on its
+    dates)."""
+    from bomscan import spark as bs
+
+    df = (
+        ledger(text=True)
+        .rename({"Amount": "Unit Price"})
+        .with_columns(
+            pl.col("Unit Price").str.strip_prefix("$").cast(pl.Float64),
+            (pl.int_range(pl.len()) % 5 + 1).alias("Qty"),
+        )
+    )
+    path = tmp_path / "priced.parquet"
+    df.write_parquet(path)
+    a, b = both(str(path))
+    same(a, b)
+    hits = bs.screen(spark.read.parquet(str(path)), vendor="Vendor Name", date="Posting Date",
+                     as_of=date(2026, 12, 1))  # fmt: skip
+    assert hits.count() == len(a.findings)
