@@ -120,9 +120,11 @@ def render_validation(ruleset: RuleSet, problems: list, targets: list) -> str:
     if problems:
         return "".join(f"{p}\n" for p in problems) + f"{len(problems)} problem(s) found\n"
     listings = sum(len(e.listings) for e in ruleset.entities.values())
+    rules = len(ruleset.ownership_rules)
+    own = f", {rules} ownership rules" if rules else ""
     return (
-        f"ok: {len(ruleset.entities)} entities, {len(ruleset.lists)} lists, {listings} listings "
-        f"in {', '.join(str(t) for t in targets)}\n"
+        f"ok: {len(ruleset.entities)} entities, {len(ruleset.lists)} lists, {listings} listings"
+        f"{own} in {', '.join(str(t) for t in targets)}\n"
     )
 
 
