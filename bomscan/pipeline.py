@@ -125,11 +125,8 @@ def _ownership(req: ReportRequest, ruleset, resolver, threshold: float):
         req.progress("reading ownership " + ", ".join(req.ownership))
     from bomscan import cache
 
-    opts = OwnershipOptions(
-        review_share=25.0 if req.ownership_review is None else req.ownership_review,
-        unsettled=req.affiliates_rule,
-        min_score=threshold,
-    )
+    review = {} if req.ownership_review is None else {"review_share": req.ownership_review}
+    opts = OwnershipOptions(unsettled=req.affiliates_rule, min_score=threshold, **review)
     for path in req.ownership:
         try:
             with open(path, "rb"):

@@ -101,7 +101,7 @@ class _SparkPass(_PolarsPass):
         name = inp.meta.name_columns[0] if inp.meta.name_columns else None
         raw_name = F.col(f"`{name}`").cast("string") if name else F.lit(None).cast("string")
         frame, amount, cell_cur, unparsed = self.amount(frame, inp)
-        frame, day = self.date(frame, inp)
+        frame, day = spark_date(frame, inp)
         cur = inp.role("currency")
         stated = cols.header_currency(inp.meta.columns)
         raw_cur = F.coalesce(
@@ -131,7 +131,7 @@ class _SparkPass(_PolarsPass):
             return frame, self.extended(inp), F.lit(None).cast("string"), F.lit(False)
         if inp.schema[col].is_numeric():
             return frame, F.col(f"`{col}`").cast("double"), F.lit(None).cast("string"), F.lit(False)
-        values = self.distinct(frame, col, inp)
+        values = distinct(frame, col, inp)
         probe = pl.DataFrame(
             {h: pl.Series(h, [None] * values.len(), dtype=inp.schema[h]) for h in inp.headers}
         ).with_columns(
@@ -147,7 +147,7 @@ class _SparkPass(_PolarsPass):
             }
         )
         frame = frame.join(
-            F.broadcast(self.spark(frame).createDataFrame(table.to_arrow())),
+            F.broadcast(frame.sparkSession.createDataFrame(table.to_arrow())),
             F.col(f"`{col}`").cast("string") == F.col("_raw_amount"),
             "left",
         )
@@ -173,18 +173,6 @@ class _SparkPass(_PolarsPass):
                 )
         q = F.col(f"`{qty}`").cast("double") if qty else F.lit(None).cast("double")
         return F.col(f"`{unit}`").cast("double") * F.coalesce(q, F.lit(1.0))
-
-    def date(self, frame, inp):
-        """See :func:`spark_date`."""
-        return spark_date(frame, inp)
-
-    def distinct(self, frame, col: str, inp) -> pl.Series:
-        """See :func:`distinct`."""
-        return distinct(frame, col, inp)
-
-    @staticmethod
-    def spark(frame):
-        return frame.sparkSession
 
     def keys(self, inp):
         """The pass's group keys as Spark columns: in period, FX day, ``--group-by``."""
@@ -261,7 +249,7 @@ class _SparkPass(_PolarsPass):
         if names.len() == 0 and not unparsed:
             return None
         frame = self.columns(inp)
-        spark = self.spark(frame)
+        spark = frame.sparkSession
         table = spark.createDataFrame(pl.DataFrame({"_hit": names}).to_arrow())
         frame = frame.join(F.broadcast(table), F.col(RAW_NAME) == F.col("_hit"), "left")
         keep = F.col("_hit").isNotNull() | F.col("_unparsed")

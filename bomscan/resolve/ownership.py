@@ -33,11 +33,15 @@ import polars as pl
 from bomscan.errors import InputError
 from bomscan.model import EntityRef, Ownership, RuleStatus, Via
 from bomscan.resolve.affiliates import paths_for
-from bomscan.resolve.resolver import LookupKeys, Match
+from bomscan.resolve.gate import NameGate
+from bomscan.resolve.resolver import DEFAULT_THRESHOLD, LookupKeys, Match
 from bomscan.rules.model import AliasRecord, Entity, OwnershipRule, RuleSet
 from bomscan.rules.ownership import edge_of
 
 LEI_RE = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
+# the share at which a holding by parties of a list with no ownership rule counts for review
+# as a covered company would, and passes its own holdings on whole
+NO_RULE_THRESHOLD = 50.0
 OWN_PREFIX = "own:"
 AFFILIATES_CHOICES = ("in-force", "suspended")
 
@@ -46,7 +50,7 @@ AFFILIATES_CHOICES = ("in-force", "suspended")
 class OwnershipOptions:
     review_share: float = 25.0  # percent: a holding from here up is listed for review
     unsettled: str | None = None  # how an ``unsettled`` rule period is treated (None: in force)
-    min_score: float = 0.9  # a name resolves to a rules entity from this score
+    min_score: float = DEFAULT_THRESHOLD  # a name resolves to a rules entity from this score
 
 
 @dataclass
@@ -96,8 +100,6 @@ def resolve_nodes(edges: pl.DataFrame, ruleset: RuleSet, resolver, min_score: fl
     a name the resolver matches), an LEI, or the folded name. Both columns go through the
     resolver (one table, so a name resolves the same as owner and as owned, and a chain
     through it holds): an owned company may be one the rules name (a subsidiary sold since)."""
-    from bomscan.resolve.gate import NameGate
-
     names = pl.concat([edges["owner"], edges["owned"]]).unique()
     known = pl.Series(list(ruleset.entities), dtype=pl.String).implode()
     ids = names.filter(names.is_in(known))
@@ -208,6 +210,10 @@ def seed_listings(ruleset: RuleSet, seeds: list[str]) -> dict[str, list[tuple]]:
     return out
 
 
+def _threshold(rule: OwnershipRule | None) -> float:
+    return rule.threshold if rule else NO_RULE_THRESHOLD
+
+
 def _later(a: date | None, b: date | None) -> date | None:
     return b if a is None else a if b is None else max(a, b)
 
@@ -304,7 +310,7 @@ class _Evaluation:
                 if self._listed_on(node, lists, day):
                     continue  # listed itself on these lists: its name is screened
                 # a review share set above a rule's threshold must not hide a finding
-                floor = min(self.opts.review_share, rule.threshold if rule else 50.0)
+                floor = min(self.opts.review_share, _threshold(rule))
                 share = eff.get(node, 0.0)
                 if share * 100 >= floor - 1e-9 or node in ctrl:
                     status = self._status(rule, lists, share, day, node, best, node in ctrl)
@@ -315,7 +321,7 @@ class _Evaluation:
     def _shares(self, lists: frozenset[str], rule, day: date):
         """Per node on ``day``, for the parties of ``lists``: its effective share, its largest
         contribution (share, edge) for the chain shown, and the listed entities behind it."""
-        threshold = (rule.threshold if rule else 50.0) / 100
+        threshold = _threshold(rule) / 100
         control = bool(rule and rule.control)  # does control without a share count?
         eff: dict[str, float] = {}
         best: dict[str, tuple[float, dict]] = {}

@@ -45,22 +45,33 @@ def _read_parquet(path, overrides, decimal):
         raise InputError(
             f"cannot be read as Parquet ({lines.first_line(exc)})", path=path
         ) from None
-    headers = list(schema.names())
-    casts = []
-    for h, dt in schema.items():
-        keep = dt.is_numeric() or dt == pl.Date or isinstance(dt, pl.Datetime) or dt == pl.String
-        casts.append(pl.col(h) if keep else pl.col(h).cast(pl.String))
-    lf = lf.select(casts)
+    return table_lines(path, lf.select(typed_or_text(schema)), "parquet", overrides, decimal)
+
+
+def typed_or_text(schema: pl.Schema) -> list[pl.Expr]:
+    """A typed table's columns as bomscan reads them: numbers, dates and text as they are,
+    any other type (booleans, lists, binary) as text. Parquet here, Spark's tables too."""
+    return [
+        pl.col(h)
+        if dt.is_numeric() or dt == pl.Date or isinstance(dt, pl.Datetime) or dt == pl.String
+        else pl.col(h).cast(pl.String)
+        for h, dt in schema.items()
+    ]
+
+
+def table_lines(path: str, lf: pl.LazyFrame, fmt: str, overrides, decimal):
+    """The lines of a typed table with no line numbers (Parquet, a Spark table): its columns
+    are its headers, and findings point at the 0-based row (``item``)."""
     return lines.lines_from_frame(
         path,
         lf,
-        headers,
+        lf.collect_schema().names(),
         overrides=overrides,
         decimal=decimal,
         line_base=None,
         header_line=None,
         warnings=[],
-        meta=TableMeta(format="parquet"),
+        meta=TableMeta(format=fmt),
     )
 
 

@@ -22,7 +22,7 @@ import polars as pl
 
 from bomscan.errors import ConfigError, InputError
 from bomscan.model import TableMeta
-from bomscan.sources import lines
+from bomscan.sources import binary_tables
 from bomscan.sources.schema import PassView, ReadResult
 
 SAMPLE_ROWS = 10_000  # rows the column roles and per-table decisions are taken from
@@ -150,13 +150,7 @@ def to_polars(frame, table: bool = False) -> pl.DataFrame:
     df = pl.from_arrow(frame.toArrow())
     if not isinstance(df, pl.DataFrame):  # a single column comes back as a Series
         df = df.to_frame()
-    if not table:
-        return df
-    return df.with_columns(
-        pl.col(c).cast(pl.String)
-        for c, dt in df.schema.items()
-        if not (dt.is_numeric() or dt == pl.Date or isinstance(dt, pl.Datetime) or dt == pl.String)
-    )
+    return df.select(binary_tables.typed_or_text(df.schema)) if table else df
 
 
 def read(
@@ -174,17 +168,7 @@ def from_frame(
     """As :func:`read`, for a Spark DataFrame already in hand (``bomscan.spark``)."""
     headers = [c for c in frame.columns if c not in (ITEM, FILE, ROW)]
     sample = to_polars(frame.select(*[f"`{h}`" for h in headers]).limit(SAMPLE_ROWS), table=True)
-    result = lines.lines_from_frame(
-        spec,
-        sample.lazy(),
-        headers,
-        overrides=overrides,
-        decimal=decimal,
-        line_base=None,
-        header_line=None,
-        warnings=[],
-        meta=TableMeta(format=fmt),
-    )
+    result = binary_tables.table_lines(spec, sample.lazy(), fmt, overrides, decimal)
     view = result.pass_view
     if view is None or view.canonical is None:  # lines_from_frame always gives both
         raise InputError("cannot be read by Spark (no pass view)", path=spec)
