@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import mmap
 import os
 import pickle
+import struct
 import tempfile
 from pathlib import Path
 
@@ -82,8 +84,7 @@ def load_or_build(rule_dirs: list[Path], build, kind: str = "index", files: tupl
     base = cache_dir()
     path = base / f"{kind}-{key}.pickle"
     try:
-        with open(path, "rb") as fh:
-            return without_gc(pickle.load, fh)
+        return without_gc(_load, path)
     except Exception:  # missing, unreadable or stale format: rebuild
         pass
     value = without_gc(build)
@@ -91,12 +92,52 @@ def load_or_build(rule_dirs: list[Path], build, kind: str = "index", files: tupl
         base.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=base, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            _dump(value, fh)
         os.replace(tmp, path)
         _prune(base, kind)
     except Exception:  # a read-only home or full disk must not fail the run
         pass
     return value
+
+
+# A cache file: this line, then the sizes (little-endian u64) of the pickle stream, of the
+# number of buffers and of each buffer, then the stream, then each buffer at a multiple of 8.
+# The buffers are the large byte strings objects hand to pickle out of band
+# (``bomscan/packed.py``); loading maps the file and gives the pickle views of it, so a
+# 36 MB index of a CSL-sized rule set is not read, only the pages a report touches.
+_MAGIC = b"bomscan cache 2\n"
+_U64 = struct.Struct("<Q")
+
+
+def _dump(value, fh) -> None:
+    bufs: list[pickle.PickleBuffer] = []
+    stream = pickle.dumps(value, protocol=5, buffer_callback=bufs.append)
+    views = [b.raw() for b in bufs]
+    sizes = [len(stream), len(views), *(v.nbytes for v in views)]
+    fh.write(_MAGIC + b"".join(map(_U64.pack, sizes)))
+    at = fh.tell()
+    for part in (stream, *views):
+        fh.write(b"\0" * (-at % 8))
+        at += -at % 8
+        fh.write(part)
+        at += len(part)
+
+
+def _load(path: Path):
+    with open(path, "rb") as fh:
+        if fh.read(len(_MAGIC)) != _MAGIC:
+            raise ValueError(f"{path}: not a bomscan cache file of this version")
+        n_stream, n_bufs = _U64.unpack(fh.read(8)) + _U64.unpack(fh.read(8))
+        sizes = [n_stream] + [_U64.unpack(fh.read(8))[0] for _ in range(n_bufs)]
+        mapped = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+    parts, at = [], len(_MAGIC) + 8 * (2 + n_bufs)
+    for size in sizes:
+        at += -at % 8
+        if at + size > len(mapped):
+            raise ValueError(f"{path}: truncated")
+        parts.append(mapped[at : at + size])
+        at += size
+    return pickle.loads(parts[0], buffers=parts[1:])
 
 
 def without_gc(fn, *args):

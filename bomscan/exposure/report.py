@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -37,10 +38,12 @@ from bomscan.model import (
     UnparsedAmount,
 )
 from bomscan.resolve.affiliates import paths_frame
-from bomscan.resolve.ownership import OwnershipResult, with_ownership
 from bomscan.rules.model import RuleSet
 from bomscan.sources.lines import RAW_AMOUNT
 from bomscan.sources.schema import ReadResult
+
+if TYPE_CHECKING:
+    from bomscan.resolve.ownership import OwnershipResult
 
 
 @dataclass
@@ -81,7 +84,10 @@ def build_report(
     engine: Engine | None = None,
 ) -> Report:
     """The report of ``results`` screened against ``ruleset`` (see the module docstring)."""
-    ruleset, resolver = with_ownership(ruleset, resolver, opts.ownership)
+    if opts.ownership is not None:  # imported only then: most reports have no --ownership
+        from bomscan.resolve.ownership import with_ownership
+
+        ruleset, resolver = with_ownership(ruleset, resolver, opts.ownership)
     cache = NameCache(resolver, opts.review_threshold, progress=opts.progress)
     done = (engine or PolarsEngine()).run(results, cache, opts.plan())
     totals = _with_source(done.totals, results).with_columns(

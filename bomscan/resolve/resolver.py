@@ -11,6 +11,7 @@ scoring every alias (``indexed=False``), without a scan of all aliases per name.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -80,8 +81,11 @@ COMMON_KEY_MIN = 50
 COMMON_KEY_FRACTION = 0.002
 
 # Names waiting on one common key go through rapidfuzz cdist this many at a time (bounds the
-# float64 ratio matrix: 256 x a few thousand aliases).
+# float64 ratio matrix: 256 x a few thousand aliases)...
 _CDIST_ROWS = 256
+# ...once there are this many such names in a batch (fewer are prefiltered one by one: a
+# BOM's dozen names do not pay for importing numpy, 50 ms).
+_CDIST_MIN_NAMES = 64
 # The posting "key" of every fuzzy-matchable alias (the unindexed resolver); no index key
 # starts with \x01.
 _ALL = "\x01all"
@@ -278,11 +282,14 @@ class Resolver:
         )
         # the aliases a name can match fuzzily (neither weak nor without distinctive words),
         # the only ones in the index
-        self._fuzzy_ids: list[int] = [
-            i
-            for i, (r, p) in enumerate(zip(self.aliases, parsed, strict=True))
-            if not r.weak and p.distinctive
-        ]
+        self._fuzzy_ids = array(
+            "i",
+            [
+                i
+                for i, (r, p) in enumerate(zip(self.aliases, parsed, strict=True))
+                if not r.weak and p.distinctive
+            ],
+        )
         self._index = (
             Postings.from_runs((i, _parsed_keys(parsed[i])) for i in self._fuzzy_ids)
             if indexed
@@ -397,13 +404,11 @@ class Resolver:
         if not q.distinctive:
             return set(), []
         idx = self._index
-        slot = idx.slot
         rare: set[int] = set()
         common: list[str] = []
         limit = self._common_limit
-        # most keys miss: tested in C, Python sees only the hits
-        for k in filter(slot.__contains__, _parsed_keys(q)):
-            ids = idx.run(slot[k])
+        for k, n in idx.found(_parsed_keys(q)):
+            ids = idx.run(n)
             if len(ids) > limit:
                 common.append(k)
             else:
@@ -548,11 +553,15 @@ class Resolver:
                 continue
             for key in common:
                 waiting.setdefault(key, []).append(len(pending))
-            pending.append((pos, q, {}))
-        if waiting:
+            pending.append((pos, q, {}, common))
+        if len(pending) >= _CDIST_MIN_NAMES:
             self._common_ratios(pending, waiting, cut)
-        for pos, q, got in pending:
-            fuzzy = self._score_shortlist(names[pos], q, _top_k(got), min_score)
+        for pos, q, got, common in pending:
+            if len(pending) >= _CDIST_MIN_NAMES:
+                shortlist = _top_k(got)
+            else:  # a few names: one rapidfuzz call each (the definition, no numpy import)
+                shortlist = self._shortlist_of(q, set(), common, cut)
+            fuzzy = self._score_shortlist(names[pos], q, shortlist, min_score)
             out[pos] = self._contained(names[pos], q, fuzzy, min_score)
         return out
 

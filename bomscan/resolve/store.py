@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, TypeVar
 
+from bomscan.packed import decode, packed_strings
 from bomscan.rules.model import AliasRecord
 
 from .normalise import Parsed
@@ -34,13 +35,14 @@ _ITEM = "\x1f"  # between the members of one field (a tuple or a set)
 
 class Column(Sequence[T], Generic[T]):
     """A read-only list of items stored as strings (``encode``), each decoded the first time
-    it is read (``decode``). Items whose string would not decode to an equal item are kept
-    as they are."""
+    it is read (``decode``). The strings are kept as one buffer (``bomscan/packed.py``): one
+    object to pickle, which the cache maps from its file rather than reads. Items whose
+    string would not decode to an equal item are kept as they are."""
 
     __slots__ = ("_text", "_odd", "_decode", "_got")
 
     def __init__(self, items: Sequence[T], encode: Callable[[T], str], decode: Callable[[str], T]):
-        self._text: list[str] = []
+        texts: list[str] = []
         self._odd: dict[int, T] = {}
         self._decode = decode
         for i, item in enumerate(items):
@@ -48,23 +50,24 @@ class Column(Sequence[T], Generic[T]):
             if not _comes_back(text, item, decode):
                 self._odd[i] = item
                 text = ""
-            self._text.append(text)
-        self._got: list[T | None] = [None] * len(self._text)
+            texts.append(text)
+        self._text = packed_strings(texts)
+        self._got: list[T | None] = [None] * len(texts)
 
     def __getitem__(self, i):  # an int: a Column is read one item at a time
         got = self._got[i]
         if got is None:
             if i < 0:
-                i += len(self._text)
+                i += len(self._got)
             odd = self._odd.get(i)
-            got = self._got[i] = odd if odd is not None else self._decode(self._text[i])
+            got = self._got[i] = odd if odd is not None else self._decode(decode(self._text[i]))
         return got
 
     def __len__(self) -> int:
-        return len(self._text)
+        return len(self._got)
 
     def __iter__(self) -> Iterator[T]:
-        return (self[i] for i in range(len(self._text)))
+        return (self[i] for i in range(len(self._got)))
 
     def __getstate__(self) -> tuple:
         return self._text, self._odd, self._decode

@@ -17,8 +17,12 @@ Time matters twice:
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+
+from bomscan.packed import Packed
 
 LEVELS = ("informational", "investment", "restricted", "prohibited")
 RELATIONS = ("subsidiary", "brand", "former-subsidiary", "affiliate")
@@ -182,7 +186,7 @@ class RuleSet:
     """All rules in force for a run: shipped ones plus any ``--rules DIR`` on top."""
 
     lists: dict[str, ListDef] = field(default_factory=dict)
-    entities: dict[str, Entity] = field(default_factory=dict)
+    entities: Mapping[str, Entity] = field(default_factory=dict)  # loaded: LazyEntities
     infos: list[RuleSetInfo] = field(default_factory=list)
     part_patterns: list[PartPattern] = field(default_factory=list)
     ownership_rules: dict[str, OwnershipRule] = field(default_factory=dict)
@@ -237,3 +241,57 @@ class RuleSet:
         return [
             (e, a) for e in self.entities.values() for a in e.affiliations if a.parent == parent_id
         ]
+
+    # bomscan/cache.py pickles the loaded rules. Stored, each entity is its own pickled
+    # string, unpickled when first read: a report reads the few entities its names matched,
+    # and unpickling the 20,000 entities of a CSL-sized rule set (with their listings and
+    # sources) was a third of the example BOM's cached run with that list (docs/perf.md,
+    # scenario 5). Deleting __getstate__ and __setstate__ (and their test) leaves the plain
+    # path: the entities pickled as objects.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if not isinstance(self.entities, LazyEntities):
+            state["entities"] = LazyEntities.of(self.entities)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+
+class LazyEntities(Mapping[str, Entity]):
+    """A loaded rule set's entities by id: each stored as its own pickled string (in one
+    buffer, ``bomscan/packed.py``, which the cache maps from its file) and unpickled the
+    first time it is read."""
+
+    __slots__ = ("_ids", "_blobs", "_at", "_got")
+
+    def __init__(self, ids: list[str], blobs: Packed) -> None:
+        self._ids, self._blobs = ids, blobs
+        self._at = {eid: i for i, eid in enumerate(ids)}
+        self._got: dict[str, Entity] = {}
+
+    @classmethod
+    def of(cls, entities: Mapping[str, Entity]) -> LazyEntities:
+        blobs = (pickle.dumps(e, pickle.HIGHEST_PROTOCOL) for e in entities.values())
+        return cls(list(entities), Packed(blobs))
+
+    def __getitem__(self, eid: str) -> Entity:
+        got = self._got.get(eid)
+        if got is None:
+            got = self._got[eid] = pickle.loads(self._blobs[self._at[eid]])
+        return got
+
+    def __contains__(self, eid: object) -> bool:
+        return eid in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getstate__(self) -> tuple:
+        return self._ids, self._blobs
+
+    def __setstate__(self, state: tuple) -> None:
+        self.__init__(*state)

@@ -109,9 +109,36 @@ def test_postings_behave_as_a_dict_of_lists() -> None:
     lists = {"hik": [0, 3, 7], "dahua": [2], "": [], "x": [1, 2, 3, 4]}
     p = Postings(lists)
     for q in (p, pickle.loads(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))):
+        assert q.found(["x", "nope", "hik"]) == [("x", q.slot["x"]), ("hik", q.slot["hik"])]
         assert {k: list(v) for k, v in q.items()} == lists
-        assert list(q) == list(lists) and len(q) == len(lists)
+        assert sorted(q) == sorted(lists) and len(q) == len(lists)
         assert list(q.get("hik", ())) == [0, 3, 7] and q.get("nope") is None
         assert "dahua" in q and "nope" not in q
         assert [list(q.run(q.slot[k])) for k in lists] == list(lists.values())
     assert p == Postings(dict(lists))
+
+
+def test_a_loaded_index_finds_every_key_before_and_after_its_dict_is_built() -> None:
+    """The cache stores an index's keys sorted and a loaded index answers its first lookups by
+    binary search, then builds the dict: every key is found, and every miss missed, by both
+    (a name a report screens must meet the same aliases on the first run and the tenth)."""
+    import pickle
+    import random
+
+    from bomscan.resolve import postings
+
+    rng = random.Random(3)
+    keys = list(dict.fromkeys("".join(rng.sample("abcdéfg海康\x00", 4)) for _ in range(3000)))
+    built = postings.Postings({k: [i, i + 1] for i, k in enumerate(keys)})
+    misses = ["", "zzzz", "a", keys[0] + "x", keys[-1][:-1]]
+    loaded = pickle.loads(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+    assert loaded._slot is None  # not built yet: the binary search answers
+    for k in keys + misses:
+        assert (k in loaded, loaded.get(k)) == (k in built, built.get(k)), k
+    assert loaded.found(misses + keys[:10]) == built.found(misses + keys[:10])
+    assert loaded._slot is None
+    for _ in range(postings.DICT_AFTER // len(keys) + 1):
+        loaded.found(keys)
+    assert loaded._slot is not None  # asked often enough: the dict answers now
+    assert {k: list(v) for k, v in loaded.items()} == {k: list(v) for k, v in built.items()}
+    assert all(loaded.get(m) is None for m in misses)
