@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import os
-import pickle
 import random
 import statistics
 import sys
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
+from bomscan import cache  # noqa: E402
 from bomscan.resolve import (  # noqa: E402
     DEFAULT_THRESHOLD,
     REVIEW_THRESHOLD,
@@ -373,17 +373,17 @@ def speed(n_entities: int = 20000, n_queries: int = 20000, cdist_sample: int = 1
         t0 = time.perf_counter()
         matches = resolver.match_names(queries)
         t_resolve = time.perf_counter() - t0
-        # warm: what a run with bomscan/cache.py's cached index costs (unpickle from disk,
-        # then match with empty per-process caches)
-        blob = pickle.dumps(resolver, protocol=pickle.HIGHEST_PROTOCOL)
-        del resolver
-        _clear_caches()
+        # warm: what a run with bomscan/cache.py's cached index costs (the cache file
+        # loaded as a report loads it, then match with empty per-process caches)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "index.pickle"
-            path.write_bytes(blob)
+            with open(path, "wb") as fh:
+                cache.dump(resolver, fh)
+            size = path.stat().st_size
+            del resolver
+            _clear_caches()
             t0 = time.perf_counter()
-            with open(path, "rb") as fh:
-                warm = pickle.load(fh)
+            warm = cache.without_gc(cache.load, path)
             t_load = time.perf_counter() - t0
         t0 = time.perf_counter()
         warm_matches = warm.match_names(queries)
@@ -392,7 +392,7 @@ def speed(n_entities: int = 20000, n_queries: int = 20000, cdist_sample: int = 1
         print(
             f"{label}: cold (no cache) index build {t_build:.2f}s + match_names {t_resolve:.2f}s"
             f" = {t_build + t_resolve:.2f}s ({len(matches)} names at or above review); warm "
-            f"(index cached by bomscan/cache.py) load {t_load:.2f}s ({len(blob) / 1e6:.0f} MB) "
+            f"(index cached by bomscan/cache.py) load {t_load:.2f}s ({size / 1e6:.0f} MB) "
             f"+ match_names {t_warm:.2f}s = {t_load + t_warm:.2f}s"
         )
         return t_build, t_resolve, t_load + t_warm, t_warm, matches

@@ -84,7 +84,7 @@ def load_or_build(rule_dirs: list[Path], build, kind: str = "index", files: tupl
     base = cache_dir()
     path = base / f"{kind}-{key}.pickle"
     try:
-        return without_gc(_load, path)
+        return without_gc(load, path)
     except Exception:  # missing, unreadable or stale format: rebuild
         pass
     value = without_gc(build)
@@ -92,7 +92,7 @@ def load_or_build(rule_dirs: list[Path], build, kind: str = "index", files: tupl
         base.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=base, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            _dump(value, fh)
+            dump(value, fh)
         os.replace(tmp, path)
         _prune(base, kind)
     except Exception:  # a read-only home or full disk must not fail the run
@@ -109,7 +109,8 @@ _MAGIC = b"bomscan cache 2\n"
 _U64 = struct.Struct("<Q")
 
 
-def _dump(value, fh) -> None:
+def dump(value, fh) -> None:
+    """Write ``value`` to the open binary file ``fh`` in the format ``load`` maps."""
     bufs: list[pickle.PickleBuffer] = []
     stream = pickle.dumps(value, protocol=5, buffer_callback=bufs.append)
     views = [b.raw() for b in bufs]
@@ -123,7 +124,9 @@ def _dump(value, fh) -> None:
         at += len(part)
 
 
-def _load(path: Path):
+def load(path: Path):
+    """The value ``dump`` wrote to ``path``, its out-of-band buffers views of the mapped
+    file (ValueError: not such a file, or cut short)."""
     with open(path, "rb") as fh:
         if fh.read(len(_MAGIC)) != _MAGIC:
             raise ValueError(f"{path}: not a bomscan cache file of this version")

@@ -5,6 +5,8 @@ collector as it found it."""
 from __future__ import annotations
 
 import gc
+import mmap
+import pickle
 
 import pytest
 
@@ -31,3 +33,29 @@ def test_without_gc_restores_the_collector_even_on_error(enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_cached_index_maps_its_large_strings_from_the_file(tmp_path):
+    """The cache file holds the pickle and, after it, the buffers of packed strings; loading
+    maps them from the file (not read into memory), and a resolver loaded that way matches
+    as the one saved. A file cut short or of another format is refused (then rebuilt)."""
+    from bomscan.resolve import Resolver
+    from bomscan.rules import AliasRecord
+
+    names = ["Hangzhou Hikvision Digital Technology Co., Ltd.", "海康威视", "Zhejiang Dahua"]
+    built = Resolver([AliasRecord(f"e{i}", n) for i, n in enumerate(names)])
+    path = tmp_path / "index.pickle"
+    with open(path, "wb") as fh:
+        cache.dump(built, fh)
+    loaded = cache.load(path)
+    keys = loaded._index._sorted._keys
+    assert isinstance(keys._data.obj, mmap.mmap)  # a view of the mapped file
+    queries = ["Hikvision Digital Technology", "Hangzhou Haikang Weishi", "Dahua", "Bosch"]
+    assert loaded.match_names(queries) == built.match_names(queries)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 9])
+    with pytest.raises(ValueError, match="truncated"):
+        cache.load(path)
+    path.write_bytes(pickle.dumps(built))
+    with pytest.raises(ValueError, match="not a bomscan cache file"):
+        cache.load(path)

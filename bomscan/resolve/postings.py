@@ -7,7 +7,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
-from bomscan.packed import Packed, decode, packed_strings
+from bomscan.packed import Packed, packed_strings, unpacked_strings
 
 # A loaded index answers its first lookups by binary search over its sorted keys, and builds
 # the key dict once this many have been asked (see Postings.__setstate__).
@@ -148,7 +148,7 @@ class SortedKeys:
         return self._runs[i] if i < len(keys) and keys[i] == b else None
 
     def as_dict(self) -> dict[str, int]:
-        return dict(zip(map(decode, self._keys), self._runs, strict=True))
+        return dict(zip(unpacked_strings(self._keys), self._runs, strict=True))
 
     def __getstate__(self) -> tuple:
         return self._keys, self._runs
