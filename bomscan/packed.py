@@ -14,6 +14,7 @@ import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
+from operator import itemgetter
 
 
 class Packed(Sequence[bytes]):
@@ -27,12 +28,12 @@ class Packed(Sequence[bytes]):
         items = [x + sep for x in items] if sep else list(items)
         self._starts = memoryview(array("q", [0, *accumulate(map(len, items))]))
         self._data = memoryview(b"".join(items))
-        self._sep = len(sep)
+        self._sep = sep
 
     def __getitem__(self, i):  # an int: one string
         if i < 0:
             i += len(self)
-        return self._data[self._starts[i] : self._starts[i + 1] - self._sep].tobytes()
+        return self._data[self._starts[i] : self._starts[i + 1] - len(self._sep)].tobytes()
 
     def __len__(self) -> int:
         return len(self._starts) - 1
@@ -50,7 +51,7 @@ class Packed(Sequence[bytes]):
         return _restore, (data, starts, self._sep)
 
 
-def _restore(data, starts, sep: int = 0) -> Packed:
+def _restore(data, starts, sep: bytes = b"") -> Packed:
     out = Packed.__new__(Packed)
     out._data = memoryview(data).cast("B")
     out._starts = memoryview(starts).cast("B").cast("q")
@@ -58,13 +59,16 @@ def _restore(data, starts, sep: int = 0) -> Packed:
     return out
 
 
-# Between the strings of ``packed_strings``: a byte UTF-8 never contains.
-_SEP = b"\xff"
+# Between the strings of ``packed_strings``: the unit separator, which names do not hold, so
+# the whole buffer decodes at once and splits at it; where a string holds it, a byte UTF-8
+# never contains (then the strings are decoded one by one).
+_SEP, _ODD_SEP = "\x1f", b"\xff"
 
 
 def packed_strings(items: Sequence[str]) -> Packed:
     """``items`` encoded as UTF-8 (lone surrogates kept: ``decode`` gives them back)."""
-    return Packed((s.encode("utf-8", "surrogatepass") for s in items), _SEP)
+    sep = _ODD_SEP if any(_SEP in s for s in items) else _SEP.encode()
+    return Packed((s.encode("utf-8", "surrogatepass") for s in items), sep)
 
 
 def decode(b: bytes) -> str:
@@ -72,8 +76,50 @@ def decode(b: bytes) -> str:
 
 
 def unpacked_strings(p: Packed) -> list[str]:
-    """Every string of ``packed_strings``, decoded at once (one split in C, not a slice per
-    string)."""
-    if p._sep != len(_SEP):
+    """Every string of ``packed_strings``, decoded at once (one decode and one split in C,
+    not a slice per string)."""
+    if p._sep != _SEP.encode():
         return [decode(b) for b in p]
-    return [decode(b) for b in p._data.tobytes().split(_SEP)[:-1]]
+    return decode(p._data.tobytes()).split(_SEP)[:-1]
+
+
+class LazyStrings(Sequence[str]):
+    """Packed strings read one by one while few are asked (a BOM's names touch a handful of
+    a 40,000-alias list), and all decoded at once after ``DECODE_ALL_AFTER`` reads."""
+
+    DECODE_ALL_AFTER = 2_000
+    __slots__ = ("_packed", "_all", "_asked")
+
+    def __init__(self, packed: Packed) -> None:
+        self._packed, self._all, self._asked = packed, None, 0
+
+    def __getitem__(self, i):  # an int
+        return self.take([i])[0]
+
+    def take(self, ids: Sequence[int]) -> tuple[str, ...]:
+        """The strings at ``ids`` (a tuple, as ``operator.itemgetter`` gives several)."""
+        if self._all is None:
+            self._asked += len(ids)
+            if self._asked <= self.DECODE_ALL_AFTER:
+                return tuple(decode(self._packed[i]) for i in ids)
+            self._all = unpacked_strings(self._packed)
+        return tuple(self._all[i] for i in ids) if len(ids) < 2 else itemgetter(*ids)(self._all)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __reduce_ex__(self, protocol):
+        return LazyStrings, (self._packed,)
+
+
+def ints_reduce(a: array, protocol: int):
+    """An array of ints as pickle should carry it: out of band from protocol 5 (the cache
+    maps it from its file), in the stream before; ``ints`` reads either back."""
+    if protocol >= 5:
+        return pickle.PickleBuffer(a)
+    return a.tobytes()
+
+
+def ints(buf, typecode: str = "i") -> Sequence[int]:
+    """The ints of a buffer ``ints_reduce`` gave pickle, read in place (no copy)."""
+    return memoryview(buf).cast("B").cast(typecode)

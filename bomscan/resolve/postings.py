@@ -7,7 +7,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
-from bomscan.packed import Packed, packed_strings, unpacked_strings
+from bomscan.packed import Packed, ints, ints_reduce, packed_strings, unpacked_strings
 
 # A loaded index answers its first lookups by binary search over its sorted keys, and builds
 # the key dict once this many have been asked (see Postings.__setstate__).
@@ -91,11 +91,11 @@ class Postings(Mapping[str, Sequence[int]]):
         find = self._sorted.find
         return [(k, n) for k in keys if (n := find(k)) is not None]
 
-    def run(self, n: int) -> array:
+    def run(self, n: int) -> Sequence[int]:
         """The ids of run number ``n`` (``find(key)``)."""
         return self._ids[self._bounds[n] : self._bounds[n + 1]]
 
-    def __getitem__(self, key: str) -> array:
+    def __getitem__(self, key: str) -> Sequence[int]:
         n = self.find(key)
         if n is None:
             raise KeyError(key)
@@ -115,15 +115,22 @@ class Postings(Mapping[str, Sequence[int]]):
         return isinstance(key, str) and self.find(key) is not None
 
     # The cache (bomscan/cache.py) pickles a built index. Stored, the keys are one sorted
-    # buffer (a few objects, not a dict of 337,000 keys for a CSL-sized rule set: 0.11 s of a
-    # 0.26 s load, and a report of a BOM's few names asks a few hundred keys). Deleting
-    # __getstate__ and __setstate__ (and their test) leaves the plain path: the dict pickled.
-    def __getstate__(self) -> tuple:
-        return None, self._sorted or SortedKeys.of(self._slot), self._bounds, self._ids
+    # buffer and the ids arrays out of band (a few objects, mapped from the cache file, not a
+    # dict of 337,000 keys for a CSL-sized rule set: 0.11 s of a 0.26 s load, when a report
+    # of a BOM's few names asks a few hundred keys). Deleting __reduce_ex__ (and its test)
+    # leaves the plain path: the dict and arrays pickled.
+    def __reduce_ex__(self, protocol):
+        keys = self._sorted or SortedKeys.of(self._slot)
+        bounds, ids = ints_reduce(self._bounds, protocol), ints_reduce(self._ids, protocol)
+        return _loaded, (keys, bounds, ids)
 
-    def __setstate__(self, state: tuple) -> None:
-        self._slot, self._sorted, self._bounds, self._ids = state
-        self._asked = 0
+
+def _loaded(keys: SortedKeys, bounds, ids) -> Postings:
+    """A stored index (``Postings.__reduce_ex__``): its arrays read in place."""
+    out = Postings.__new__(Postings)
+    out._slot, out._sorted, out._asked = None, keys, 0
+    out._bounds, out._ids = ints(bounds), ints(ids)
+    return out
 
 
 class SortedKeys:
@@ -150,8 +157,9 @@ class SortedKeys:
     def as_dict(self) -> dict[str, int]:
         return dict(zip(unpacked_strings(self._keys), self._runs, strict=True))
 
-    def __getstate__(self) -> tuple:
-        return self._keys, self._runs
+    def __reduce_ex__(self, protocol):
+        return _sorted_keys, (self._keys, ints_reduce(self._runs, protocol))
 
-    def __setstate__(self, state: tuple) -> None:
-        self._keys, self._runs = state
+
+def _sorted_keys(keys: Packed, runs) -> SortedKeys:
+    return SortedKeys(keys, ints(runs))

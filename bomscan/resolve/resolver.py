@@ -18,6 +18,7 @@ from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
+from bomscan.packed import LazyStrings, packed_strings
 from bomscan.rules.model import AliasRecord
 
 from .contain import Containment, Hit
@@ -126,7 +127,17 @@ def _as_columns(state: dict) -> dict:
     ):
         if not isinstance(state[key], Column):
             state[key] = Column(state[key], encode, decode)
+    for key in ("_sort_keys", "_comp"):  # the prefilter's: a few read, or all (_take)
+        if not isinstance(state[key], LazyStrings):
+            state[key] = LazyStrings(packed_strings(state[key]))
     return state
+
+
+def _take(strings: Sequence[str], ids: Sequence[int]) -> tuple[str, ...]:
+    """``strings`` at ``ids`` (at least two): a list as built, or as the cache stores it."""
+    if isinstance(strings, LazyStrings):
+        return strings.take(ids)
+    return itemgetter(*ids)(strings)
 
 
 def sort_key(p: Parsed) -> str:
@@ -458,8 +469,7 @@ class Resolver:
         return best
 
     def _choice_strings(self, ids: list[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        get = itemgetter(*ids)
-        return get(self._sort_keys), get(self._comp)
+        return _take(self._sort_keys, ids), _take(self._comp, ids)
 
     def _common_choices(self, key: str) -> tuple:
         """A common key's posting list with its choice strings (sort keys, compact strings)
