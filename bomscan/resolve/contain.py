@@ -115,6 +115,10 @@ class Containment:
             state["_generic"] = Column(self._generic, encode_words, decode_words)
         return state
 
+    def postings(self) -> Postings:
+        """The cores' index (the resolver builds a loaded one's dict before a large batch)."""
+        return self._by_core
+
     def keys(self) -> frozenset[str]:
         """Every core a name may contain (the name gate lets names holding one through)."""
         return frozenset(self._by_core)

@@ -72,6 +72,10 @@ class Postings(Mapping[str, Sequence[int]]):
             self._sorted = None
         return self._slot
 
+    def load_all(self) -> None:
+        """Build the key dict now (a loaded index about to be asked many keys)."""
+        self.slot  # noqa: B018 (the property builds it)
+
     def find(self, key: str) -> int | None:
         """The run number of ``key``, or None when no alias has it."""
         if self._slot is not None:
@@ -147,6 +151,10 @@ class SortedKeys:
     def of(cls, slot: Mapping[str, int]) -> SortedKeys:
         keys = sorted(slot)
         return cls(packed_strings(keys), array("i", [slot[k] for k in keys]))
+
+    def load_all(self) -> None:
+        """Build the key dict now (a loaded index about to be asked many keys)."""
+        self.slot  # noqa: B018 (the property builds it)
 
     def find(self, key: str) -> int | None:
         b = key.encode("utf-8", "surrogatepass")

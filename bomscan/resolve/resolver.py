@@ -81,6 +81,9 @@ PREFILTER_MIN = 8
 COMMON_KEY_MIN = 50
 COMMON_KEY_FRACTION = 0.002
 
+# A batch of this many names builds a loaded index's key dicts before it starts (a few
+# hundred keys are found faster by binary search than by building a dict of 337,000).
+_MANY_NAMES = 256
 # Names waiting on one common key go through rapidfuzz cdist this many at a time (bounds the
 # float64 ratio matrix: 256 x a few thousand aliases)...
 _CDIST_ROWS = 256
@@ -536,6 +539,9 @@ class Resolver:
         """
         out: list[tuple | None] = [None] * len(names)
         cut = 100.0 * min_score - PREFILTER_MARGIN
+        if len(names) >= _MANY_NAMES:  # a loaded index: its dicts now, not after a search each
+            for postings in (self._exact, self._norm, self._index, self._contain.postings()):
+                postings.load_all()
         pending: list[tuple[int, Parsed, dict[int, float]]] = []
         waiting: dict[str, list[int]] = {}
         for pos, name in enumerate(names):
