@@ -104,3 +104,9 @@ def test_resolver_loaded_from_columns_matches_as_built(world, min_score: float) 
     got = loaded.match_names(names, min_score=min_score)
     assert got == built.match_names(names, min_score=min_score)
     assert len(got) > 500
+    # a report of a few names: the loaded index answers by binary search, no dict built
+    few = pickle.loads(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+    assert [few.match(n, min_score) for n in names[:40]] == [
+        built.match(n, min_score) for n in names[:40]
+    ]
+    assert few._index._slot is None
