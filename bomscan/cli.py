@@ -25,6 +25,7 @@ from bomscan import __version__, terminal
 from bomscan.errors import EXIT_GATE_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, BomscanError
 from bomscan.formats import FORMAT_NAMES
 from bomscan.levels import FAIL_ON, NONE
+from bomscan.rules.model import SHARE_RANGE
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -238,7 +239,7 @@ def _common_rules_options(f):
 )
 @click.option(
     "--ownership-review",
-    type=click.FloatRange(0, 100, min_open=True),
+    type=click.FloatRange(*SHARE_RANGE, min_open=True),
     default=None,
     help="Holdings by listed parties from this percent up are listed for review (default 25).",
 )

@@ -41,6 +41,7 @@ from bomscan.errors import ConfigError
 from bomscan.formats import FORMAT_NAMES
 from bomscan.levels import FAIL_ON
 from bomscan.model import Finding
+from bomscan.rules.model import SHARE_RANGE
 
 CONFIG_NAME = ".bomscan.toml"
 OPTION_KEYS = {
@@ -288,8 +289,9 @@ def _paths(value, path: Path) -> list[str]:
 
 
 def _percent(value, path: Path) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
-        raise ValueError(f"must be a percentage above 0 and at most 100, not {value!r}")
+    low, high = SHARE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low < value <= high:
+        raise ValueError(f"must be a percentage above {low:g} and at most {high:g}, not {value!r}")
     return float(value)
 
 

@@ -28,6 +28,7 @@ from bomscan.rules.model import (
     RulePeriod,
     RuleSet,
     RuleSetInfo,
+    is_share,
 )
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -645,7 +646,7 @@ def opt_share(d: dict, key: str, what: str, path: str, line, problems) -> float 
     v = d.get(key)
     if v is None:
         return None
-    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 100:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not is_share(v):
         problems.append(Problem(path, line, f"{what}: {key!r} must be a number in 0-100"))
         return None
     return float(v)

@@ -26,6 +26,16 @@ from bomscan.packed import Packed
 
 LEVELS = ("informational", "investment", "restricted", "prohibited")
 RELATIONS = ("subsidiary", "brand", "former-subsidiary", "affiliate")
+# A share held (of an affiliation, an ownership edge or a review bound) is a percentage in
+# this range, wherever it is read: the rules, an ownership CSV, GLEIF or BODS.
+SHARE_RANGE = (0.0, 100.0)
+
+
+def is_share(v: float) -> bool:
+    """Whether ``v`` is a percentage held (in ``SHARE_RANGE``; never NaN)."""
+    return SHARE_RANGE[0] <= v <= SHARE_RANGE[1]
+
+
 RULE_STATUSES = ("in-force", "suspended", "unsettled")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from bomscan.errors import InputError
+from bomscan.rules.model import SHARE_RANGE, is_share
 
 CSV_COLUMNS = ("owner", "owned", "share", "valid_from", "valid_to", "source")
 REQUIRED = ("owner", "owned", "share")
@@ -63,7 +64,7 @@ def parse_share(text: str, path: str, line: int | None) -> float | None:
         v = float(t)
     except ValueError:
         raise InputError(f"share {text!r} is not a percentage", path=path, line=line) from None
-    if not 0 <= v <= 100 or v != v:
+    if not is_share(v):
         raise InputError(f"share {text!r} is outside 0-100", path=path, line=line)
     return v
 
@@ -203,7 +204,7 @@ def _checked(frame: pl.DataFrame, src: str) -> pl.DataFrame:
          lambda r: "owner and owned must both be given"),
         (pl.col("share").is_null() & (share.fill_null("") != "") | pl.col("share").is_nan(),
          lambda r: f"share {r['_share']!r} is not a percentage"),
-        ((pl.col("share") < 0) | (pl.col("share") > 100),
+        (~pl.col("share").is_between(*SHARE_RANGE),
          lambda r: f"share {r['_share']!r} is outside 0-100"),
         (pl.col("share").is_null() & (share.fill_null("") == ""),
          lambda r: "share is blank (give the percentage held)"),
