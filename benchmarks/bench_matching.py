@@ -383,7 +383,7 @@ def speed(n_entities: int = 20000, n_queries: int = 20000, cdist_sample: int = 1
             del resolver
             _clear_caches()
             t0 = time.perf_counter()
-            warm = cache.without_gc(cache.load, path)
+            warm = cache.load(path)
             t_load = time.perf_counter() - t0
         t0 = time.perf_counter()
         warm_matches = warm.match_names(queries)

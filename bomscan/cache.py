@@ -84,7 +84,7 @@ def load_or_build(rule_dirs: list[Path], build, kind: str = "index", files: tupl
     base = cache_dir()
     path = base / f"{kind}-{key}.pickle"
     try:
-        return without_gc(load, path)
+        return load(path)
     except Exception:  # missing, unreadable or stale format: rebuild
         pass
     value = without_gc(build)
@@ -146,11 +146,12 @@ def load(path: Path):
 def without_gc(fn, *args):
     """``fn(*args)`` with the cyclic garbage collector paused, and restored as it was.
 
-    Why: loading a CSL-sized cached index allocates millions of small objects, none of them
+    Why: building a CSL-sized index allocates millions of small objects, none of them
     garbage, and each allocation burst triggers a collection that walks all of them again:
-    unpickling a 20,000-entity rule set took 0.44 s with collections and 0.14 s without (most
-    of the example BOM's run with the full list active, docs/perf.md scenario 5). This is an
-    override of the plain ``fn(*args)``; deleting it with its test restores that path.
+    the first report with a 20,000-entity rule set took 8.75 s with collections and 6.19 s
+    without (docs/perf.md, scenario 5). Loading the cached index no longer needs it (the
+    mapped file makes a few objects: 4 ms either way). This is an override of the plain
+    ``fn(*args)``; deleting it with its test restores that path.
     """
     was = gc.isenabled()
     gc.disable()
