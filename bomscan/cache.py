@@ -26,6 +26,7 @@ import mmap
 import os
 import pickle
 import struct
+import sys
 import tempfile
 from pathlib import Path
 
@@ -52,6 +53,8 @@ def _signature(rule_dirs: list[Path]) -> str:
         [
             *code.glob("resolve/*.py"),
             *code.glob("rules/*.py"),
+            code / "packed.py",  # how strings and arrays are stored, and the file format
+            code / "cache.py",
             *code.glob("resolve/data/*.tsv"),
         ]
     )
@@ -88,58 +91,73 @@ def load_or_build(rule_dirs: list[Path], build, kind: str = "index", files: tupl
     except Exception:  # missing, unreadable or stale format: rebuild
         pass
     value = without_gc(build)
+    tmp = None
     try:
         base.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=base, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             dump(value, fh)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before it has the name a later run reads
         os.replace(tmp, path)
+        tmp = None
         _prune(base, kind)
     except Exception:  # a read-only home or full disk must not fail the run
         pass
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
     return value
 
 
-# A cache file: this line, then the sizes (little-endian u64) of the pickle stream, of the
-# number of buffers and of each buffer, then the stream, then each buffer at a multiple of 8.
-# The buffers are the large byte strings objects hand to pickle out of band
-# (``bomscan/packed.py``); loading maps the file and gives the pickle views of it, so a
-# 36 MB index of a CSL-sized rule set is not read, only the pages a report touches.
-_MAGIC = b"bomscan cache 2\n"
+# A cache file: this line, then the sizes (u64) of the pickle stream, of the number of buffers
+# and of each buffer, then the stream, then each buffer at a multiple of 8, then the end line
+# with the file's size. The buffers are the large byte strings and int arrays objects hand to
+# pickle out of band (``bomscan/packed.py``), in this machine's byte order (named in the
+# first line); loading maps the file and gives the pickle views of it, so a 38 MB index of a
+# CSL-sized rule set is not read, only the pages a report touches. A file cut short, or
+# whose last blocks never reached the disk, lacks the end line and is rebuilt.
+_MAGIC = f"bomscan cache 2 {sys.byteorder}\n".encode()
+_END = b"\nbomscan cache end "
 _U64 = struct.Struct("<Q")
 
 
 def dump(value, fh) -> None:
-    """Write ``value`` to the open binary file ``fh`` in the format ``load`` maps."""
+    """Write ``value`` to ``fh`` (a new binary file, at its start) in the format ``load``
+    maps."""
     bufs: list[pickle.PickleBuffer] = []
     stream = pickle.dumps(value, protocol=5, buffer_callback=bufs.append)
     views = [b.raw() for b in bufs]
     sizes = [len(stream), len(views), *(v.nbytes for v in views)]
     fh.write(_MAGIC + b"".join(map(_U64.pack, sizes)))
-    at = fh.tell()
+    at = len(_MAGIC) + 8 * len(sizes)
     for part in (stream, *views):
         fh.write(b"\0" * (-at % 8))
         at += -at % 8
         fh.write(part)
         at += len(part)
+    fh.write(_END + _U64.pack(at + len(_END) + 8))
 
 
 def load(path: Path):
     """The value ``dump`` wrote to ``path``, its out-of-band buffers views of the mapped
-    file (ValueError: not such a file, or cut short)."""
+    file (ValueError: not such a file, or not all of one)."""
     with open(path, "rb") as fh:
         if fh.read(len(_MAGIC)) != _MAGIC:
             raise ValueError(f"{path}: not a bomscan cache file of this version")
         n_stream, n_bufs = _U64.unpack(fh.read(8)) + _U64.unpack(fh.read(8))
         sizes = [n_stream] + [_U64.unpack(fh.read(8))[0] for _ in range(n_bufs)]
         mapped = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+    size = len(mapped)
+    if mapped[size - len(_END) - 8 :] != _END + _U64.pack(size):
+        raise ValueError(f"{path}: incomplete (no end line)")
     parts, at = [], len(_MAGIC) + 8 * (2 + n_bufs)
-    for size in sizes:
+    for n in sizes:
         at += -at % 8
-        if at + size > len(mapped):
+        if at + n > size - len(_END) - 8:
             raise ValueError(f"{path}: truncated")
-        parts.append(mapped[at : at + size])
-        at += size
+        parts.append(mapped[at : at + n])
+        at += n
     return pickle.loads(parts[0], buffers=parts[1:])
 
 

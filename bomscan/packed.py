@@ -30,9 +30,12 @@ class Packed(Sequence[bytes]):
         self._data = memoryview(b"".join(items))
         self._sep = sep
 
-    def __getitem__(self, i):  # an int: one string
+    def __getitem__(self, i: int) -> bytes:  # one string (no slices)
+        n = len(self._starts) - 1
         if i < 0:
-            i += len(self)
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
         return self._data[self._starts[i] : self._starts[i + 1] - len(self._sep)].tobytes()
 
     def __len__(self) -> int:
@@ -56,6 +59,8 @@ def _restore(data, starts, sep: bytes = b"") -> Packed:
     out._data = memoryview(data).cast("B")
     out._starts = memoryview(starts).cast("B").cast("q")
     out._sep = sep
+    if out._starts[0] != 0 or out._starts[-1] != len(out._data):
+        raise ValueError("packed strings: offsets do not fit the buffer")
     return out
 
 
@@ -83,6 +88,11 @@ def unpacked_strings(p: Packed) -> list[str]:
     return decode(p._data.tobytes()).split(_SEP)[:-1]
 
 
+def take(items: Sequence, ids: Sequence[int]) -> tuple:
+    """``items`` at ``ids``, always a tuple (``operator.itemgetter`` gives one item bare)."""
+    return itemgetter(*ids)(items) if len(ids) > 1 else tuple(items[i] for i in ids)
+
+
 class LazyStrings(Sequence[str]):
     """Packed strings read one by one while few are asked (a BOM's names touch a handful of
     a 40,000-alias list), and all decoded at once after ``DECODE_ALL_AFTER`` reads."""
@@ -93,7 +103,7 @@ class LazyStrings(Sequence[str]):
     def __init__(self, packed: Packed) -> None:
         self._packed, self._all, self._asked = packed, None, 0
 
-    def __getitem__(self, i):  # an int
+    def __getitem__(self, i: int) -> str:
         return self.take([i])[0]
 
     def take(self, ids: Sequence[int]) -> tuple[str, ...]:
@@ -103,7 +113,7 @@ class LazyStrings(Sequence[str]):
             if self._asked <= self.DECODE_ALL_AFTER:
                 return tuple(decode(self._packed[i]) for i in ids)
             self._all = unpacked_strings(self._packed)
-        return tuple(self._all[i] for i in ids) if len(ids) < 2 else itemgetter(*ids)(self._all)
+        return take(self._all, ids)
 
     def __len__(self) -> int:
         return len(self._packed)

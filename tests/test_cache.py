@@ -53,9 +53,30 @@ def test_a_cached_index_maps_its_large_strings_from_the_file(tmp_path):
     queries = ["Hikvision Digital Technology", "Hangzhou Haikang Weishi", "Dahua", "Bosch"]
     assert loaded.match_names(queries) == built.match_names(queries)
     data = path.read_bytes()
-    path.write_bytes(data[: len(data) - 9])
-    with pytest.raises(ValueError, match="truncated"):
+    path.write_bytes(data[: len(data) - 9])  # cut short
+    with pytest.raises(ValueError, match="incomplete"):
+        cache.load(path)
+    lost = min(4096, len(data) // 2)
+    path.write_bytes(data[:-lost] + bytes(lost))  # its last blocks never reached the disk
+    with pytest.raises(ValueError, match="incomplete"):
         cache.load(path)
     path.write_bytes(pickle.dumps(built))
     with pytest.raises(ValueError, match="not a bomscan cache file"):
         cache.load(path)
+
+
+def test_a_damaged_cache_file_is_rebuilt_not_used(tmp_path, monkeypatch):
+    """A report never screens with an index read from a file that was not wholly written:
+    the cache builds the index again."""
+    monkeypatch.setenv("BOMSCAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("BOMSCAN_NO_CACHE", raising=False)
+    built = cache.load_or_build([shipped_rules_dir()], load_default_ruleset)
+    (entry,) = tmp_path.glob("index-*.pickle")
+    data = entry.read_bytes()
+    entry.write_bytes(data[: len(data) // 2] + bytes(len(data) - len(data) // 2))
+    rebuilt = []
+    again = cache.load_or_build(
+        [shipped_rules_dir()], lambda: rebuilt.append(1) or load_default_ruleset()
+    )
+    assert rebuilt == [1] and again == built
+    assert cache.load(entry) == built  # written whole again

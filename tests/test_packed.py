@@ -50,3 +50,18 @@ def test_lazy_strings_give_the_same_strings_before_and_after_decoding_all():
             assert lazy.take(range(0, len(want), 3)) == tuple(want[0::3])
         assert lazy.take(ids) == tuple(want[i] for i in ids) and lazy[3] == want[3]
         assert unpacked_strings(packed) == want
+
+
+def test_packed_strings_refuse_what_they_do_not_hold():
+    """An index past either end is an IndexError (not a silently empty string), and offsets
+    that do not fit their buffer (a damaged cache file) are refused when loaded."""
+    p = packed_strings(["x", "y"])
+    assert p[-2] == b"x"
+    for i in (2, -3):
+        with pytest.raises(IndexError):
+            p[i]
+    bufs: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(p, protocol=5, buffer_callback=bufs.append)
+    text, starts = (bytearray(b.raw()) for b in bufs)
+    with pytest.raises(ValueError, match="offsets"):
+        pickle.loads(data, buffers=[text[:-1], starts])

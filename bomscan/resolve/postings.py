@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from bomscan.packed import Packed, ints, ints_reduce, packed_strings, unpacked_strings
 
 # A loaded index answers its first lookups by binary search over its sorted keys, and builds
-# the key dict once this many have been asked (see Postings.__setstate__).
+# the key dict once this many have been asked (see Postings.__reduce_ex__).
 DICT_AFTER = 5_000
 
 
@@ -19,7 +19,8 @@ class Postings(Mapping[str, Sequence[int]]):
     array of ids, the bounds of each key's run in it, and a dict from key to run number: a
     few objects, where a dict of lists has one list per key (337,000 for a CSL-sized rule
     set), each of which the cyclic garbage collector would scan while the cached index is
-    unpickled and on every full collection after."""
+    unpickled and on every full collection after. As the cache stores it, the keys are one
+    sorted buffer (``SortedKeys``) and the arrays are read in place from the cache file."""
 
     __slots__ = ("_slot", "_bounds", "_ids", "_sorted", "_asked")
 
@@ -69,7 +70,6 @@ class Postings(Mapping[str, Sequence[int]]):
         needs it)."""
         if self._slot is None:
             self._slot = self._sorted.as_dict()
-            self._sorted = None
         return self._slot
 
     def load_all(self) -> None:
@@ -110,6 +110,7 @@ class Postings(Mapping[str, Sequence[int]]):
         return default if n is None else self.run(n)
 
     def __iter__(self) -> Iterator[str]:
+        """The keys: in first-seen order as built, in sorted order as loaded."""
         return iter(self.slot)
 
     def __len__(self) -> int:
@@ -124,7 +125,7 @@ class Postings(Mapping[str, Sequence[int]]):
     # of a BOM's few names asks a few hundred keys). Deleting __reduce_ex__ (and its test)
     # leaves the plain path: the dict and arrays pickled.
     def __reduce_ex__(self, protocol):
-        keys = self._sorted or SortedKeys.of(self._slot)
+        keys = self._sorted if self._sorted is not None else SortedKeys.of(self._slot)
         bounds, ids = ints_reduce(self._bounds, protocol), ints_reduce(self._ids, protocol)
         return _loaded, (keys, bounds, ids)
 
@@ -134,6 +135,8 @@ def _loaded(keys: SortedKeys, bounds, ids) -> Postings:
     out = Postings.__new__(Postings)
     out._slot, out._sorted, out._asked = None, keys, 0
     out._bounds, out._ids = ints(bounds), ints(ids)
+    if len(out._bounds) != len(keys) + 1 or out._bounds[-1] != len(out._ids):
+        raise ValueError("stored index: runs do not fit their keys and ids")
     return out
 
 
@@ -152,9 +155,8 @@ class SortedKeys:
         keys = sorted(slot)
         return cls(packed_strings(keys), array("i", [slot[k] for k in keys]))
 
-    def load_all(self) -> None:
-        """Build the key dict now (a loaded index about to be asked many keys)."""
-        self.slot  # noqa: B018 (the property builds it)
+    def __len__(self) -> int:
+        return len(self._runs)
 
     def find(self, key: str) -> int | None:
         b = key.encode("utf-8", "surrogatepass")
@@ -170,4 +172,7 @@ class SortedKeys:
 
 
 def _sorted_keys(keys: Packed, runs) -> SortedKeys:
-    return SortedKeys(keys, ints(runs))
+    out = SortedKeys(keys, ints(runs))
+    if len(out) != len(keys):
+        raise ValueError("stored index: a run number per key expected")
+    return out

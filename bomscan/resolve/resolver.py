@@ -14,11 +14,10 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
-from bomscan.packed import LazyStrings, packed_strings
+from bomscan.packed import LazyStrings, packed_strings, take
 from bomscan.rules.model import AliasRecord
 
 from .contain import Containment, Hit
@@ -137,10 +136,10 @@ def _as_columns(state: dict) -> dict:
 
 
 def _take(strings: Sequence[str], ids: Sequence[int]) -> tuple[str, ...]:
-    """``strings`` at ``ids`` (at least two): a list as built, or as the cache stores it."""
+    """``strings`` at ``ids``: a list as built, or as the cache stores it."""
     if isinstance(strings, LazyStrings):
         return strings.take(ids)
-    return itemgetter(*ids)(strings)
+    return take(strings, ids)
 
 
 def sort_key(p: Parsed) -> str:
@@ -536,13 +535,14 @@ class Resolver:
         top K by (ratio, rule order). An alias has the same ratio in every list it is in, so
         the union of the per-key top Ks holds the combined top K: the same shortlist as
         ``_shortlist`` (tests/resolve/test_resolve_speedpaths.py checks it name for name).
+        A batch with fewer than ``_CDIST_MIN_NAMES`` such names takes the one-name path.
         """
         out: list[tuple | None] = [None] * len(names)
         cut = 100.0 * min_score - PREFILTER_MARGIN
         if len(names) >= _MANY_NAMES:  # a loaded index: its dicts now, not after a search each
             for postings in (self._exact, self._norm, self._index, self._contain.postings()):
                 postings.load_all()
-        pending: list[tuple[int, Parsed, dict[int, float]]] = []
+        pending: list[tuple[int, Parsed, dict[int, float], list[str]]] = []
         waiting: dict[str, list[int]] = {}
         for pos, name in enumerate(names):
             q = parse(name)

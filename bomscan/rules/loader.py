@@ -19,6 +19,7 @@ from bomscan.rules.model import (
     LEVELS,
     RELATIONS,
     RULE_STATUSES,
+    SHARE_SPAN,
     Affiliation,
     Entity,
     ListDef,
@@ -647,7 +648,7 @@ def opt_share(d: dict, key: str, what: str, path: str, line, problems) -> float 
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, int | float) or not is_share(v):
-        problems.append(Problem(path, line, f"{what}: {key!r} must be a number in 0-100"))
+        problems.append(Problem(path, line, f"{what}: {key!r} must be a number in {SHARE_SPAN}"))
         return None
     return float(v)
 

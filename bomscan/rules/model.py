@@ -29,6 +29,7 @@ RELATIONS = ("subsidiary", "brand", "former-subsidiary", "affiliate")
 # A share held (of an affiliation, an ownership edge or a review bound) is a percentage in
 # this range, wherever it is read: the rules, an ownership CSV, GLEIF or BODS.
 SHARE_RANGE = (0.0, 100.0)
+SHARE_SPAN = f"{SHARE_RANGE[0]:g}-{SHARE_RANGE[1]:g}"  # as messages name it: "0-100"
 
 
 def is_share(v: float) -> bool:
@@ -256,16 +257,20 @@ class RuleSet:
     # string, unpickled when first read: a report reads the few entities its names matched,
     # and unpickling the 20,000 entities of a CSL-sized rule set (with their listings and
     # sources) was a third of the example BOM's cached run with that list (docs/perf.md,
-    # scenario 5). Deleting __getstate__ and __setstate__ (and their test) leaves the plain
-    # path: the entities pickled as objects.
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        if not isinstance(self.entities, LazyEntities):
-            state["entities"] = LazyEntities.of(self.entities)
-        return state
+    # scenario 5). Only at pickle protocol 5 (the cache's): a copy (protocol 4) keeps a dict.
+    # Deleting __reduce_ex__ (and its test) leaves the plain path: the entities pickled as
+    # objects.
+    def __reduce_ex__(self, protocol):
+        if protocol < 5 or isinstance(self.entities, LazyEntities):
+            return super().__reduce_ex__(protocol)
+        state = {**self.__dict__, "entities": LazyEntities.of(self.entities)}
+        return _stored_ruleset, (state,)
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
+
+def _stored_ruleset(state: dict) -> RuleSet:
+    out = RuleSet.__new__(RuleSet)
+    out.__dict__.update(state)
+    return out
 
 
 class LazyEntities(Mapping[str, Entity]):

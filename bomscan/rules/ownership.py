@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from bomscan.errors import InputError
-from bomscan.rules.model import SHARE_RANGE, is_share
+from bomscan.rules.model import SHARE_RANGE, SHARE_SPAN, is_share
 
 CSV_COLUMNS = ("owner", "owned", "share", "valid_from", "valid_to", "source")
 REQUIRED = ("owner", "owned", "share")
@@ -65,7 +65,7 @@ def parse_share(text: str, path: str, line: int | None) -> float | None:
     except ValueError:
         raise InputError(f"share {text!r} is not a percentage", path=path, line=line) from None
     if not is_share(v):
-        raise InputError(f"share {text!r} is outside 0-100", path=path, line=line)
+        raise InputError(f"share {text!r} is outside {SHARE_SPAN}", path=path, line=line)
     return v
 
 
@@ -205,7 +205,7 @@ def _checked(frame: pl.DataFrame, src: str) -> pl.DataFrame:
         (pl.col("share").is_null() & (share.fill_null("") != "") | pl.col("share").is_nan(),
          lambda r: f"share {r['_share']!r} is not a percentage"),
         (~pl.col("share").is_between(*SHARE_RANGE),
-         lambda r: f"share {r['_share']!r} is outside 0-100"),
+         lambda r: f"share {r['_share']!r} is outside {SHARE_SPAN}"),
         (pl.col("share").is_null() & (share.fill_null("") == ""),
          lambda r: "share is blank (give the percentage held)"),
         (pl.col("valid_from").is_null() & (pl.col("_from").fill_null("") != ""),

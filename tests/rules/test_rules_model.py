@@ -26,3 +26,13 @@ def test_a_loaded_rule_set_reads_back_every_entity_as_loaded_from_toml() -> None
     assert loaded == ruleset
     again = pickle.loads(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
     assert again == ruleset
+
+
+def test_a_copied_rule_set_keeps_its_entities_as_a_dict() -> None:
+    """Only the cache's pickling (protocol 5) stores entities lazily: a copy (protocol 4)
+    is a rule set like the one loaded from TOML, whose entities a caller may add to."""
+    import copy
+
+    ruleset = load_rulesets([shipped_rules_dir()])
+    for dup in (copy.copy(ruleset), copy.deepcopy(ruleset), pickle.loads(pickle.dumps(ruleset, 4))):
+        assert type(dup.entities) is dict and dup == ruleset
