@@ -3,10 +3,14 @@
 Parsing and validating the TOML rules and building the alias index take longer than reading a
 typical BOM; a pre-merge check runs many times against the same rules. The cache key covers
 everything the cached objects are derived from: the path, size and modification time of every
-rules file, and of bomscan's own rules/resolve code and vocabulary files
-(``resolve/data/*.tsv``), plus the bomscan version and the libraries the index was built with
-(pypinyin, english-words, opencc). Any change makes a new entry; old entries
-are pruned. ``BOMSCAN_NO_CACHE=1`` turns the cache off.
+rules file, and of bomscan's own rules/resolve code, vocabulary files (``resolve/data/*.tsv``)
+and storage code (``packed.py``, this file), plus the bomscan version and the libraries the
+index was built with (pypinyin, english-words, opencc). Any change makes a new entry; old
+entries are pruned. ``BOMSCAN_NO_CACHE=1`` turns the cache off.
+
+An entry is a pickle whose large strings and arrays follow it in the file (``dump``), and a
+run maps the file rather than reads it (``load``): with a CSL-sized rule set a report of a
+BOM touches a few pages of 38 MB (docs/perf.md, scenario 5).
 
 With ``--ownership``, the ownership files joined to the rules (``resolve/ownership.py``) are
 cached the same way, keyed also by the content of each file (a BLAKE2 digest: 15 ms for a
@@ -14,8 +18,9 @@ cached the same way, keyed also by the content of each file (a BLAKE2 digest: 15
 against it changes daily, and joining a 100,000-edge file costs 0.4 s of a 10M-row ledger's
 2.8 s (docs/perf.md). ``BOMSCAN_NO_CACHE=1`` computes it every time (the plain path).
 
-The cache holds only objects bomscan built itself from the rules and the user's files, in the user's own cache
-directory (created private); a cache file that cannot be read is ignored and rebuilt.
+The cache holds only objects bomscan built itself from the rules and the user's files, in the
+user's own cache directory (created private); a cache file that cannot be read, or was not
+wholly written, is ignored and rebuilt.
 """
 
 from __future__ import annotations
