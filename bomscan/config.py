@@ -247,12 +247,18 @@ def _one_of(choices: tuple[str, ...]):
     return check
 
 
-def _rules(value, path: Path) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ValueError("must be a directory or a list of directories")
-    return [str(path.parent / v) if not os.path.isabs(v) else v for v in value]
+def _relative(one: str, many: str):
+    """The check of a key naming one or more directories or files (``one``/``many`` in its
+    message), each relative to the config file unless absolute."""
+
+    def check(value, path: Path) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ValueError(f"must be a {one} or a list of {many}")
+        return [str(path.parent / v) if not os.path.isabs(v) else v for v in value]
+
+    return check
 
 
 def _min_score(value, path: Path) -> float:
@@ -279,15 +285,6 @@ def _flag(value, path: Path) -> bool:
     return value
 
 
-def _paths(value, path: Path) -> list[str]:
-    """Files named in the config, relative to the config file."""
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ValueError("must be a file or a list of files")
-    return [str(path.parent / v) if not os.path.isabs(v) else v for v in value]
-
-
 def _percent(value, path: Path) -> float:
     low, high = SHARE_RANGE
     if isinstance(value, bool) or not isinstance(value, int | float) or not low < value <= high:
@@ -299,12 +296,12 @@ def _percent(value, path: Path) -> float:
 CHECKS = {
     "format": _one_of(FORMAT_NAMES),
     "fail-on": _one_of(FAIL_ON),
-    "rules": _rules,
+    "rules": _relative("directory", "directories"),
     "min-score": _min_score,
     "currency": _currency,
     "max-age": _max_age,
     "auto-update": _flag,
-    "ownership": _paths,
+    "ownership": _relative("file", "files"),
     "affiliates-rule": _one_of(("in-force", "suspended")),
     "ownership-review": _percent,
 }

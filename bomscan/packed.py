@@ -45,20 +45,13 @@ class Packed(Sequence[bytes]):
         return (self[i] for i in range(len(self)))
 
     def __reduce_ex__(self, protocol):
-        # protocol 5: both buffers may travel outside the pickle stream (cache.py maps them
-        # from the file); in the stream otherwise
-        if protocol >= 5:
-            data, starts = pickle.PickleBuffer(self._data), pickle.PickleBuffer(self._starts)
-        else:
-            data, starts = self._data.tobytes(), self._starts.tobytes()
+        data, starts = buffer_reduce(self._data, protocol), buffer_reduce(self._starts, protocol)
         return _restore, (data, starts, self._sep)
 
 
 def _restore(data, starts, sep: bytes = b"") -> Packed:
     out = Packed.__new__(Packed)
-    out._data = memoryview(data).cast("B")
-    out._starts = memoryview(starts).cast("B").cast("q")
-    out._sep = sep
+    out._data, out._starts, out._sep = ints(data, "B"), ints(starts, "q"), sep
     if out._starts[0] != 0 or out._starts[-1] != len(out._data):
         raise ValueError("packed strings: offsets do not fit the buffer")
     return out
@@ -71,9 +64,14 @@ _SEP, _ODD_SEP = "\x1f", b"\xff"
 
 
 def packed_strings(items: Sequence[str]) -> Packed:
-    """``items`` encoded as UTF-8 (lone surrogates kept: ``decode`` gives them back)."""
+    """``items`` encoded as UTF-8 (``encode``: lone surrogates kept)."""
     sep = _ODD_SEP if any(_SEP in s for s in items) else _SEP.encode()
-    return Packed((s.encode("utf-8", "surrogatepass") for s in items), sep)
+    return Packed(map(encode, items), sep)
+
+
+def encode(s: str) -> bytes:
+    """A string as ``packed_strings`` stores it (``decode`` reads it back)."""
+    return s.encode("utf-8", "surrogatepass")
 
 
 def decode(b: bytes) -> str:
@@ -89,7 +87,10 @@ def unpacked_strings(p: Packed) -> list[str]:
 
 
 def take(items: Sequence, ids: Sequence[int]) -> tuple:
-    """``items`` at ``ids``, always a tuple (``operator.itemgetter`` gives one item bare)."""
+    """``items`` (a list, or ``LazyStrings``) at ``ids``, always a tuple
+    (``operator.itemgetter`` gives one item bare)."""
+    if isinstance(items, LazyStrings):
+        return items.take(ids)
     return itemgetter(*ids)(items) if len(ids) > 1 else tuple(items[i] for i in ids)
 
 
@@ -122,14 +123,16 @@ class LazyStrings(Sequence[str]):
         return LazyStrings, (self._packed,)
 
 
-def ints_reduce(a: array, protocol: int):
-    """An array of ints as pickle should carry it: out of band from protocol 5 (the cache
-    maps it from its file), in the stream before; ``ints`` reads either back."""
+def buffer_reduce(buf: array | memoryview, protocol: int):
+    """A buffer (an array of ints, packed bytes) as pickle should carry it: out of band from
+    protocol 5 (the cache maps it from its file), in the stream before; ``ints`` reads
+    either back."""
     if protocol >= 5:
-        return pickle.PickleBuffer(a)
-    return a.tobytes()
+        return pickle.PickleBuffer(buf)
+    return buf.tobytes()
 
 
-def ints(buf, typecode: str = "i") -> Sequence[int]:
-    """The ints of a buffer ``ints_reduce`` gave pickle, read in place (no copy)."""
-    return memoryview(buf).cast("B").cast(typecode)
+def ints(buf, typecode: str = "i") -> memoryview:
+    """The items of a buffer ``buffer_reduce`` gave pickle, read in place (no copy)."""
+    view = memoryview(buf).cast("B")
+    return view if typecode == "B" else view.cast(typecode)

@@ -7,7 +7,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
-from bomscan.packed import Packed, ints, ints_reduce, packed_strings, unpacked_strings
+from bomscan.packed import Packed, buffer_reduce, encode, ints, packed_strings, unpacked_strings
 
 # A loaded index answers its first lookups by binary search over its sorted keys, and builds
 # the key dict once this many have been asked (see Postings.__reduce_ex__).
@@ -76,24 +76,28 @@ class Postings(Mapping[str, Sequence[int]]):
         """Build the key dict now (a loaded index about to be asked many keys)."""
         self.slot  # noqa: B018 (the property builds it)
 
+    def _dict_for(self, asking: int) -> dict[str, int] | None:
+        """The key dict for ``asking`` more lookups: None while a loaded index still answers
+        by binary search (until ``DICT_AFTER`` lookups)."""
+        if self._slot is None:
+            self._asked += asking
+            if self._asked <= DICT_AFTER:
+                return None
+        return self.slot
+
     def find(self, key: str) -> int | None:
         """The run number of ``key``, or None when no alias has it."""
-        if self._slot is not None:
-            return self._slot.get(key)
-        self._asked += 1
-        if self._asked > DICT_AFTER:
-            return self.slot.get(key)
-        return self._sorted.find(key)
+        slot = self._dict_for(1)
+        return self._sorted.find(key) if slot is None else slot.get(key)
 
     def found(self, keys: Collection[str]) -> list[tuple[str, int]]:
         """(key, run number) of each of ``keys`` that some alias has. Most keys miss: with
         the dict, they are tested in C and Python sees only the hits."""
-        self._asked += 0 if self._slot is not None else len(keys)
-        if self._asked > DICT_AFTER or self._slot is not None:
-            slot = self.slot
-            return [(k, slot[k]) for k in filter(slot.__contains__, keys)]
-        find = self._sorted.find
-        return [(k, n) for k in keys if (n := find(k)) is not None]
+        slot = self._dict_for(len(keys))
+        if slot is None:
+            find = self._sorted.find
+            return [(k, n) for k in keys if (n := find(k)) is not None]
+        return [(k, slot[k]) for k in filter(slot.__contains__, keys)]
 
     def run(self, n: int) -> Sequence[int]:
         """The ids of run number ``n`` (``find(key)``)."""
@@ -126,7 +130,7 @@ class Postings(Mapping[str, Sequence[int]]):
     # leaves the plain path: the dict and arrays pickled.
     def __reduce_ex__(self, protocol):
         keys = self._sorted if self._sorted is not None else SortedKeys.of(self._slot)
-        bounds, ids = ints_reduce(self._bounds, protocol), ints_reduce(self._ids, protocol)
+        bounds, ids = buffer_reduce(self._bounds, protocol), buffer_reduce(self._ids, protocol)
         return _loaded, (keys, bounds, ids)
 
 
@@ -159,7 +163,7 @@ class SortedKeys:
         return len(self._runs)
 
     def find(self, key: str) -> int | None:
-        b = key.encode("utf-8", "surrogatepass")
+        b = encode(key)
         keys = self._keys
         i = bisect_left(keys, b)
         return self._runs[i] if i < len(keys) and keys[i] == b else None
@@ -168,7 +172,7 @@ class SortedKeys:
         return dict(zip(unpacked_strings(self._keys), self._runs, strict=True))
 
     def __reduce_ex__(self, protocol):
-        return _sorted_keys, (self._keys, ints_reduce(self._runs, protocol))
+        return _sorted_keys, (self._keys, buffer_reduce(self._runs, protocol))
 
 
 def _sorted_keys(keys: Packed, runs) -> SortedKeys:

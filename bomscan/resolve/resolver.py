@@ -129,17 +129,10 @@ def _as_columns(state: dict) -> dict:
     ):
         if not isinstance(state[key], Column):
             state[key] = Column(state[key], encode, decode)
-    for key in ("_sort_keys", "_comp"):  # the prefilter's: a few read, or all (_take)
+    for key in ("_sort_keys", "_comp"):  # the prefilter's: a few read, or all (take)
         if not isinstance(state[key], LazyStrings):
             state[key] = LazyStrings(packed_strings(state[key]))
     return state
-
-
-def _take(strings: Sequence[str], ids: Sequence[int]) -> tuple[str, ...]:
-    """``strings`` at ``ids``: a list as built, or as the cache stores it."""
-    if isinstance(strings, LazyStrings):
-        return strings.take(ids)
-    return take(strings, ids)
 
 
 def sort_key(p: Parsed) -> str:
@@ -471,7 +464,7 @@ class Resolver:
         return best
 
     def _choice_strings(self, ids: list[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return _take(self._sort_keys, ids), _take(self._comp, ids)
+        return take(self._sort_keys, ids), take(self._comp, ids)
 
     def _common_choices(self, key: str) -> tuple:
         """A common key's posting list with its choice strings (sort keys, compact strings)
@@ -570,10 +563,11 @@ class Resolver:
             for key in common:
                 waiting.setdefault(key, []).append(len(pending))
             pending.append((pos, q, {}, common))
-        if len(pending) >= _CDIST_MIN_NAMES:
+        batched = len(pending) >= _CDIST_MIN_NAMES
+        if batched:
             self._common_ratios(pending, waiting, cut)
         for pos, q, got, common in pending:
-            if len(pending) >= _CDIST_MIN_NAMES:
+            if batched:
                 shortlist = _top_k(got)
             else:  # a few names: one rapidfuzz call each (the definition, no numpy import)
                 shortlist = self._shortlist_of(q, set(), common, cut)

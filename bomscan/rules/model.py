@@ -26,6 +26,7 @@ from bomscan.packed import Packed
 
 LEVELS = ("informational", "investment", "restricted", "prohibited")
 RELATIONS = ("subsidiary", "brand", "former-subsidiary", "affiliate")
+RULE_STATUSES = ("in-force", "suspended", "unsettled")
 # A share held (of an affiliation, an ownership edge or a review bound) is a percentage in
 # this range, wherever it is read: the rules, an ownership CSV, GLEIF or BODS.
 SHARE_RANGE = (0.0, 100.0)
@@ -35,9 +36,6 @@ SHARE_SPAN = f"{SHARE_RANGE[0]:g}-{SHARE_RANGE[1]:g}"  # as messages name it: "0
 def is_share(v: float) -> bool:
     """Whether ``v`` is a percentage held (in ``SHARE_RANGE``; never NaN)."""
     return SHARE_RANGE[0] <= v <= SHARE_RANGE[1]
-
-
-RULE_STATUSES = ("in-force", "suspended", "unsettled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,11 +276,11 @@ class LazyEntities(Mapping[str, Entity]):
     buffer, ``bomscan/packed.py``, which the cache maps from its file) and unpickled the
     first time it is read."""
 
-    __slots__ = ("_ids", "_blobs", "_at", "_got")
+    __slots__ = ("_blobs", "_at", "_got")
 
     def __init__(self, ids: list[str], blobs: Packed) -> None:
-        self._ids, self._blobs = ids, blobs
-        self._at = {eid: i for i, eid in enumerate(ids)}
+        self._blobs = blobs
+        self._at = {eid: i for i, eid in enumerate(ids)}  # each id's blob, in rule order
         self._got: dict[str, Entity] = {}
 
     @classmethod
@@ -300,13 +298,13 @@ class LazyEntities(Mapping[str, Entity]):
         return eid in self._at
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
+        return iter(self._at)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._at)
 
     def __getstate__(self) -> tuple:
-        return self._ids, self._blobs
+        return list(self._at), self._blobs
 
     def __setstate__(self, state: tuple) -> None:
         self.__init__(*state)
