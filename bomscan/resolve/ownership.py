@@ -304,8 +304,8 @@ class _Evaluation:
             if node not in self.into:
                 continue
             statuses = []
-            for g, ((rule, lists), (eff, best, owners, ctrl)) in enumerate(
-                zip(self.groups, per_group, strict=True)
+            for (rule, lists), (eff, best, owners, ctrl) in zip(
+                self.groups, per_group, strict=True
             ):
                 if self._listed_on(node, lists, day):
                     continue  # listed itself on these lists: its name is screened
@@ -313,10 +313,12 @@ class _Evaluation:
                 floor = min(self.opts.review_share, _threshold(rule))
                 share = eff.get(node, 0.0)
                 if share * 100 >= floor - 1e-9 or node in ctrl:
-                    status = self._status(rule, lists, share, day, node, best, node in ctrl)
-                    statuses.append((*status, g, owners.get(node, set())))
+                    rs, gating, root, chain = self._status(
+                        rule, lists, share, day, node, best, node in ctrl
+                    )
+                    statuses.append((rs, gating, root, owners.get(node, set()), chain))
             if statuses:
-                self._outcome(node, start, end, day, statuses, per_group)
+                self._outcome(node, start, end, statuses)
 
     def _shares(self, lists: frozenset[str], rule, day: date):
         """Per node on ``day``, for the parties of ``lists``: its effective share, its largest
@@ -362,7 +364,8 @@ class _Evaluation:
     def _status(
         self, rule, lists, eff: float, day: date, node: str, best, controlled: bool = False
     ) -> tuple:
-        """(RuleStatus, gating, root) of one rule group for ``node`` on ``day``."""
+        """(RuleStatus, gating, root, chain) of one rule group for ``node`` on ``day``: the
+        chain is the largest contributions up to the listed root."""
         share = round(eff * 100, 4)
         threshold = rule.threshold if rule else None
         period = rule.period_on(day) if rule else None
@@ -371,7 +374,8 @@ class _Evaluation:
         if status == "unsettled":
             applied = self.opts.unsettled or "in-force"
         gating = applied == "in-force" and threshold is not None and share >= threshold - 1e-9
-        root, owners_lists = self._owner_root(node, lists, day, best)
+        chain = self._chain(node, lists, day, best)
+        root, owners_lists = self._owner_root(node, chain, lists, day)
         note = self._note(rule, period, status, applied, share, threshold)
         if controlled:
             note += (
@@ -391,7 +395,7 @@ class _Evaluation:
             citation=(period.citation if period else rule.citation) if rule else None,
             source_url=(period.source_url if period else rule.source_url) if rule else None,
         )
-        return rs, gating, root
+        return rs, gating, root, chain
 
     @staticmethod
     def _note(rule, period, status, applied, share, threshold) -> str:
@@ -409,9 +413,9 @@ class _Evaluation:
             text += f" ({period.note})"
         return text
 
-    def _owner_root(self, node: str, lists, day: date, best) -> tuple[str, set[str]]:
-        """The listed entity the chain of largest contributions ends at, and its lists."""
-        chain = self._chain(node, lists, day, best)
+    def _owner_root(self, node: str, chain: list[dict], lists, day: date) -> tuple[str, set[str]]:
+        """The listed entity ``chain`` (of largest contributions, from ``node``) ends at, and
+        its lists."""
         top = chain[-1]["owner_key"] if chain else node
         hits = self._listed_on(top, lists, day)
         root = hits[0][1] if hits else top
@@ -427,15 +431,14 @@ class _Evaluation:
             cur = edge["owner_key"]
         return out
 
-    def _outcome(self, node: str, start, end, day: date, statuses: list, per_group) -> None:
+    def _outcome(self, node: str, start, end, statuses: list) -> None:
         """Record what lines of ``node`` are on this stretch: a finding when a rule in force
         reaches its threshold (the lists of every such rule), else a review item; the main
         chain is the largest contributions of the rule that decided."""
         gating = [s for s in statuses if s[1]]
         main = max(gating or statuses, key=lambda s: s[0].share)
-        g = main[3]
-        chain = self._chain(node, self.groups[g][1], day, per_group[g][1])
-        owners = sorted({o for s in (gating or statuses) for o in s[4]} | {main[2]})
+        chain = main[4]
+        owners = sorted({o for s in (gating or statuses) for o in s[3]} | {main[2]})
         own = Ownership(
             share=main[0].share,
             gating=bool(gating),
