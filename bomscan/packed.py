@@ -14,7 +14,6 @@ import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
-from operator import itemgetter
 
 
 class Packed(Sequence[bytes]):
@@ -84,43 +83,6 @@ def unpacked_strings(p: Packed) -> list[str]:
     if p._sep != _SEP.encode():
         return [decode(b) for b in p]
     return decode(p._data.tobytes()).split(_SEP)[:-1]
-
-
-def take(items: Sequence, ids: Sequence[int]) -> tuple:
-    """``items`` (a list, or ``LazyStrings``) at ``ids``, always a tuple
-    (``operator.itemgetter`` gives one item bare)."""
-    if isinstance(items, LazyStrings):
-        return items.take(ids)
-    return itemgetter(*ids)(items) if len(ids) > 1 else tuple(items[i] for i in ids)
-
-
-class LazyStrings(Sequence[str]):
-    """Packed strings read one by one while few are asked (a BOM's names touch a handful of
-    a 40,000-alias list), and all decoded at once after ``DECODE_ALL_AFTER`` reads."""
-
-    DECODE_ALL_AFTER = 2_000
-    __slots__ = ("_packed", "_all", "_asked")
-
-    def __init__(self, packed: Packed) -> None:
-        self._packed, self._all, self._asked = packed, None, 0
-
-    def __getitem__(self, i: int) -> str:
-        return self.take([i])[0]
-
-    def take(self, ids: Sequence[int]) -> tuple[str, ...]:
-        """The strings at ``ids`` (a tuple, as ``operator.itemgetter`` gives several)."""
-        if self._all is None:
-            self._asked += len(ids)
-            if self._asked <= self.DECODE_ALL_AFTER:
-                return tuple(decode(self._packed[i]) for i in ids)
-            self._all = unpacked_strings(self._packed)
-        return take(self._all, ids)
-
-    def __len__(self) -> int:
-        return len(self._packed)
-
-    def __reduce_ex__(self, protocol):
-        return LazyStrings, (self._packed,)
 
 
 def buffer_reduce(buf: array | memoryview, protocol: int):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bomscan.packed import LazyStrings, Packed, packed_strings, unpacked_strings
+from bomscan.packed import Packed, packed_strings, unpacked_strings
 
 
 @given(st.lists(st.text()))
@@ -35,21 +35,6 @@ def test_a_pickled_packed_comes_back_equal(protocol):
             q = pickle.loads(pickle.dumps(p, protocol=protocol))
         got = unpacked_strings(q) if want is items else list(q)
         assert got == want
-
-
-def test_lazy_strings_give_the_same_strings_before_and_after_decoding_all():
-    """A loaded index reads its prefilter strings one by one for a few names and decodes
-    them all once many are asked: the answers are the list's either way."""
-    items = [f"name {i} 海康" for i in range(3000)] + ["unit \x1f separator"]
-    for packed in (packed_strings(items), packed_strings(items[:-1])):
-        lazy = LazyStrings(packed)
-        want = items[: len(packed)]
-        ids = [5, 0, len(want) - 1, 7]
-        assert lazy.take(ids) == tuple(want[i] for i in ids) and lazy._all is None
-        while lazy._all is None:
-            assert lazy.take(range(0, len(want), 3)) == tuple(want[0::3])
-        assert lazy.take(ids) == tuple(want[i] for i in ids) and lazy[3] == want[3]
-        assert unpacked_strings(packed) == want
 
 
 def test_packed_strings_refuse_what_they_do_not_hold():

@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from .normalise import Parsed, is_han
 from .ordinary import is_ordinary
 from .postings import Postings
-from .store import Column, decode_words, encode_words
 from .vocabulary import UBIQUITOUS_GENERIC, world_places
 
 SPECIFIC_QUALIFIED = 0.95
@@ -104,16 +103,7 @@ class Containment:
         self._ordinary |= _ordinary_han(self._by_core, self._ordinary)
         # per alias, the generic words of every name of its entity
         of_entity = {e: frozenset(g) for e, g in generic.items()}
-        self._generic: Sequence[frozenset[str]] = [of_entity[e] for e in entity_ids]
-
-    # bomscan/cache.py pickles the built resolver, this with it: the generic words as a
-    # Column (store.py), one buffer decoded when read, not 40,000 sets to unpickle (a third
-    # of loading a CSL-sized index). Deleting this method leaves the plain path.
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        if not isinstance(self._generic, Column):
-            state["_generic"] = Column(self._generic, encode_words, decode_words)
-        return state
+        self._generic: list[frozenset[str]] = [of_entity[e] for e in entity_ids]
 
     def postings(self) -> Postings:
         """The cores' index (the resolver builds a loaded one's dict before a large batch)."""

@@ -14,10 +14,10 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
-from bomscan.packed import LazyStrings, packed_strings, take
 from bomscan.rules.model import AliasRecord
 
 from .contain import Containment, Hit
@@ -129,9 +129,6 @@ def _as_columns(state: dict) -> dict:
     ):
         if not isinstance(state[key], Column):
             state[key] = Column(state[key], encode, decode)
-    for key in ("_sort_keys", "_comp"):  # the prefilter's: a few read, or all (take)
-        if not isinstance(state[key], LazyStrings):
-            state[key] = LazyStrings(packed_strings(state[key]))
     return state
 
 
@@ -464,7 +461,8 @@ class Resolver:
         return best
 
     def _choice_strings(self, ids: list[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return take(self._sort_keys, ids), take(self._comp, ids)
+        get = itemgetter(*ids)
+        return get(self._sort_keys), get(self._comp)
 
     def _common_choices(self, key: str) -> tuple:
         """A common key's posting list with its choice strings (sort keys, compact strings)
