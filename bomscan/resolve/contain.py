@@ -28,13 +28,27 @@ use) and other words. The score:
 Cores shorter than ``MIN_CORE`` characters (two for Han) are never looked for, and a core of
 exactly ``MIN_CORE`` characters only at the start of a name ("ZTE Kangxun Telecom"), so a
 three-letter name inside a longer one is not taken for it.
+
+Three refinements, each a property of the rules, not of a name:
+
+* joined ordinary words are ordinary unless the rules also write them as one coined word
+  ("Sense Time" is SenseTime written apart);
+* a pinyin spelling of a Chinese alias (the resolver adds them) that is a compound of two or
+  three syllables is ordinary unless the rules write it in Latin too: "guotou" spells 国投
+  and many other names;
+* a two-character Han core whose pinyin the rules list as a name on its own (华为: "Huawei")
+  is read inside a longer Han word as that name, not as two characters that meet;
+
+and a Latin word may be a listed name run together with the start of a generic word or
+legal form ("HuaweiTe", "HyteraCo": the short names of a registry), read as the name.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from .normalise import Parsed, is_han
 from .ordinary import is_ordinary
@@ -83,24 +97,45 @@ class Containment:
         parsed: Sequence[Parsed],
         weak: list[bool],
         ordinary: Callable[[str], bool] = is_ordinary,
+        spelt: Collection[int] = (),
     ):
         by_core: list[tuple[int, tuple[str, ...]]] = []
         self._ordinary: set[str] = set()  # ordinary cores
         self._words = array("i", [len(p.distinctive) for p in parsed])
         generic: dict[str, set[str]] = {}
+        alone: set[str] = set()  # cores some alias (not a pinyin spelling) is on its own
+        written: set[str] = set()  # cores of aliases the rules write (not pinyin spellings)
+        words: set[str] = set()  # cores made of ordinary words ("Sense Time")
+        coined: set[str] = set()  # one-word cores that are no ordinary word ("SenseTime")
         for i, p in enumerate(parsed):
             generic.setdefault(entity_ids[i], set()).update(p.generic)
             core = p.distinctive
             if not core or len(core) > _MAX_RUN:
                 continue
             key = "".join(core)
-            if weak[i] or all(map(ordinary, core)):
+            if weak[i]:
                 self._ordinary.add(key)
+            elif all(map(ordinary, core)):
+                words.add(key)
+            elif len(core) == 1:
+                coined.add(key)
             # a weak alias matches only when equal (the rules say so): never contained
             if not weak[i] and len(key) >= (2 if is_han(key) else MIN_CORE):
                 by_core.append((i, (key,)))
+                if i not in spelt:
+                    written.add(key)
+                    if len(core) == 1 and p.tokens == core:
+                        alone.add(key)
         self._by_core = Postings.from_runs(by_core)
+        # ordinary words joined are ordinary, unless the rules also write them as one coined
+        # word: "Sense Time" is SenseTime's name written apart, not two ordinary words
+        self._ordinary |= words - coined
         self._ordinary |= _ordinary_han(self._by_core, self._ordinary)
+        # a pinyin spelling of a Chinese alias that the rules never write in Latin is
+        # ordinary (_pinyin_cores); a two-character Han core whose pinyin the rules list as a
+        # name on its own is read inside a longer Han word as that name (华为 in 华为云计算)
+        self._ordinary |= _pinyin_cores(self._by_core, self._ordinary) - written
+        self._han_alone = _han_spelling(self._by_core, alone - self._ordinary)
         # per alias, the generic words of every name of its entity
         of_entity = {e: frozenset(g) for e, g in generic.items()}
         self._generic: list[frozenset[str]] = [of_entity[e] for e in entity_ids]
@@ -119,6 +154,8 @@ class Containment:
         for key, rest, start, pieces in _runs(list(q.distinctive)):
             if key not in self._by_core or (len(key) == MIN_CORE and not start):
                 continue
+            if pieces == 2 and key in self._han_alone:
+                pieces = 1  # 华为 cut from 华为云计算技术: Huawei, not two characters
             street = _names_a_street(rest, q.distinctive, key)
             for i in self._by_core[key]:
                 hit = self._hit(q, i, key, rest, street or pieces > self._words[i])
@@ -138,6 +175,30 @@ class Containment:
             return Hit(i, score, core, tuple(places), tuple(other), True)
         score = SPECIFIC_WITH_WORDS if words else SPECIFIC_QUALIFIED
         return Hit(i, score, core, tuple(places), tuple(words), False)
+
+
+def _pinyin_cores(by_core: Postings, ordinary: set[str]) -> frozenset[str]:
+    """The specific Latin cores that are pinyin compounds of two or three syllables (Huawei,
+    Guotou, Yingshi). Spelt from a two- or three-character Chinese name, such a word names
+    many companies (国投 and 果投; 萤石 and 影视 are all "guotou", "yingshi"); only the
+    rules' own Latin spelling says a company is known by it (Huawei)."""
+    from .translit import is_pinyin_compound
+
+    return frozenset(
+        k for k in by_core if k.isascii() and k not in ordinary and is_pinyin_compound(k)
+    )
+
+
+def _han_spelling(by_core: Postings, alone: set[str]) -> frozenset[str]:
+    """The two-character Han cores whose pinyin is a specific name listed on its own (华为:
+    "Huawei"): found inside a longer Han word, such a core is that name, not two characters
+    that happen to meet (大华 in 大华银行)."""
+    han = [k for k in by_core if len(k) == 2 and is_han(k)]
+    if not han or not alone:
+        return frozenset()
+    from .translit import pinyin
+
+    return frozenset(k for k in han if pinyin(k) in alone)
 
 
 def _ordinary_han(by_core: Postings, ordinary: set[str]) -> set[str]:
@@ -173,6 +234,37 @@ def _runs(qd: list[str]):
         if is_han(t):
             for k in range(2, len(t)):  # a two-character cut counts as pieced (see above)
                 yield t[:k], [*qd[:a], t[k:], *qd[a + 1 :]], a == 0, 2 if k == 2 else 1
+        else:
+            for head in run_together_heads(t):  # "HuaweiTe": the name, then a word cut short
+                yield head, qd[:a] + qd[a + 1 :], a == 0, 1
+
+
+# A Latin token may be a listed name run together with the start of a generic word or legal
+# form, as fixed-width fields write vendors ("HuaweiTe", "HyteraCo", "NubiaTec": the IEEE
+# registry's short names): a head of MIN_HEAD+ letters, a tail of 2 to MAX_TAIL.
+MIN_HEAD, MAX_TAIL = 4, 6
+
+
+def run_together_heads(token: str) -> list[str]:
+    """The heads of ``token`` that leave, as its tail, the start of a generic word or legal
+    form (two to MAX_TAIL letters): "huaweite" -> ["huawei"]. The name gate asks the same."""
+    if len(token) < MIN_HEAD + 2 or not token.isascii():
+        return []
+    cut_short = cut_short_starts()
+    return [
+        token[:-k]
+        for k in range(2, min(MAX_TAIL, len(token) - MIN_HEAD) + 1)
+        if token[-k:] in cut_short
+    ]
+
+
+@cache
+def cut_short_starts() -> frozenset[str]:
+    """Every start (two to MAX_TAIL letters) of a one-word Latin generic word or legal form."""
+    from .normalise import GENERIC, LEGAL
+
+    words = [w for w in (*GENERIC, *LEGAL) if w.isascii() and w.isalpha()]
+    return frozenset(w[:k] for w in words for k in range(2, min(MAX_TAIL, len(w)) + 1))
 
 
 def _sort_out(rest: list[str]) -> tuple[list[str], list[str]]:

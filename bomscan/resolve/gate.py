@@ -93,6 +93,7 @@ from functools import cache
 import polars as pl
 
 from . import vocabulary as V
+from .contain import MAX_TAIL, MIN_HEAD, cut_short_starts, run_together_heads
 from .normalise import (
     CN_PLACES,
     GENERIC,
@@ -313,6 +314,8 @@ class NameGate:
             else:  # one character less, equal to a key (only keys of that length can be)
                 keys = self._keys_by_len.get(len(w) - 1)
                 v = keys is not None and any(w[:i] + w[i + 1 :] in keys for i in range(len(w)))
+                # a listed name run together with a word cut short ("huaweite")
+                v = v or any(h in self._text for h in run_together_heads(w))
             self._verdict[w] = v
         return v
 
@@ -397,7 +400,7 @@ class NameGate:
             near.str.len_chars().is_in(self._del_lengths.implode()) & ~near.is_in(subs.implode())
         )
         late = [x for x in maybe.to_list() if self._word_may_hit(x)]
-        hits = pl.concat([subs, pl.Series(late, dtype=pl.String)])
+        hits = pl.concat([subs, pl.Series(late, dtype=pl.String), self._run_together(words)])
         words = words.with_columns((~never & (sure | w.is_in(hits.implode()))).alias("_hit"))
         nobody = pl.Series("pass", [False] * n, dtype=pl.Boolean)
 
@@ -415,6 +418,24 @@ class NameGate:
         if at.len():
             sure_pass = sure_pass.scatter(at, [self.passes(names[i]) for i in at.to_list()])
         return sure_pass.alias("pass")
+
+    def _run_together(self, words: pl.DataFrame) -> pl.Series:
+        """The words that are a head in the key text and a generic word or legal form cut
+        short (``contain.run_together_heads``), natively: per tail length, the words whose
+        tail is such a start and whose head is a substring of a key."""
+        w = pl.col("w")
+        cand = words.filter(~pl.col("_never") & ~pl.col("_sure"))["w"].unique()
+        cand = cand.filter(cand.str.len_chars() >= MIN_HEAD + 2)
+        cut_short = _series(cut_short_starts())
+        out = []
+        for k in range(2, MAX_TAIL + 1):
+            pairs = pl.DataFrame({"w": cand}).filter(
+                (w.str.len_chars() - k >= MIN_HEAD) & w.str.slice(-k).is_in(cut_short)
+            )
+            heads = pairs["w"].str.slice(0, pairs["w"].str.len_chars() - k)
+            subs = self._substrings(heads.unique())
+            out.append(pairs.filter(heads.is_in(subs.implode()))["w"])
+        return pl.concat(out).unique()
 
     def _weak_candidates(self, names: pl.Series, open_: pl.Series, names_with) -> pl.Series:
         """Of the ``open_`` names, those that meet what every weak target asks of all names,

@@ -69,9 +69,13 @@ _METHOD_RANK = {"exact": 0, "normalised": 1, "fuzzy": 2, "contains": 2}
 # above the review band was more than 24 points below its score on that ratio
 # (tests/resolve/test_resolve_labelled.py::test_prefilter_margin_holds keeps checking this).
 PREFILTER_MARGIN = 30.0
-# ...and of those, only the PREFILTER_TOP_K best by that ratio are scored in Python. The
-# labelled set and the nomenklatura pairs never have a true match outside the top K.
+# ...and of those, only the PREFILTER_TOP_K best by that ratio are scored in Python, with
+# every candidate tied with the K-th (up to PREFILTER_TIES in all). The labelled set and the
+# nomenklatura pairs never have a true match outside the top K; ties are kept because the
+# ratio sees only distinctive words: 63 Huawei aliases share the core "huawei", and the one
+# a name's generic words fit ("Huawei Device ...") must not lose to rule order.
 PREFILTER_TOP_K = 8
+PREFILTER_TIES = 128
 # Names with fewer index candidates than this are scored against all of them.
 PREFILTER_MIN = 8
 
@@ -95,10 +99,13 @@ _ALL = "\x01all"
 
 
 def _top_k(best: dict[int, float]) -> list[int]:
-    """The PREFILTER_TOP_K ids with the highest ratio, ties to rule order."""
+    """The PREFILTER_TOP_K ids with the highest ratio and those tied with the K-th, at most
+    PREFILTER_TIES in all (the first by rule order)."""
     if len(best) <= PREFILTER_TOP_K:
         return list(best)
-    return sorted(best, key=lambda i: (-best[i], i))[:PREFILTER_TOP_K]
+    ranked = sorted(best, key=lambda i: (-best[i], i))[:PREFILTER_TIES]
+    kth = best[ranked[PREFILTER_TOP_K - 1]]
+    return [i for n, i in enumerate(ranked) if n < PREFILTER_TOP_K or best[i] == kth]
 
 
 def _ordinary_words(parsed: Sequence[Parsed]) -> frozenset[str]:
@@ -273,6 +280,7 @@ class Resolver:
             self._parsed,
             [r.weak for r in self.aliases],
             ordinary.__contains__,
+            self._pinyin_of.keys(),
         )
         # per alias, its core tokens that are ordinary words (see _ordinary_anchor)
         self._ordinary_toks: list[frozenset[str]] = [
@@ -481,9 +489,10 @@ class Resolver:
         A name with PREFILTER_MIN+ candidates (and not bilingual) keeps only those whose
         rapidfuzz ratio (in C) on the sorted distinctive tokens or on the joined distinctive
         string reaches ``100 * min_score - PREFILTER_MARGIN``, the PREFILTER_TOP_K best by
-        (ratio, rule order); aliases in mixed script always pass. Candidates are in rule
-        order, so each ratio's own top K (rapidfuzz breaks ties by position) contains every
-        member of the combined top K: ``limit=K`` is exact, and saves building the rest.
+        (ratio, rule order) and those tied with the K-th (``_top_k``); aliases in mixed
+        script always pass. Candidates are in rule order, so each ratio's own first
+        PREFILTER_TIES (rapidfuzz breaks ties by position) contain every member of the
+        combined list: that ``limit`` is exact, and saves building the rest.
 
         This is the one-name form (the definition); ``_match_chunk`` computes the same list
         for names met only through common keys in one C call per key for many names.
@@ -509,7 +518,7 @@ class Resolver:
             best.update(dict.fromkeys(self._mixed_ids.intersection(cands), 101.0))
         for query, choices in ((sort_key(q), sort_choices), (q.compact, comp_choices)):
             for _, r, j in process.extract(
-                query, choices, scorer=fuzz.ratio, score_cutoff=cut, limit=PREFILTER_TOP_K
+                query, choices, scorer=fuzz.ratio, score_cutoff=cut, limit=PREFILTER_TIES
             ):
                 i = cands[j]
                 if r > best.get(i, -1.0):

@@ -35,6 +35,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Indel
 
 from .normalise import Parsed, core_tokens, is_han, parse
+from .translit import is_pinyin_compound
 from .vocabulary import UBIQUITOUS_GENERIC
 
 QUERY_GENERIC_EXTRA = 0.11
@@ -66,27 +67,44 @@ def edit_budget(length: int, han: bool) -> int:
 
 @lru_cache(maxsize=262144)
 def tok_sim(x: str, y: str) -> float:
-    """Similarity of two tokens in [0, 1]: 1 - 0.5*edits/len inside the budget, <= 0.6 outside."""
+    """Similarity of two tokens in [0, 1]: 1 - TYPO_WEIGHT*edits/len inside the budget,
+    <= OUTSIDE_BUDGET outside it or between two pinyin compounds (``two_names``)."""
     if x == y:
         return 1.0
     n = max(len(x), len(y))
     b = edit_budget(n, is_han(x) or is_han(y))
     if b:
         d = OSA.distance(x, y, score_cutoff=b)
-        if d <= b:
+        if d <= b and not two_names(x, y):
             return 1.0 - TYPO_WEIGHT * d / n
     return OUTSIDE_BUDGET * Indel.normalized_similarity(x, y)
 
 
+def two_names(x: str, y: str) -> bool:
+    """Whether two different words of one length are both pinyin compounds ("huawei" and
+    "huafei"): two Chinese names a letter apart, not one name and its typo (a wrong letter
+    seldom leaves every syllable whole: "huawie"). A dropped or doubled letter still counts
+    as a typo ("huwei" is two syllables too, and a common slip for "huawei"), and so do
+    words under six letters, as often English as Chinese ("Chima" for "China")."""
+    return (
+        len(x) == len(y) >= 6
+        and x.isascii()
+        and y.isascii()
+        and is_pinyin_compound(x)
+        and is_pinyin_compound(y)
+    )
+
+
 @lru_cache(maxsize=262144)
 def is_anchor(x: str, y: str) -> bool:
-    """Equal, or one edit apart when the longer token has a non-zero budget."""
+    """Equal, or one edit apart when the longer token has a non-zero budget (and the two are
+    not two pinyin names, see ``two_names``)."""
     if x == y:
         return True
     n = max(len(x), len(y))
     if edit_budget(n, is_han(x) or is_han(y)) < 1:
         return False
-    return OSA.distance(x, y, score_cutoff=1) <= 1
+    return OSA.distance(x, y, score_cutoff=1) <= 1 and not two_names(x, y)
 
 
 def _find_anchor(us: list[str], vs: list[str], cq: str, ca: str) -> tuple[str, str] | None:

@@ -40,12 +40,26 @@ def pinyin(han: str) -> str:
 @cache
 def pinyin_syllables() -> frozenset[str]:
     """Every toneless pinyin syllable ("hua", "wei", "zhong"): a name that is one syllable is
-    a common Chinese name part, never specific to one company."""
-    from pypinyin.contrib.tone_convert import to_normal
-    from pypinyin.pinyin_dict import pinyin_dict
+    a common Chinese name part, never specific to one company. Read from
+    ``data/pinyin_syllables.tsv`` (written from pypinyin by scripts/gen_pinyin_syllables.py)."""
+    from .vocabulary import read_table
 
-    out: set[str] = set()
-    for readings in pinyin_dict.values():
-        for r in readings.split(","):
-            out.add(to_normal(r).replace("ü", "v").casefold())
-    return frozenset(out)
+    return frozenset(r["syllable"] for r in read_table("pinyin_syllables.tsv"))
+
+
+@lru_cache(maxsize=65536)
+def is_pinyin_compound(word: str) -> bool:
+    """Whether ``word`` splits wholly into two or three toneless pinyin syllables ("huawei",
+    "huacheng", "zhongxing"): one letter away from such a word is usually another Chinese name
+    ("huasheng", "huawen"), not a typo of it. Loads the syllables (an index build asks)."""
+    syllables = pinyin_syllables()
+    n = len(word)
+    # ends[i]: the fewest syllables spelling word[:i] (0 for the empty prefix)
+    ends: list[int | None] = [0] + [None] * n
+    for i in range(n):
+        if ends[i] is None:
+            continue
+        for j in range(i + 1, min(n, i + 6) + 1):
+            if word[i:j] in syllables and (ends[j] is None or ends[j] > ends[i] + 1):
+                ends[j] = ends[i] + 1
+    return ends[n] is not None and 2 <= ends[n] <= 3

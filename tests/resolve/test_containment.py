@@ -153,3 +153,53 @@ def test_shipped_rules_find_subsidiaries_that_carry_the_name(shipped, name, enti
     m = match(shipped, name)
     assert m is not None and m.score >= DEFAULT_THRESHOLD, m
     assert m.entity_id == entity or entity in m.reason or m.entity_id.startswith(entity)
+
+
+@pytest.mark.parametrize(
+    ("name", "entity"),
+    [
+        ("HuaweiTe", "huawei"),  # a registry's short name: the name, then "Te(chnologies)"
+        ("HikvisionCo", "hikvision"),
+        ("ZTE Corp KangxunTec", "zte"),
+    ],
+)
+def test_a_listed_name_run_together_with_a_word_cut_short_is_found(resolver, name, entity):
+    m = match(resolver, name)
+    assert m is not None and m.entity_id == entity and m.score >= DEFAULT_THRESHOLD, m
+    assert NameGate(resolver).passes(name)  # the gate lets it through, as the resolver finds it
+
+
+@pytest.mark.parametrize("name", ["Huaweiland Tours", "Kasperskyxyzzy Ltd"])
+def test_a_word_that_only_starts_like_a_listed_name_is_not_cut(resolver, name):
+    m = match(resolver, name)
+    assert m is None or m.score < DEFAULT_THRESHOLD, m.reason
+
+
+def test_a_chinese_name_holding_a_coined_two_character_name_is_a_finding(shipped):
+    """华为 is 'Huawei', which the rules list on its own: inside a longer Han word it is
+    that name; 大华 (a weak 'Dahua') stays two characters that happen to meet."""
+    m = match(shipped, "华为云计算技术有限公司")
+    assert m is not None and m.entity_id == "huawei" and m.score >= DEFAULT_THRESHOLD, m
+    m = match(shipped, "大华银行")
+    assert m is None or m.score < DEFAULT_THRESHOLD
+
+
+def test_a_pinyin_spelling_the_rules_never_write_is_ordinary(shipped):
+    """ "Guotou" spells 国投 (SDIC Intelligence's short name), and many Chinese companies
+    besides: a name holding it with other words is for review, not a finding."""
+    m = match(shipped, "Guotou Ruixin Logistics Co., Ltd.")
+    assert m is None or m.score < DEFAULT_THRESHOLD, m.reason
+
+
+def test_a_coined_name_also_written_as_two_words_stays_specific(shipped):
+    """ "Sense Time" is SenseTime written apart, so "sensetime" is not two ordinary words."""
+    m = match(shipped, "SenseTime Research")
+    assert m.entity_id == "sensetime" and m.score >= DEFAULT_THRESHOLD, m.reason
+    assert match(shipped, "SENSE") is None
+
+
+def test_a_russian_name_of_kaspersky_and_its_look_alike(shipped):
+    assert match(shipped, "АО «Лаборатория Касперского»").score == 1.0
+    # an unrelated НПО of the same name (Moscow arbitration court, 2016-2017): review only
+    m = match(shipped, 'АО «Научно-Производственное Объединение "Лаборатория Касперского"»')
+    assert m is not None and m.entity_id == "kaspersky-ao" and m.score < DEFAULT_THRESHOLD

@@ -221,3 +221,33 @@ def test_common_word_candidates_found_at_scale() -> None:
     first = r.match_names(["Pacific Zorbulax"], min_score=REVIEW_THRESHOLD)
     assert [m.entity_id for m in first] == ["target"]
     assert r.match_names(["Pacific Zorbulax"], min_score=REVIEW_THRESHOLD) == first
+
+
+@pytest.mark.parametrize(
+    ("name", "alias", "finding"),
+    [
+        # one letter between two pinyin names: two Chinese companies, not a typo
+        ("Beijing Huafei Technology Co., Ltd.", "Huawei Technologies Co., Ltd.", False),
+        ("Huawen Technologies Co., Ltd.", "Huawei Technologies Co., Ltd.", False),
+        # a dropped letter, a swap, or a short English-looking word: still a typo
+        ("Huwei Technologies Co Ltd", "Huawei Technologies Co., Ltd.", True),
+        ("Huawie Technologies Co Ltd", "Huawei Technologies Co., Ltd.", True),
+        ("Bank of Chima Limited", "Bank of China Limited", True),
+    ],
+)
+def test_one_letter_between_two_pinyin_names_is_no_typo(name, alias, finding) -> None:
+    assert (similarity(name, alias) >= DEFAULT_THRESHOLD) is finding
+
+
+def test_aliases_tied_on_the_prefilter_are_all_scored() -> None:
+    """Forty aliases share the core "acmewei"; the prefilter's ratio cannot tell them
+    apart, and the one whose generic word the name carries must not lose to rule order."""
+    recs = [
+        AliasRecord(f"arm-{k}", f"Acmewei {place} Co., Ltd.")
+        for k, place in enumerate(
+            ["Chile", "Peru", "Kenya", "Ghana", "Oman", "Nepal", "Laos", "Fiji"] * 5
+        )
+    ]
+    recs.append(AliasRecord("acme-device", "Acmewei Device Co., Ltd."))
+    got = Resolver(recs).match("Acmeweii Device Co., Ltd.")
+    assert got is not None and got.entity_id == "acme-device" and got.score >= DEFAULT_THRESHOLD
