@@ -203,3 +203,21 @@ def test_a_russian_name_of_kaspersky_and_its_look_alike(shipped):
     # an unrelated НПО of the same name (Moscow arbitration court, 2016-2017): review only
     m = match(shipped, 'АО «Научно-Производственное Объединение "Лаборатория Касперского"»')
     assert m is not None and m.entity_id == "kaspersky-ao" and m.score < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("name", "entity"),
+    [
+        ("乌鲁木齐市公安局交通警察支队", "xuar-urumqi-psb"),  # a detachment of a listed bureau
+        ("新疆维吾尔自治区公安厅", "xuar-psb"),
+        ("Xinjiang Public Security Bureau", "xuar-psb"),
+    ],
+)
+def test_xinjiang_bureaus_by_their_chinese_and_treasury_names(shipped, name, entity):
+    m = match(shipped, name)
+    assert m is not None and m.entity_id == entity and m.score >= DEFAULT_THRESHOLD, m
+
+
+def test_another_citys_public_security_bureau_is_not_a_xinjiang_one(shipped):
+    m = match(shipped, "北京市公安局交通管理局")
+    assert m is None or m.score < DEFAULT_THRESHOLD, m.reason
