@@ -21,7 +21,6 @@ OUT = ROOT / "bomscan" / "resolve" / "data" / "pinyin_syllables.tsv"
 
 def syllables() -> list[str]:
     """The toneless syllables of every reading in pypinyin's table, ü written v, sorted."""
-    from pypinyin import __version__
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
 
@@ -29,13 +28,22 @@ def syllables() -> list[str]:
     for readings in pinyin_dict.values():
         for r in readings.split(","):
             out.add(to_normal(r).replace("ü", "v").casefold())
-    print(f"pypinyin {__version__}: {len(out)} syllables", file=sys.stderr)
     return sorted(out)
 
 
+def source() -> str:
+    """The ``source`` column: pypinyin and its version (the table differs a little between
+    versions, so the test compares exactly only under the version that wrote the file)."""
+    from pypinyin import __version__
+
+    return f"pypinyin {__version__}"
+
+
 def main() -> None:
-    rows = "".join(f"{s}\tpypinyin\n" for s in syllables())
+    got = syllables()
+    rows = "".join(f"{s}\t{source()}\n" for s in got)
     OUT.write_text("syllable\tsource\n" + rows, encoding="utf-8")
+    print(f"{source()}: {len(got)} syllables", file=sys.stderr)
 
 
 if __name__ == "__main__":
