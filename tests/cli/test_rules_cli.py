@@ -63,7 +63,7 @@ def test_rules_list_is_a_plain_80_column_table_when_piped(cli):
     assert "subsidiary of dahua" in out and "until 2022-11-24" in out
     # Megvii's 1260H listing ended on 2025-01-07: marked as not in force
     assert re.search(r"DoD 1260H 2024-01-31→2025-01-07\s*\n?\s*\[ended\]", out)
-    assert "Rules: bomscan-shipped" in out and "updated 2026-12-07" in out
+    assert "Rules: bomscan-shipped" in out and "updated 2026-12-08" in out
 
 
 def test_rules_list_marks_listings_not_yet_in_force(cli):
@@ -119,7 +119,7 @@ def test_extra_rules_add_to_the_shipped_ones(cli, extra, tmp_path):
     rep = json.loads(r.stdout)
     assert {e["entity"]["id"] for e in rep["exposures"]} == {"acme", "hikvision"}
     assert [(x["name"], x["updated"]) for x in rep["rulesets"]] == [
-        ("bomscan-shipped", "2026-12-07"),
+        ("bomscan-shipped", "2026-12-08"),
         ("my-extra", "2025-03-04"),
     ]
     r = cli(
