@@ -151,22 +151,26 @@ class Containment:
     def best(self, q: Parsed) -> list[Hit]:
         """The highest-scoring aliases ``q`` contains, in rule order (empty: none)."""
         best: list[Hit] = []
-        for key, rest, start, pieces in _runs(list(q.distinctive)):
+        for key, rest, start, pieces, cut in _runs(list(q.distinctive), self._by_core.__contains__):
             if key not in self._by_core or (len(key) == MIN_CORE and not start):
                 continue
             if pieces == 2 and key in self._han_alone:
                 pieces = 1  # 华为 cut from 华为云计算技术: Huawei, not two characters
             street = _names_a_street(rest, q.distinctive, key)
             for i in self._by_core[key]:
-                hit = self._hit(q, i, key, rest, street or pieces > self._words[i])
+                hit = self._hit(q, i, key, rest, street or pieces > self._words[i], cut)
                 if not best or hit.score > best[0].score:
                     best = [hit]
                 elif hit.score == best[0].score:
                     best.append(hit)
         return sorted(best, key=lambda h: h.alias)
 
-    def _hit(self, q: Parsed, i: int, core: str, rest: list[str], joined: bool) -> Hit:
+    def _hit(
+        self, q: Parsed, i: int, core: str, rest: list[str], joined: bool, cut: str = ""
+    ) -> Hit:
         places, words = _sort_out(rest)
+        if cut:  # the word cut short after a run-together name: a word, never a place
+            words.append(cut)
         ordinary = core in self._ordinary or joined
         business = sorted(q.generic - self._generic[i] - UBIQUITOUS_GENERIC)
         if ordinary:
@@ -218,25 +222,27 @@ STREET_WORDS = frozenset(
 )
 
 
-def _runs(qd: list[str]):
+def _runs(qd: list[str], listed: Callable[[str], bool]):
     """(joined run, the tokens outside it, whether it starts the name, how many pieces it was
-    put together from) for every run of consecutive tokens and every leading part of a Han token (two
+    put together from, the word cut short after it) for every run of consecutive tokens and every leading part of a Han token (two
     characters or more). A run of several tokens matching a core written as fewer words
     ("Hua Wei" for "Huawei"), or two Han characters cut from a longer Han word (大华 of 大华银行:
     Chinese writes no spaces, and two-character words and shop names are legion), is pieced
     together (more pieces than the alias has words): such a hit is only as strong as an
-    ordinary name's."""
+    ordinary name's. A Latin token that is not itself ``listed`` may also be a listed name run
+    together with a word cut short (``run_together_heads``), the cut word then added."""
     n = len(qd)
     for a in range(n):
         for b in range(a + 1, min(n, a + _MAX_RUN) + 1):
-            yield "".join(qd[a:b]), qd[:a] + qd[b:], a == 0, b - a
+            yield "".join(qd[a:b]), qd[:a] + qd[b:], a == 0, b - a, ""
         t = qd[a]
         if is_han(t):
             for k in range(2, len(t)):  # a two-character cut counts as pieced (see above)
-                yield t[:k], [*qd[:a], t[k:], *qd[a + 1 :]], a == 0, 2 if k == 2 else 1
-        else:
-            for head in run_together_heads(t):  # "HuaweiTe": the name, then a word cut short
-                yield head, qd[:a] + qd[a + 1 :], a == 0, 1
+                yield t[:k], [*qd[:a], t[k:], *qd[a + 1 :]], a == 0, 2 if k == 2 else 1, ""
+        elif not listed(t):  # "HuaweiTe": the name, then a word cut short (a word added);
+            # a listed token is that name ("Huaweinet" is not Huawei plus "net")
+            for head in run_together_heads(t):
+                yield head, qd[:a] + qd[a + 1 :], a == 0, 1, t[len(head) :]
 
 
 # A Latin token may be a listed name run together with the start of a generic word or legal

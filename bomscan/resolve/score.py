@@ -80,19 +80,22 @@ def tok_sim(x: str, y: str) -> float:
     return OUTSIDE_BUDGET * Indel.normalized_similarity(x, y)
 
 
+_VOWELS = frozenset("aeiouv")
+
+
 def two_names(x: str, y: str) -> bool:
-    """Whether two different words of one length are both pinyin compounds ("huawei" and
-    "huafei"): two Chinese names a letter apart, not one name and its typo (a wrong letter
-    seldom leaves every syllable whole: "huawie"). A dropped or doubled letter still counts
-    as a typo ("huwei" is two syllables too, and a common slip for "huawei"), and so do
-    words under six letters, as often English as Chinese ("Chima" for "China")."""
-    return (
-        len(x) == len(y) >= 6
-        and x.isascii()
-        and y.isascii()
-        and is_pinyin_compound(x)
-        and is_pinyin_compound(y)
-    )
+    """Whether two words are two pinyin names a consonant apart ("huawei" and "huafei",
+    "huawen"): one letter differs, a consonant on at least one side, and both words are pinyin
+    compounds. Those are two Chinese names, not one name and its typo. Every other slip still
+    counts as a typo: a vowel for a vowel ("Huawai"), swapped letters ("Huwaei"), a dropped or
+    doubled letter ("Huwei"), and words under six letters, as often English as Chinese
+    ("Chima" for "China")."""
+    if len(x) != len(y) or len(x) < 6 or not (x.isascii() and y.isascii()):
+        return False
+    diff = [(a, b) for a, b in zip(x, y, strict=True) if a != b]
+    if len(diff) != 1 or (diff[0][0] in _VOWELS and diff[0][1] in _VOWELS):
+        return False
+    return is_pinyin_compound(x) and is_pinyin_compound(y)
 
 
 @lru_cache(maxsize=262144)

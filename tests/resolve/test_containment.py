@@ -221,3 +221,23 @@ def test_xinjiang_bureaus_by_their_chinese_and_treasury_names(shipped, name, ent
 def test_another_citys_public_security_bureau_is_not_a_xinjiang_one(shipped):
     m = match(shipped, "北京市公安局交通管理局")
     assert m is None or m.score < DEFAULT_THRESHOLD, m.reason
+
+
+def test_a_listed_word_is_not_read_as_a_shorter_name_run_together():
+    """ "Huaweinet" is Ningbo Huawei Computer & Net's core, not Huawei plus "net"."""
+    r = Resolver(
+        [
+            AliasRecord("parent", "Huawei Technologies Co., Ltd."),
+            AliasRecord("ningbo", "Ningbo Huawei Computer & Net Co., Ltd."),
+        ]
+    )
+    assert match(r, "Acme Huaweinet").entity_id == "ningbo"
+
+
+@pytest.mark.parametrize("name", ["Machineman Ltd", "Machinese", "Machineco"])
+def test_an_ordinary_name_run_together_is_only_for_review(name):
+    """The cut word is a word added (never a place: "man" and "se" are also cities), so an
+    ordinary listed name run together with one is a possible match, not a finding."""
+    r = Resolver([AliasRecord("m", "OJSC Machine Engineering Technologies")])
+    m = match(r, name)
+    assert m is not None and m.score < DEFAULT_THRESHOLD, m.reason

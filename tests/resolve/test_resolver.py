@@ -251,3 +251,9 @@ def test_aliases_tied_on_the_prefilter_are_all_scored() -> None:
     recs.append(AliasRecord("acme-device", "Acmewei Device Co., Ltd."))
     got = Resolver(recs).match("Acmeweii Device Co., Ltd.")
     assert got is not None and got.entity_id == "acme-device" and got.score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("name", ["Huawai Technologies Co Ltd", "Huwaei Technologies Co Ltd"])
+def test_vowel_slips_and_swaps_in_a_pinyin_name_stay_typos(name) -> None:
+    """Only a consonant between two pinyin names tells two companies apart ("Huafei")."""
+    assert similarity(name, "Huawei Technologies Co., Ltd.") >= DEFAULT_THRESHOLD
