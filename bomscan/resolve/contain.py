@@ -134,7 +134,7 @@ class Containment:
         # a pinyin spelling of a Chinese alias that the rules never write in Latin is
         # ordinary (_pinyin_cores); a two-character Han core whose pinyin the rules list as a
         # name on its own is read inside a longer Han word as that name (华为 in 华为云计算)
-        self._ordinary |= _pinyin_cores(self._by_core, self._ordinary) - written
+        self._ordinary |= _pinyin_cores(self._by_core, self._ordinary | written)
         self._han_alone = _han_spelling(self._by_core, alone - self._ordinary)
         # per alias, the generic words of every name of its entity
         of_entity = {e: frozenset(g) for e, g in generic.items()}
@@ -181,16 +181,14 @@ class Containment:
         return Hit(i, score, core, tuple(places), tuple(words), False)
 
 
-def _pinyin_cores(by_core: Postings, ordinary: set[str]) -> frozenset[str]:
-    """The specific Latin cores that are pinyin compounds of two or three syllables (Huawei,
-    Guotou, Yingshi). Spelt from a two- or three-character Chinese name, such a word names
-    many companies (国投 and 果投; 萤石 and 影视 are all "guotou", "yingshi"); only the
-    rules' own Latin spelling says a company is known by it (Huawei)."""
+def _pinyin_cores(by_core: Postings, skip: set[str]) -> frozenset[str]:
+    """The Latin cores not in ``skip`` (those already ordinary, and those the rules write in
+    Latin: Huawei) that are pinyin compounds of two or three syllables (Guotou, Yingshi). Spelt
+    from a two- or three-character Chinese name, such a word names many companies (国投 and
+    果投; 萤石 and 影视 are all "guotou", "yingshi")."""
     from .translit import is_pinyin_compound
 
-    return frozenset(
-        k for k in by_core if k.isascii() and k not in ordinary and is_pinyin_compound(k)
-    )
+    return frozenset(k for k in by_core if k.isascii() and k not in skip and is_pinyin_compound(k))
 
 
 def _han_spelling(by_core: Postings, alone: set[str]) -> frozenset[str]:
@@ -224,8 +222,8 @@ STREET_WORDS = frozenset(
 
 def _runs(qd: list[str], listed: Callable[[str], bool]):
     """(joined run, the tokens outside it, whether it starts the name, how many pieces it was
-    put together from, the word cut short after it) for every run of consecutive tokens and every leading part of a Han token (two
-    characters or more). A run of several tokens matching a core written as fewer words
+    put together from, the word cut short after it) for every run of consecutive tokens and
+    every leading part of a Han token (two characters or more). A run of several tokens matching a core written as fewer words
     ("Hua Wei" for "Huawei"), or two Han characters cut from a longer Han word (大华 of 大华银行:
     Chinese writes no spaces, and two-character words and shop names are legion), is pieced
     together (more pieces than the alias has words): such a hit is only as strong as an

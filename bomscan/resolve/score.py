@@ -35,7 +35,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Indel
 
 from .normalise import Parsed, core_tokens, is_han, parse
-from .translit import is_pinyin_compound
+from .translit import VOWELS, is_pinyin_compound
 from .vocabulary import UBIQUITOUS_GENERIC
 
 QUERY_GENERIC_EXTRA = 0.11
@@ -80,9 +80,6 @@ def tok_sim(x: str, y: str) -> float:
     return OUTSIDE_BUDGET * Indel.normalized_similarity(x, y)
 
 
-_VOWELS = frozenset("aeiouv")
-
-
 def two_names(x: str, y: str) -> bool:
     """Whether two words are two pinyin names a consonant apart ("huawei" and "huafei",
     "huawen"): one letter differs, a consonant on at least one side, and both words are pinyin
@@ -93,7 +90,7 @@ def two_names(x: str, y: str) -> bool:
     if len(x) != len(y) or len(x) < 6 or not (x.isascii() and y.isascii()):
         return False
     diff = [(a, b) for a, b in zip(x, y, strict=True) if a != b]
-    if len(diff) != 1 or (diff[0][0] in _VOWELS and diff[0][1] in _VOWELS):
+    if len(diff) != 1 or (diff[0][0] in VOWELS and diff[0][1] in VOWELS):
         return False
     return is_pinyin_compound(x) and is_pinyin_compound(y)
 

@@ -47,18 +47,23 @@ def pinyin_syllables() -> frozenset[str]:
     return frozenset(r["syllable"] for r in read_table("pinyin_syllables.tsv"))
 
 
+# the vowels of toneless pinyin (ü written v)
+VOWELS = frozenset("aeiouvê")
+
+
 @cache
 def _voiced_syllables() -> frozenset[str]:
     """The syllables with a vowel: the table's interjection readings ("m", "n", "ng", "hm")
     would let almost any word split into syllables."""
-    return frozenset(s for s in pinyin_syllables() if any(c in "aeiouvê" for c in s))
+    return frozenset(s for s in pinyin_syllables() if not VOWELS.isdisjoint(s))
 
 
 @lru_cache(maxsize=65536)
 def is_pinyin_compound(word: str) -> bool:
     """Whether ``word`` splits wholly into two or three toneless pinyin syllables ("huawei",
-    "huacheng", "zhongxing"): one letter away from such a word is usually another Chinese name
-    ("huasheng", "huawen"), not a typo of it. Loads the syllables (an index build asks)."""
+    "huacheng", "zhongxing"): such a word spelt from a Chinese name is shared by many names
+    (``contain._pinyin_cores``), and a consonant away from one is usually another Chinese
+    name, not a typo (``score.two_names``)."""
     syllables = _voiced_syllables()
     n = len(word)
     # ends[i]: the fewest syllables spelling word[:i] (0 for the empty prefix)
