@@ -108,19 +108,6 @@ def _top_k(best: dict[int, float]) -> list[int]:
     return [i for n, i in enumerate(ranked) if n < PREFILTER_TOP_K or best[i] == kth]
 
 
-def _top_ratios(query: str, choices: Sequence[str], cut: float) -> list[tuple]:
-    """rapidfuzz's best choices by ratio: the first PREFILTER_TOP_K, or, when the K-th ties
-    with the next, the first PREFILTER_TIES (so every tie with the K-th is there; see
-    ``_top_k``). Asking for K + 1 first keeps the common case from building 128 results."""
-    k = PREFILTER_TOP_K
-    got = process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=cut, limit=k + 1)
-    if len(got) > k and got[k][1] == got[k - 1][1]:
-        return process.extract(
-            query, choices, scorer=fuzz.ratio, score_cutoff=cut, limit=PREFILTER_TIES
-        )
-    return got[:k]
-
-
 def _ordinary_words(parsed: Sequence[Parsed]) -> frozenset[str]:
     """The distinctive tokens of ``parsed`` that are ordinary words (``is_ordinary``), each
     distinct token asked once."""
@@ -530,7 +517,9 @@ class Resolver:
         if self._mixed_ids:
             best.update(dict.fromkeys(self._mixed_ids.intersection(cands), 101.0))
         for query, choices in ((sort_key(q), sort_choices), (q.compact, comp_choices)):
-            for _, r, j in _top_ratios(query, choices, cut):
+            for _, r, j in process.extract(
+                query, choices, scorer=fuzz.ratio, score_cutoff=cut, limit=PREFILTER_TIES
+            ):
                 i = cands[j]
                 if r > best.get(i, -1.0):
                     best[i] = r
